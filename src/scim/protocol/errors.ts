@@ -1,0 +1,70 @@
+/**
+ * SCIM protocol errors (RFC 7644 §3.12). Pure: parsers and evaluators return these inside a
+ * Result; only the HTTP layer turns them into responses.
+ */
+
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** The scimType values RFC 7644 §3.12 defines, each with the status it travels with. */
+export const SCIM_TYPE_STATUS = {
+  invalidFilter: 400,
+  tooMany: 400,
+  uniqueness: 409,
+  mutability: 400,
+  invalidSyntax: 400,
+  invalidPath: 400,
+  noTarget: 400,
+  invalidValue: 400,
+  invalidVers: 400,
+  sensitive: 400,
+} as const;
+
+export type ScimType = keyof typeof SCIM_TYPE_STATUS;
+
+export interface ScimErrorInit {
+  status: number;
+  scimType?: ScimType | undefined;
+  detail: string;
+}
+
+/** One error type for the whole SCIM domain; `expose` mirrors panva's convention. */
+export class ScimError extends Error {
+  readonly status: number;
+  readonly scimType: ScimType | undefined;
+  readonly detail: string;
+
+  constructor(init: ScimErrorInit) {
+    super(init.detail);
+    this.name = 'ScimError';
+    this.status = init.status;
+    this.scimType = init.scimType;
+    this.detail = init.detail;
+  }
+
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
+  toJSON(): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: String(this.status),
+      detail: this.detail,
+    };
+    if (this.scimType) body.scimType = this.scimType;
+    return body;
+  }
+}
+
+/** Build a ScimError whose status follows from its scimType. */
+export function scimError(scimType: ScimType, detail: string): ScimError {
+  return new ScimError({ status: SCIM_TYPE_STATUS[scimType], scimType, detail });
+}
+
+export const notFound = (detail: string): ScimError => new ScimError({ status: 404, detail });
+export const preconditionFailed = (detail: string): ScimError => new ScimError({ status: 412, detail });
+
+export type Result<T, E = ScimError> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const fail = <E = ScimError>(error: E): Result<never, E> => ({ ok: false, error });

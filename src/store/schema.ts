@@ -1,0 +1,83 @@
+/**
+ * The drizzle schema: the single description of our tables. `npm run db:generate` turns
+ * changes here into SQL migrations under migrations/.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    userName: text('user_name').notNull(),
+    externalId: text('external_id'),
+    displayName: text('display_name'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    /** The SCIM document as stored (all schemas, unknown extensions included), minus id/meta/groups/password. */
+    doc: text('doc').notNull(),
+    version: integer('version').notNull().default(1),
+    created: text('created').notNull(),
+    lastModified: text('last_modified').notNull(),
+  },
+  (t) => [
+    // userName is caseExact=false with server uniqueness: one index serves both the rule and `eq` filters.
+    uniqueIndex('users_user_name_ci').on(sql`lower(${t.userName})`),
+    index('users_external_id').on(t.externalId),
+    index('users_display_name_ci').on(sql`lower(${t.displayName})`),
+  ],
+);
+
+export const groups = sqliteTable(
+  'groups',
+  {
+    id: text('id').primaryKey(),
+    displayName: text('display_name').notNull(),
+    externalId: text('external_id'),
+    /** The SCIM document minus id/meta/members: members live in group_members. */
+    doc: text('doc').notNull(),
+    version: integer('version').notNull().default(1),
+    created: text('created').notNull(),
+    lastModified: text('last_modified').notNull(),
+  },
+  (t) => [
+    uniqueIndex('groups_display_name_ci').on(sql`lower(${t.displayName})`),
+    index('groups_external_id').on(t.externalId),
+  ],
+);
+
+/** Direct memberships exactly as SCIM sends them; a member is a user or a group. */
+export const groupMembers = sqliteTable(
+  'group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    memberId: text('member_id').notNull(),
+    memberType: text('member_type', { enum: ['User', 'Group'] }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index('group_members_member').on(t.memberId, t.groupId)],
+);
+
+/** Ordered change events, written in the same transaction as the change they describe. */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    occurredAt: text('occurred_at').notNull(),
+    type: text('type').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id').notNull(),
+    data: text('data'),
+  },
+  (t) => [index('events_resource').on(t.resourceType, t.resourceId)],
+);
+
+/** SCIM bearer tokens: shown once at creation, stored only as a SHA-256 hash. */
+export const scimTokens = sqliteTable('scim_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: text('created_at').notNull(),
+  lastUsedAt: text('last_used_at'),
+  revokedAt: text('revoked_at'),
+});
