@@ -1,0 +1,37 @@
+/**
+ * Per-request context: a request id (from a well-formed X-Request-Id, else a fresh UUID),
+ * a child logger carrying it, and one structured access-log line when the response is ready.
+ * Headers are never logged wholesale, so tokens and cookies cannot leak into logs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+
+export interface RequestContextVariables {
+  requestId: string;
+  log: Logger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: RequestContextVariables }> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const log = logger.child({ requestId });
+    c.set('requestId', requestId);
+    c.set('log', log);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    const status = c.res.status;
+    const entry = {
+      method: c.req.method,
+      path: c.req.path,
+      status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    };
+    if (status >= 500) log.error(entry, 'request failed');
+    else log.info(entry, 'request');
+  };
+}
