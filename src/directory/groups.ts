@@ -1,0 +1,172 @@
+/**
+ * Group records: the sole writer of the groups table. Membership edits go through
+ * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
+ */
+import { asc, count, desc, sql } from 'drizzle-orm';
+import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
+import { fail, notFound, ok, preconditionFailed, scimError, type Result, type ScimError } from '../scim/protocol/errors.js';
+import type { JsonObject } from '../scim/protocol/json.js';
+import { groups } from '../store/schema.js';
+import type { ResolvedDeps } from './deps.js';
+import type { EventLog } from './events.js';
+import type { MemberChange, MemberInput, Memberships } from './memberships.js';
+import type { DocumentChange, ListQuery, Page } from './users.js';
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  doc: JsonObject;
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+interface GroupRow {
+  id: string;
+  display_name: string;
+  external_id: string | null;
+  doc: string;
+  version: number;
+  created: string;
+  last_modified: string;
+}
+
+function toGroupRecord(row: GroupRow): GroupRecord {
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    externalId: row.external_id,
+    doc: JSON.parse(row.doc) as JsonObject,
+    version: row.version,
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+}
+
+function groupColumns(doc: JsonObject): { displayName: string; externalId: string | null } {
+  return {
+    displayName: typeof doc.displayName === 'string' ? doc.displayName : '',
+    externalId: typeof doc.externalId === 'string' ? doc.externalId : null,
+  };
+}
+
+export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
+  const { sqlite, db } = deps.store;
+  const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
+  const nameTaken = sqlite.prepare<[string, string], { id: string }>(
+    'SELECT id FROM groups WHERE lower(display_name) = lower(?) AND id <> ?',
+  );
+  const insert = sqlite.prepare(
+    `INSERT INTO groups (id, display_name, external_id, doc, version, created, last_modified)
+     VALUES (@id, @displayName, @externalId, @doc, 1, @ts, @ts)`,
+  );
+  const update = sqlite.prepare(
+    `UPDATE groups SET display_name = @displayName, external_id = @externalId, doc = @doc,
+       version = version + 1, last_modified = @ts WHERE id = @id`,
+  );
+  const remove = sqlite.prepare('DELETE FROM groups WHERE id = ?');
+
+  function uniqueName(displayName: string, id: string): Result<void> {
+    if (nameTaken.get(displayName, id)) {
+      return fail(scimError('uniqueness', `a group with displayName "${displayName}" already exists`));
+    }
+    return ok(undefined);
+  }
+
+  function precondition(row: GroupRow, ifMatch: string | undefined): Result<void> {
+    if (ifMatch !== undefined && !ifMatchAllows(ifMatch, row.version)) {
+      return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(row.version)}`));
+    }
+    return ok(undefined);
+  }
+
+  const createTx = sqlite.transaction((doc: JsonObject, members: MemberInput[]): Result<GroupRecord> => {
+    const columns = groupColumns(doc);
+    const id = deps.newId();
+    const unique = uniqueName(columns.displayName, id);
+    if (!unique.ok) return unique;
+    const ts = deps.now().toISOString();
+    insert.run({ id, ...columns, doc: JSON.stringify(doc), ts });
+    const applied = memberships.apply(id, members.length > 0 ? [{ kind: 'add', members }] : []);
+    if (!applied.ok) throw new RollbackWith(applied.error);
+    events.record({ type: 'group.created', resourceType: 'Group', resourceId: id }, ts);
+    return ok(toGroupRecord(byId.get(id) as GroupRow));
+  });
+
+  const modifyTx = sqlite.transaction(
+    (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): Result<GroupRecord> => {
+      const row = byId.get(id);
+      if (!row) return fail(notFound(`Group ${id} not found`));
+      const allowed = precondition(row, ifMatch);
+      if (!allowed.ok) return allowed;
+      let doc = JSON.parse(row.doc) as JsonObject;
+      if (change) {
+        const next = change(doc);
+        if (!next.ok) return next;
+        doc = next.value;
+      }
+      const columns = groupColumns(doc);
+      const unique = uniqueName(columns.displayName, id);
+      if (!unique.ok) return unique;
+      const applied = memberships.apply(id, memberChanges);
+      if (!applied.ok) return applied; // apply validates before it writes, so nothing is half-done
+      const ts = deps.now().toISOString();
+      update.run({ id, ...columns, doc: JSON.stringify(doc), ts });
+      if (applied.value > 0) {
+        events.record({ type: 'group.members_changed', resourceType: 'Group', resourceId: id }, ts);
+      }
+      if (change) events.record({ type: 'group.updated', resourceType: 'Group', resourceId: id }, ts);
+      return ok(toGroupRecord(byId.get(id) as GroupRow));
+    },
+  );
+
+  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
+    const row = byId.get(id);
+    if (!row) return fail(notFound(`Group ${id} not found`));
+    const allowed = precondition(row, ifMatch);
+    if (!allowed.ok) return allowed;
+    memberships.removeAllEdges(id);
+    memberships.removeMemberEverywhere(id);
+    remove.run(id);
+    events.record({ type: 'group.deleted', resourceType: 'Group', resourceId: id }, deps.now().toISOString());
+    return ok(undefined);
+  });
+
+  return {
+    get(id: string): GroupRecord | undefined {
+      const row = byId.get(id);
+      return row ? toGroupRecord(row) : undefined;
+    },
+    create(doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> {
+      try {
+        return createTx(doc, members);
+      } catch (error) {
+        if (error instanceof RollbackWith) return fail(error.error);
+        throw error;
+      }
+    },
+    /** Change the document and/or membership in one transaction. */
+    modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
+      modifyTx(id, change, memberChanges, ifMatch),
+    delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
+    list(query: ListQuery): Page<GroupRecord> {
+      const where = query.where ?? sql`1`;
+      const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
+      if (query.limit === 0) return { total, items: [] };
+      const rowid = sql`${groups}.rowid`;
+      const order = query.orderBy ? [query.descending ? desc(query.orderBy) : asc(query.orderBy), asc(rowid)] : [asc(rowid)];
+      const rows = db.select().from(groups).where(where).orderBy(...order).limit(query.limit).offset(query.offset).all();
+      return { total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) };
+    },
+  };
+}
+
+/** Thrown inside a transaction to roll back work already written, carrying the client's error out. */
+class RollbackWith extends Error {
+  constructor(readonly error: ScimError) {
+    super(error.detail);
+  }
+}
+
+export type GroupStore = ReturnType<typeof createGroupStore>;

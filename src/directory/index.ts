@@ -1,0 +1,30 @@
+/**
+ * The directory: users, groups and memberships over the store. The only writer of the
+ * directory tables; the SCIM routes and the access layer both go through it.
+ */
+import { resolveDeps, type DirectoryDeps } from './deps.js';
+import { createEventLog } from './events.js';
+import { createGroupStore } from './groups.js';
+import { createMemberReads } from './member-reads.js';
+import { createMemberships } from './memberships.js';
+import { createUserStore } from './users.js';
+
+export type { DirectoryDeps } from './deps.js';
+export type { ChangeEvent, ChangeListener, ChangeType, RecordedEvent } from './events.js';
+export type { GroupRecord, GroupStore } from './groups.js';
+export type { MemberReads, UserGroupRecord } from './member-reads.js';
+export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
+export type { DocumentChange, ListQuery, Page, UserRecord, UserStore } from './users.js';
+
+export function createDirectory(input: DirectoryDeps) {
+  const deps = resolveDeps(input);
+  const events = createEventLog(deps.store.sqlite, deps.listeners);
+  const memberships = createMemberships(deps.store.sqlite);
+  return {
+    users: createUserStore(deps, events, memberships),
+    groups: createGroupStore(deps, events, memberships),
+    reads: createMemberReads(deps.store.sqlite),
+  };
+}
+
+export type Directory = ReturnType<typeof createDirectory>;

@@ -1,0 +1,170 @@
+/**
+ * User records: the sole writer of the users table. Every write runs in one transaction
+ * with its change event, and checks the If-Match precondition inside that transaction.
+ */
+import type { SQL } from 'drizzle-orm';
+import { asc, count, desc, sql } from 'drizzle-orm';
+import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
+import { notFound, preconditionFailed, scimError, fail, ok, type Result } from '../scim/protocol/errors.js';
+import type { JsonObject } from '../scim/protocol/json.js';
+import { users } from '../store/schema.js';
+import type { ResolvedDeps } from './deps.js';
+import type { EventLog } from './events.js';
+import type { Memberships } from './memberships.js';
+import { userColumns } from './user-columns.js';
+
+export interface UserRecord {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  active: boolean;
+  doc: JsonObject;
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+interface UserRow {
+  id: string;
+  user_name: string;
+  external_id: string | null;
+  display_name: string | null;
+  active: number;
+  doc: string;
+  version: number;
+  created: string;
+  last_modified: string;
+}
+
+export interface ListQuery {
+  where?: SQL | undefined;
+  orderBy?: SQL | undefined;
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+}
+
+/** Called with the current document; returns the new one or an error that aborts the write. */
+export type DocumentChange = (current: JsonObject) => Result<JsonObject>;
+
+export function toUserRecord(row: UserRow): UserRecord {
+  return {
+    id: row.id,
+    userName: row.user_name,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    active: row.active === 1,
+    doc: JSON.parse(row.doc) as JsonObject,
+    version: row.version,
+    created: row.created,
+    lastModified: row.last_modified,
+  };
+}
+
+export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
+  const { sqlite, db } = deps.store;
+  const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const nameTaken = sqlite.prepare<[string, string], { id: string }>(
+    'SELECT id FROM users WHERE lower(user_name) = lower(?) AND id <> ?',
+  );
+  const insert = sqlite.prepare(
+    `INSERT INTO users (id, user_name, external_id, display_name, active, doc, version, created, last_modified)
+     VALUES (@id, @userName, @externalId, @displayName, @active, @doc, 1, @ts, @ts)`,
+  );
+  const update = sqlite.prepare(
+    `UPDATE users SET user_name = @userName, external_id = @externalId, display_name = @displayName,
+       active = @active, doc = @doc, version = version + 1, last_modified = @ts WHERE id = @id`,
+  );
+  const remove = sqlite.prepare('DELETE FROM users WHERE id = ?');
+
+  function uniqueUserName(userName: string, id: string): Result<void> {
+    if (nameTaken.get(userName, id)) return fail(scimError('uniqueness', `userName "${userName}" is already taken`));
+    return ok(undefined);
+  }
+
+  function precondition(row: UserRow, ifMatch: string | undefined): Result<void> {
+    if (ifMatch !== undefined && !ifMatchAllows(ifMatch, row.version)) {
+      return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(row.version)}`));
+    }
+    return ok(undefined);
+  }
+
+  const createTx = sqlite.transaction((doc: JsonObject): Result<UserRecord> => {
+    const columns = userColumns(doc);
+    const id = deps.newId();
+    const unique = uniqueUserName(columns.userName, id);
+    if (!unique.ok) return unique;
+    const ts = deps.now().toISOString();
+    insert.run({ id, ...columns, active: columns.active ? 1 : 0, doc: JSON.stringify(doc), ts });
+    events.record({ type: 'user.created', resourceType: 'User', resourceId: id }, ts);
+    return ok(toUserRecord(byId.get(id) as UserRow));
+  });
+
+  const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): Result<UserRecord> => {
+    const row = byId.get(id);
+    if (!row) return fail(notFound(`User ${id} not found`));
+    const allowed = precondition(row, ifMatch);
+    if (!allowed.ok) return allowed;
+    const next = change(JSON.parse(row.doc) as JsonObject);
+    if (!next.ok) return next;
+    const columns = userColumns(next.value);
+    const unique = uniqueUserName(columns.userName, id);
+    if (!unique.ok) return unique;
+    const ts = deps.now().toISOString();
+    update.run({ id, ...columns, active: columns.active ? 1 : 0, doc: JSON.stringify(next.value), ts });
+    const wasActive = row.active === 1;
+    const type = wasActive && !columns.active ? 'user.deactivated' : !wasActive && columns.active ? 'user.reactivated' : 'user.updated';
+    events.record({ type, resourceType: 'User', resourceId: id }, ts);
+    return ok(toUserRecord(byId.get(id) as UserRow));
+  });
+
+  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
+    const row = byId.get(id);
+    if (!row) return fail(notFound(`User ${id} not found`));
+    const allowed = precondition(row, ifMatch);
+    if (!allowed.ok) return allowed;
+    memberships.removeMemberEverywhere(id);
+    remove.run(id);
+    events.record({ type: 'user.deleted', resourceType: 'User', resourceId: id }, deps.now().toISOString());
+    return ok(undefined);
+  });
+
+  return {
+    get(id: string): UserRecord | undefined {
+      const row = byId.get(id);
+      return row ? toUserRecord(row) : undefined;
+    },
+    create: (doc: JsonObject): Result<UserRecord> => createTx(doc),
+    /** Replace or patch: `change` sees the stored document and returns the one to store. */
+    modify: (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch),
+    delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
+    list(query: ListQuery): Page<UserRecord> {
+      const where = query.where ?? sql`1`;
+      const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+      if (query.limit === 0) return { total, items: [] };
+      // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
+      const rowid = sql`${users}.rowid`;
+      const order = query.orderBy ? [query.descending ? desc(query.orderBy) : asc(query.orderBy), asc(rowid)] : [asc(rowid)];
+      const rows = db
+        .select()
+        .from(users)
+        .where(where)
+        .orderBy(...order)
+        .limit(query.limit)
+        .offset(query.offset)
+        .all();
+      return {
+        total,
+        items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })),
+      };
+    },
+  };
+}
+
+export type UserStore = ReturnType<typeof createUserStore>;
