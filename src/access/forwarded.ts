@@ -1,0 +1,99 @@
+/**
+ * The URL the user originally asked for, as told by the reverse proxy in front of us — but only
+ * when the TCP peer is one of the configured trusted proxies. A forward-auth request arrives at
+ * `/oauth2/auth`; the page the user wanted travels in headers:
+ * - `X-Original-URL: https://app.example.com/path?q` (nginx `auth_request` convention), or
+ * - `X-Forwarded-Proto` + `X-Forwarded-Host` + `X-Forwarded-Uri` (Traefik / Caddy convention).
+ * From anyone else these headers are ignored entirely: a client could otherwise choose the URL
+ * the policy is evaluated for. Malformed values never throw; they are skipped.
+ */
+import type { CidrList } from './cidr-list.js';
+
+export interface ForwardedRequest {
+  headers: Headers;
+  /** The TCP peer address as the socket reports it (may be IPv4-mapped IPv6). */
+  remoteAddress: string | undefined;
+  /** The URL of the request as received by scimgate (absolute). */
+  url: string;
+}
+
+export type OriginalUrlSource = 'x-original-url' | 'x-forwarded' | 'request';
+
+export interface OriginalUrl {
+  url: URL;
+  /** True only when `url` came from proxy headers sent by a trusted peer. */
+  trusted: boolean;
+  source: OriginalUrlSource;
+}
+
+const MAX_HEADER_LENGTH = 8192;
+
+export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrList): OriginalUrl {
+  const own = { url: requestUrl(req.url), trusted: false, source: 'request' } as const;
+  if (!trustedProxies.contains(req.remoteAddress)) return own;
+
+  const original = fromOriginalUrl(req.headers.get('x-original-url'));
+  if (original) return { url: original, trusted: true, source: 'x-original-url' };
+  const forwarded = fromForwarded(
+    req.headers.get('x-forwarded-proto'),
+    req.headers.get('x-forwarded-host'),
+    req.headers.get('x-forwarded-uri'),
+  );
+  if (forwarded) return { url: forwarded, trusted: true, source: 'x-forwarded' };
+  return own;
+}
+
+function requestUrl(raw: string): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    // The HTTP layer always hands us an absolute URL; this only guards against misuse.
+    return new URL('http://invalid.invalid/');
+  }
+}
+
+function fromOriginalUrl(value: string | null): URL | undefined {
+  if (!value || value.length > MAX_HEADER_LENGTH) return undefined;
+  const text = value.trim();
+  if (!/^https?:\/\//i.test(text) || /[\s\\]/.test(text)) return undefined;
+  const url = parse(text);
+  if (!url || url.username !== '' || url.password !== '') return undefined;
+  return url;
+}
+
+function fromForwarded(proto: string | null, host: string | null, uri: string | null): URL | undefined {
+  const scheme = lastValue(proto)?.toLowerCase();
+  const authority = lastValue(host);
+  if ((scheme !== 'http' && scheme !== 'https') || !authority) return undefined;
+  if (authority.length > 255 || /[/\\@?#%\s]/.test(authority)) return undefined;
+  const base = parse(`${scheme}://${authority}`);
+  if (!base || base.pathname !== '/') return undefined;
+
+  const path = uri?.trim() || '/';
+  if (path.length > MAX_HEADER_LENGTH || /[\s\\]/.test(path)) return undefined;
+  if (!path.startsWith('/')) return undefined;
+  // Concatenate, never resolve: `new URL('//evil.com/x', base)` would change the host.
+  const url = parse(`${base.origin}${path}`);
+  if (!url || url.host !== base.host) return undefined;
+  return url;
+}
+
+/**
+ * Proxies that append rather than overwrite produce `evil.com, app.example.com`, where the left
+ * values came from the client. Only the last value was added by our immediate (trusted) peer, so
+ * it is the only one we believe: picking the host by a client-chosen value would let a client
+ * pick which route policy applies.
+ */
+function lastValue(value: string | null): string | undefined {
+  if (!value || value.length > MAX_HEADER_LENGTH) return undefined;
+  const last = value.split(',').at(-1)?.trim();
+  return last === '' ? undefined : last;
+}
+
+function parse(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
