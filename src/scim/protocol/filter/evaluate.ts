@@ -91,10 +91,16 @@ function orderResult(op: CompareOp, order: number): boolean {
   }
 }
 
+/** xsd:dateTime as an instant; a missing zone is read as UTC (as the SQL compiler does), not as local time. */
+function parseInstant(text: string): number {
+  const zoneless = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(text);
+  return Date.parse(zoneless ? `${text}Z` : text);
+}
+
 function compareStrings(actual: string, op: CompareOp, expected: string, def: AttributeDef | undefined): boolean {
   if (def?.type === 'dateTime' && op !== 'co' && op !== 'sw' && op !== 'ew') {
-    const a = Date.parse(actual);
-    const b = Date.parse(expected);
+    const a = parseInstant(actual);
+    const b = parseInstant(expected);
     if (!Number.isNaN(a) && !Number.isNaN(b)) return orderResult(op, a - b);
   }
   const exact = def?.caseExact ?? false;

@@ -50,6 +50,8 @@ describe('RFC 7644 §3.4.2.2 filtering: evaluation', () => {
     ['meta.lastModified eq "2011-05-13T06:42:34+02:00"', true],
     ['meta.lastModified lt "2011-05-13T04:42:34.001Z"', true],
     ['meta.lastModified le "2010-01-01T00:00:00Z"', false],
+    ['meta.lastModified eq "2011-05-13T04:42:34"', true],
+    ['meta.created co "2010-01"', true],
     ['userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', true],
     ['userType eq "Employee" and (emails co "example.net" or emails.value co "example.org")', false],
     ['userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', false],
