@@ -1,0 +1,152 @@
+/**
+ * Query parameters of a SCIM list (RFC 7644 §3.4.2) and of a POST /.search body (§3.4.3),
+ * read into one shape, and the ListResponse that answers them. Filter text and attribute lists
+ * stay text here: the filter parser and projection.ts resolve them against a resource type.
+ *
+ * Choices: parameter names match case-insensitively; blank values count as absent; startIndex
+ * below 1 is 1 and count below 0 is 0 (§3.4.2.4), count above the maximum is the maximum;
+ * non-integers are 400 invalidValue; `attributes` with `excludedAttributes` is allowed (select,
+ * then remove — see projection.ts).
+ */
+import { scimError, ok, fail, type Result } from './errors.js';
+import { isJsonObject } from './resource/json.js';
+
+export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+
+export type SortOrder = 'ascending' | 'descending';
+
+export interface ListParams {
+  filter: string | undefined;
+  /** 1-based. */
+  startIndex: number;
+  count: number;
+  sortBy: string | undefined;
+  /** Only meaningful with sortBy; ascending when not given (RFC 7644 §3.4.2.3). */
+  sortOrder: SortOrder;
+  attributes: string | undefined;
+  excludedAttributes: string | undefined;
+}
+
+export interface ListLimits {
+  maxResults: number;
+  defaultCount: number;
+}
+
+export interface ListResponse<T> {
+  schemas: [typeof LIST_RESPONSE_SCHEMA];
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage: number;
+  Resources: T[];
+}
+
+const INTEGER = /^[+-]?\d+$/;
+
+/** Read list parameters from a query string already split into name → value. */
+export function parseListParams(query: Record<string, string | undefined>, limits: ListLimits): Result<ListParams> {
+  const get = (name: string): string | undefined => {
+    const key = Object.keys(query).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    const value = key === undefined ? undefined : query[key];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  };
+  return build(
+    {
+      filter: get('filter'),
+      startIndex: get('startIndex'),
+      count: get('count'),
+      sortBy: get('sortBy'),
+      sortOrder: get('sortOrder'),
+      attributes: get('attributes'),
+      excludedAttributes: get('excludedAttributes'),
+    },
+    limits,
+  );
+}
+
+/** Read a POST /.search body (RFC 7644 §3.4.3) into the same shape as the query parameters. */
+export function parseSearchRequest(body: unknown, limits: ListLimits): Result<ListParams> {
+  if (!isJsonObject(body)) return fail(scimError('invalidSyntax', 'the search request must be a JSON object'));
+  const field = (name: string): unknown => {
+    const key = Object.keys(body).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : body[key];
+  };
+  const schemas = field('schemas');
+  if (!Array.isArray(schemas) || !schemas.some((urn) => typeof urn === 'string' && urn.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())) {
+    return fail(scimError('invalidSyntax', `"schemas" must include "${SEARCH_REQUEST_SCHEMA}"`));
+  }
+  const raw: Record<string, string | undefined> = {};
+  for (const name of ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count']) {
+    const value = field(name);
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      return fail(scimError('invalidValue', `"${name}" must be a ${name === 'startIndex' || name === 'count' ? 'number' : 'string'}`));
+    }
+    raw[name] = String(value);
+  }
+  for (const name of ['attributes', 'excludedAttributes']) {
+    const value = field(name);
+    if (value === undefined || value === null) continue;
+    // The RFC makes these arrays of strings; a comma-separated string is accepted too.
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) {
+      return fail(scimError('invalidValue', `"${name}" must be a list of attribute names`));
+    }
+    raw[name] = list.join(',');
+  }
+  return parseListParams(raw, limits);
+}
+
+interface RawParams {
+  filter: string | undefined;
+  startIndex: string | undefined;
+  count: string | undefined;
+  sortBy: string | undefined;
+  sortOrder: string | undefined;
+  attributes: string | undefined;
+  excludedAttributes: string | undefined;
+}
+
+function build(raw: RawParams, limits: ListLimits): Result<ListParams> {
+  const startIndex = parseInteger('startIndex', raw.startIndex);
+  if (!startIndex.ok) return startIndex;
+  const count = parseInteger('count', raw.count);
+  if (!count.ok) return count;
+  let sortOrder: SortOrder = 'ascending';
+  if (raw.sortOrder !== undefined) {
+    const order = raw.sortOrder.trim().toLowerCase();
+    if (order !== 'ascending' && order !== 'descending') {
+      return fail(scimError('invalidValue', `sortOrder must be "ascending" or "descending", not "${raw.sortOrder}"`));
+    }
+    sortOrder = order;
+  }
+  return ok({
+    filter: raw.filter,
+    startIndex: Math.max(1, startIndex.value ?? 1),
+    count: Math.min(limits.maxResults, Math.max(0, count.value ?? limits.defaultCount)),
+    sortBy: raw.sortBy?.trim(),
+    sortOrder,
+    attributes: raw.attributes,
+    excludedAttributes: raw.excludedAttributes,
+  });
+}
+
+function parseInteger(name: string, text: string | undefined): Result<number | undefined> {
+  if (text === undefined) return ok(undefined);
+  const trimmed = text.trim();
+  if (!INTEGER.test(trimmed)) return fail(scimError('invalidValue', `${name} must be an integer, not "${text}"`));
+  const value = Number(trimmed);
+  // Beyond the safe range the value only means "very large" (or very small): clamp, do not fail.
+  return ok(Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, value)));
+}
+
+/** Build a ListResponse; itemsPerPage is the number of resources on this page (RFC 7644 §3.4.2). */
+export function listResponse<T>(resources: T[], totalResults: number, startIndex: number): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}
