@@ -4,7 +4,8 @@
  * small pure function named after what Entra does; callers decide where it applies.
  */
 import { fail, ok, scimError, type Result } from './errors.js';
-import { getKey, isJsonObject, type JsonObject, type JsonValue } from './patch/json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { getKey } from './patch/json.js';
 
 /** Entra writes `"op": "Replace"`, `"Add"`, `"Remove"`; RFC 7644 §3.5.2 spells them lower-case. */
 export function patchOpFromEntra(op: string): 'add' | 'replace' | 'remove' | undefined {

@@ -41,7 +41,7 @@ function containerOf(doc: JsonObject, urn: string | undefined, create: boolean, 
   }
   if (!create) return undefined;
   const created: JsonObject = {};
-  doc[key] = created;
+  setKey(doc, key, created);
   ctx.extensions.add(key);
   return created;
 }

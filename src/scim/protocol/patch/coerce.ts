@@ -6,7 +6,7 @@
  */
 import { booleanFromEntraString } from '../entra-quirks.js';
 import { findAttribute, type AttributeDef } from '../schemas/index.js';
-import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { isJsonObject, setKey, type JsonObject, type JsonValue } from './json.js';
 
 /** One value of `def` (one element, for multi-valued attributes). */
 export function coerceOne(value: JsonValue, def: AttributeDef | undefined): JsonValue {
@@ -22,7 +22,7 @@ export function coerceObject(value: JsonObject, def: AttributeDef): JsonObject {
   for (const [key, item] of Object.entries(value)) {
     if (item === null) continue;
     const sub = findAttribute(def.subAttributes ?? [], key);
-    out[sub?.name ?? key] = coerceOne(item, sub);
+    setKey(out, sub?.name ?? key, coerceOne(item, sub));
   }
   return out;
 }

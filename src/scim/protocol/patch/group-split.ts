@@ -14,7 +14,7 @@ import { listedValuesFromEntra } from '../entra-quirks.js';
 import { fail, ok, scimError, type Result } from '../errors.js';
 import type { Filter } from '../filter/index.js';
 import { GROUP_SCHEMA } from '../schemas/index.js';
-import { getKey, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { getKey, isJsonObject, setKey, type JsonObject, type JsonValue } from './json.js';
 import { printPatchPath, type PatchPath } from './path.js';
 import type { PatchOperation } from './request.js';
 
@@ -127,7 +127,7 @@ export function splitGroupPatch(operations: readonly PatchOperation[]): Result<G
     const rest: JsonObject = {};
     for (const [key, item] of Object.entries(operation.value)) {
       if (!MEMBERS_KEYS.has(key.toLowerCase())) {
-        rest[key] = item;
+        setKey(rest, key, item);
         continue;
       }
       const members = memberRefs(item);

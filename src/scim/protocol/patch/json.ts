@@ -1,17 +1,11 @@
 /**
- * The JSON shapes a SCIM document is made of, with the few helpers the PATCH engine needs
- * to treat them as values (equality, case-insensitive keys) rather than as JavaScript objects.
+ * The few helpers the PATCH engine needs to treat JSON documents as values (equality,
+ * case-insensitive keys, safe writes of client-chosen keys) rather than as JavaScript objects.
  */
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isJsonObject, type JsonObject, type JsonPrimitive, type JsonValue } from '../json.js';
 
 /** Structural equality; object key order does not matter. */
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
@@ -45,7 +39,8 @@ export function getKey(object: JsonObject, name: string): JsonValue | undefined 
 export function setKey(object: JsonObject, name: string, value: JsonValue): void {
   const existing = findKey(object, name);
   if (existing !== undefined && existing !== name) delete object[existing];
-  object[name] = value;
+  // defineProperty, not assignment: a client-chosen "__proto__" key must stay a plain key.
+  Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function deleteKey(object: JsonObject, name: string): void {
