@@ -1,0 +1,181 @@
+/**
+ * From a schema-valid file to the Config every module receives: rules spanning several keys
+ * (one client authentication, tenants for multi-tenant issuers, TTL ordering, cookie prefixes),
+ * derived defaults (cookie name, redirect allow-list, redirect URI), and reading secret files.
+ * Collects every problem rather than stopping at the first.
+ */
+import { parseCidrList } from '../access/cidr-list.js';
+import { fail, ok, type Result } from '../scim/protocol/errors.js';
+import type { ConfigProblem } from './problems.js';
+import type { ParsedFile } from './schema.js';
+import { checkReadable, readSecretFile } from './secret-file.js';
+import type { Config, OidcClientAuth, OidcConfig } from './types.js';
+
+type ParsedOidc = NonNullable<ParsedFile['oidc']>;
+
+const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations']);
+
+export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  const report = (path: string, message: string): void => {
+    problems.push({ path, message });
+  };
+
+  const publicUrl = resolvePublicUrl(file, report);
+  const https = publicUrl.protocol === 'https:';
+
+  const proxies = parseCidrList(file.server.trustedProxies);
+  if (!proxies.ok) report('server.trustedProxies', proxies.error.join('; ')); // schema already checked each
+
+  const scimToken = resolveScimToken(file.scim, report);
+  const oidc = file.oidc ? resolveOidc(file.oidc, publicUrl, report) : undefined;
+
+  const { sessions } = file;
+  if (sessions.absoluteTtl <= 0) report('sessions.absoluteTtl', 'must be longer than 0 seconds');
+  if (sessions.idleTtl <= 0) report('sessions.idleTtl', 'must be longer than 0 seconds');
+  if (sessions.loginTtl <= 0) report('sessions.loginTtl', 'must be longer than 0 seconds');
+  if (sessions.idleTtl > sessions.absoluteTtl) report('sessions.idleTtl', 'must not be longer than sessions.absoluteTtl');
+  // Browsers drop `__Host-`/`__Secure-` cookies that are not Secure, so sign-in would loop.
+  if (sessions.cookieName && !https && /^__(Host|Secure)-/i.test(sessions.cookieName)) {
+    report('sessions.cookieName', 'the __Host-/__Secure- prefixes need an https server.publicUrl');
+  }
+  const cookieName = sessions.cookieName ?? (https ? '__Host-scimgate_session' : 'scimgate_session');
+
+  if (problems.length > 0 || !proxies.ok) return fail(problems);
+  return ok({
+    server: { host: file.server.host, port: file.server.port, publicUrl, trustedProxies: proxies.value },
+    database: { path: file.database.path },
+    scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes },
+    oidc,
+    sessions: {
+      cookieName,
+      cookieSecure: https,
+      absoluteTtlSeconds: sessions.absoluteTtl,
+      idleTtlSeconds: sessions.idleTtl,
+      loginTtlSeconds: sessions.loginTtl,
+    },
+    redirects: { allowedDomains: file.redirects.allowedDomains ?? [publicUrl.host] },
+    routes: file.routes.map((route) => ({
+      host: route.host?.toLowerCase(),
+      pathPrefix: route.pathPrefix,
+      allowedGroups: route.allowedGroups,
+    })),
+    logging: { level: file.logging.level },
+  });
+}
+
+type Report = (path: string, message: string) => void;
+
+function resolvePublicUrl(file: ParsedFile, report: Report): URL {
+  const fallback = new URL(`http://localhost:${file.server.port}`);
+  const raw = file.server.publicUrl;
+  if (raw === undefined) {
+    if (file.oidc) report('server.publicUrl', 'required when oidc is configured (e.g. https://auth.example.com)');
+    return fallback;
+  }
+  const url = new URL(raw);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !file.server.allowInsecurePublicUrl) {
+    report('server.publicUrl', 'http:// on a non-loopback host sends session cookies in clear; use https, or set server.allowInsecurePublicUrl: true');
+  }
+  return url;
+}
+
+function resolveScimToken(scim: ParsedFile['scim'], report: Report): string | undefined {
+  if (scim.token !== undefined && scim.tokenFile !== undefined) {
+    report('scim', 'set either token or tokenFile, not both');
+    return undefined;
+  }
+  if (scim.tokenFile === undefined) return scim.token;
+  const read = readSecretFile(scim.tokenFile, 'scim.tokenFile');
+  if (!read.ok) return void report(read.error.path, read.error.message);
+  if (read.value.length < 32) return void report('scim.tokenFile', 'the token must be at least 32 characters');
+  return read.value;
+}
+
+function resolveOidc(oidc: ParsedOidc, publicUrl: URL, report: Report): OidcConfig | undefined {
+  const issuer = new URL(oidc.issuer);
+  if (issuer.protocol === 'http:' && !isLoopbackHost(issuer.hostname) && !oidc.allowInsecureHttpIssuer) {
+    report('oidc.issuer', 'must be https (http:// only for loopback, or with oidc.allowInsecureHttpIssuer: true)');
+  }
+  const firstSegment = issuer.pathname.split('/')[1]?.toLowerCase() ?? '';
+  const multiTenant = MULTI_TENANT_SEGMENTS.has(firstSegment);
+  if (multiTenant && oidc.entra.allowedTenants.length === 0) {
+    report('oidc.entra.allowedTenants', `required for the multi-tenant issuer /${firstSegment}: list the tenant ids allowed to sign in`);
+  }
+  const clientAuth = resolveClientAuth(oidc, report);
+  if (!clientAuth) return undefined;
+  return {
+    issuer: oidc.issuer,
+    multiTenant,
+    clientId: oidc.clientId,
+    clientAuth,
+    scopes: oidc.scopes.includes('openid') ? oidc.scopes : ['openid', ...oidc.scopes],
+    redirectPath: oidc.redirectPath,
+    redirectUri: new URL(oidc.redirectPath, publicUrl.origin).href,
+    allowInsecureHttpIssuer: issuer.protocol === 'http:',
+    allowedTenants: oidc.entra.allowedTenants.map((tid) => tid.toLowerCase()),
+    link: { ...oidc.link },
+  };
+}
+
+function resolveClientAuth(oidc: ParsedOidc, report: Report): OidcClientAuth | undefined {
+  const chosen = (['clientSecret', 'clientSecretFile', 'privateKeyJwt', 'federatedTokenFile'] as const).filter(
+    (key) => oidc[key] !== undefined,
+  );
+  if (chosen.length === 0) {
+    report('oidc', 'client authentication required: set one of clientSecret, clientSecretFile, privateKeyJwt, federatedTokenFile');
+    return undefined;
+  }
+  if (chosen.length > 1) {
+    report('oidc', `set only one client authentication, found ${chosen.join(', ')}`);
+    return undefined;
+  }
+  const method = oidc.clientSecretMethod === 'post' ? 'client_secret_post' : 'client_secret_basic';
+  if (oidc.clientSecret !== undefined) return { method, secret: oidc.clientSecret };
+  if (oidc.clientSecretFile !== undefined) {
+    const read = readSecretFile(oidc.clientSecretFile, 'oidc.clientSecretFile');
+    if (!read.ok) return void report(read.error.path, read.error.message);
+    return { method, secret: read.value };
+  }
+  if (oidc.federatedTokenFile !== undefined) {
+    const readable = checkReadable(oidc.federatedTokenFile, 'oidc.federatedTokenFile');
+    if (!readable.ok) return void report(readable.error.path, readable.error.message);
+    return { method: 'federated_token_file', path: readable.value };
+  }
+  const jwt = oidc.privateKeyJwt;
+  if (!jwt) return undefined;
+  const key = readPrivateKey(jwt.keyFile, report);
+  if (key === undefined) return undefined;
+  return { method: 'private_key_jwt', key, alg: jwt.alg, ...(jwt.kid ? { kid: jwt.kid } : {}) };
+}
+
+/** A PKCS#8 PEM or a private JWK; refuse public keys and PKCS#1 with a hint. */
+function readPrivateKey(path: string, report: Report): string | Record<string, unknown> | undefined {
+  const where = 'oidc.privateKeyJwt.keyFile';
+  const read = readSecretFile(path, where);
+  if (!read.ok) return void report(read.error.path, read.error.message);
+  const text = read.value;
+  if (text.startsWith('{')) {
+    let jwk: unknown;
+    try {
+      jwk = JSON.parse(text);
+    } catch {
+      return void report(where, `${JSON.stringify(path)} is neither a PEM private key nor valid JSON (JWK)`);
+    }
+    if (typeof jwk !== 'object' || jwk === null || !('d' in jwk)) {
+      return void report(where, `${JSON.stringify(path)} is a public JWK; the private key is needed`);
+    }
+    return jwk as Record<string, unknown>;
+  }
+  if (/-----BEGIN (RSA|EC) PRIVATE KEY-----/.test(text)) {
+    return void report(where, `${JSON.stringify(path)} is PKCS#1/SEC1; convert it: openssl pkcs8 -topk8 -nocrypt -in key.pem`);
+  }
+  if (!text.includes('-----BEGIN PRIVATE KEY-----')) {
+    return void report(where, `${JSON.stringify(path)} is not a PKCS#8 PEM private key ("-----BEGIN PRIVATE KEY-----") or JWK`);
+  }
+  return text;
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}

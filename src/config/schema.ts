@@ -1,0 +1,152 @@
+/**
+ * The shape of the configuration file (after environment variables are merged in), as a zod 4
+ * schema. Field-local rules live here; rules that span fields (exactly one client authentication,
+ * tenants for multi-tenant issuers, …) and reading secret files live in resolve.ts.
+ * docs/configuration.md documents every key; keep the two in step.
+ */
+import { z } from 'zod';
+import { LOOPBACK_CIDRS, parseCidrList } from '../access/cidr-list.js';
+import { parseAllowedDomain } from '../access/redirect.js';
+import { parseDuration } from './duration.js';
+
+const nonEmpty = z.string().trim().min(1);
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be a duration like "12h", "30m", "3600s" or a number of seconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const httpUrl = (what: string) =>
+  nonEmpty.refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: `must be an absolute http(s) URL (${what})`,
+  });
+
+const cidr = nonEmpty.superRefine((value, ctx) => {
+  const parsed = parseCidrList([value]);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error.join('; ') });
+});
+
+const domain = nonEmpty.superRefine((value, ctx) => {
+  if (!parseAllowedDomain(value)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a host ("app.example.com"), a suffix (".example.com"), optionally with ":port"` });
+  }
+});
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+export const serverSchema = z.strictObject({
+  host: nonEmpty.default('0.0.0.0'),
+  port: z.number().int().min(1).max(65_535).default(8080),
+  publicUrl: httpUrl('e.g. https://auth.example.com')
+    .refine((value) => !URL.canParse(value) || isOriginOnly(new URL(value)), {
+      message: 'must be an origin only, e.g. https://auth.example.com (no path, query or credentials)',
+    })
+    .optional(),
+  /** Named opt-in for an http:// publicUrl that is not loopback (cookies then travel in clear). */
+  allowInsecurePublicUrl: z.boolean().default(false),
+  trustedProxies: z.array(cidr).default([...LOOPBACK_CIDRS]),
+});
+
+export const databaseSchema = z.strictObject({
+  path: nonEmpty.default('./data/scimgate.db'),
+});
+
+export const scimSchema = z.strictObject({
+  /** Bootstrap bearer token for the provisioning client (more via `scimgate token`). */
+  token: z.string().min(32).optional(),
+  tokenFile: nonEmpty.optional(),
+  maxResults: z.number().int().min(1).max(10_000).default(200),
+  maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
+});
+
+export const oidcSchema = z.strictObject({
+  issuer: httpUrl('the provider issuer, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0'),
+  clientId: nonEmpty,
+  clientSecret: nonEmpty.optional(),
+  clientSecretFile: nonEmpty.optional(),
+  /** How a client secret is sent: HTTP Basic (default) or in the form body. */
+  clientSecretMethod: z.enum(['basic', 'post']).default('basic'),
+  privateKeyJwt: z
+    .strictObject({
+      keyFile: nonEmpty,
+      kid: nonEmpty.optional(),
+      alg: z.enum(JWS_ALGS).default('RS256'),
+    })
+    .optional(),
+  federatedTokenFile: nonEmpty.optional(),
+  scopes: z.array(nonEmpty).min(1).default(['openid', 'profile', 'email']),
+  redirectPath: nonEmpty
+    .refine((value) => /^\/(?![/\\])[^\s?#]*$/.test(value), { message: 'must be a path starting with "/", e.g. /oauth2/callback' })
+    .default('/oauth2/callback'),
+  /** Named opt-in for an http:// issuer that is not loopback (development and tests only). */
+  allowInsecureHttpIssuer: z.boolean().default(false),
+  entra: z
+    .strictObject({
+      allowedTenants: z.array(nonEmpty.regex(GUID, { message: 'must be a tenant id (GUID)' })).default([]),
+    })
+    .prefault({}),
+  link: z
+    .strictObject({
+      /** ID-token claim holding the immutable user id. */
+      claim: nonEmpty.default('oid'),
+      /** Directory attribute it must equal. */
+      attribute: nonEmpty.default('externalId'),
+      /** ID-token claim holding the tenant id; null for providers without tenants. */
+      tenantClaim: nonEmpty.nullable().default('tid'),
+    })
+    .prefault({}),
+});
+
+export const sessionsSchema = z.strictObject({
+  cookieName: nonEmpty
+    .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a cookie name token (letters, digits, -_.)' })
+    .optional(),
+  absoluteTtl: duration.default(12 * 3600),
+  idleTtl: duration.default(3600),
+  loginTtl: duration.default(600),
+});
+
+export const redirectsSchema = z.strictObject({
+  /** Defaults to the public URL's host only (see resolve.ts). */
+  allowedDomains: z.array(domain).optional(),
+});
+
+export const routeSchema = z.strictObject({
+  host: nonEmpty
+    .refine((value) => parseAllowedDomain(value) !== undefined && !value.startsWith('.'), {
+      message: 'must be a host name, e.g. app.example.com',
+    })
+    .optional(),
+  pathPrefix: nonEmpty.refine((value) => value.startsWith('/'), { message: 'must start with "/"' }).default('/'),
+  allowedGroups: z.array(nonEmpty).min(1),
+});
+
+export const loggingSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const fileSchema = z.strictObject({
+  server: serverSchema.prefault({}),
+  database: databaseSchema.prefault({}),
+  scim: scimSchema.prefault({}),
+  oidc: oidcSchema.optional(),
+  sessions: sessionsSchema.prefault({}),
+  redirects: redirectsSchema.prefault({}),
+  routes: z.array(routeSchema).default([]),
+  logging: loggingSchema.prefault({}),
+});
+
+/** What a config file (or `overrides`) may contain. */
+export type ConfigFileInput = z.input<typeof fileSchema>;
+/** The file after validation and defaults, before cross-field resolution. */
+export type ParsedFile = z.output<typeof fileSchema>;
+
+function isOriginOnly(url: URL): boolean {
+  return url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+}

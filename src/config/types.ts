@@ -1,0 +1,77 @@
+/**
+ * The validated, resolved configuration every other module receives. Plain data except for the
+ * parsed `publicUrl` and `trustedProxies`, which are built once at boot. Durations are seconds.
+ */
+import type { CidrList } from '../access/cidr-list.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** How scimgate authenticates at the token endpoint; mirrors access/oidc ClientAuthConfig. */
+export type OidcClientAuth =
+  | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
+  /** `key` is a PKCS#8 PEM string or a private JWK object, read from `privateKeyJwt.keyFile`. */
+  | { method: 'private_key_jwt'; key: string | Record<string, unknown>; alg: string; kid?: string }
+  /** The path, not the token: the platform rotates the file, so it is re-read per token request. */
+  | { method: 'federated_token_file'; path: string };
+
+export interface OidcConfig {
+  issuer: string;
+  /** Entra `/common` or `/organizations` issuer: tokens' `iss` follows the per-tenant template. */
+  multiTenant: boolean;
+  clientId: string;
+  clientAuth: OidcClientAuth;
+  scopes: string[];
+  redirectPath: string;
+  /** `publicUrl` + `redirectPath`: register this at the provider. */
+  redirectUri: string;
+  /** True when the issuer is http:// (loopback, or non-loopback by the named opt-in). */
+  allowInsecureHttpIssuer: boolean;
+  /** Tenant ids allowed to sign in; required (non-empty) when `multiTenant`. */
+  allowedTenants: string[];
+  link: {
+    /** ID-token claim with the immutable user id (Entra: `oid`). */
+    claim: string;
+    /** Directory attribute it is matched against (default SCIM `externalId`). */
+    attribute: string;
+    /** ID-token claim with the tenant id, or null for providers without tenants. */
+    tenantClaim: string | null;
+  };
+}
+
+export interface RouteConfig {
+  /** Lower-case host; undefined matches every host. */
+  host: string | undefined;
+  pathPrefix: string;
+  /** Group ids, externalIds or displayNames; any one (effective membership) allows. */
+  allowedGroups: string[];
+}
+
+export interface Config {
+  server: {
+    host: string;
+    port: number;
+    /** Origin only (no path). */
+    publicUrl: URL;
+    trustedProxies: CidrList;
+  };
+  database: { path: string };
+  scim: {
+    /** Bootstrap provisioning token from config/env, if any. */
+    token: string | undefined;
+    maxResults: number;
+    maxPayloadBytes: number;
+  };
+  /** Undefined when sign-in is not configured (SCIM-only deployment). */
+  oidc: OidcConfig | undefined;
+  sessions: {
+    cookieName: string;
+    /** True when publicUrl is https: `Secure` cookies and the `__Host-` prefix. */
+    cookieSecure: boolean;
+    absoluteTtlSeconds: number;
+    idleTtlSeconds: number;
+    loginTtlSeconds: number;
+  };
+  redirects: { allowedDomains: string[] };
+  routes: RouteConfig[];
+  logging: { level: LogLevel };
+}
