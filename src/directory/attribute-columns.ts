@@ -1,0 +1,148 @@
+/**
+ * Where each SCIM attribute lives in our SQLite tables: a real column (id, userName, …), the
+ * JSON document (`doc`), a constant (meta.resourceType), or another table (group_members).
+ * The filter and sortBy compilers ask this module for SQL expressions and never spell out a
+ * column or JSON path themselves, so a storage change is one edit here.
+ *
+ * JSON paths are bound parameters like every other value; attribute names come from the schema
+ * registry (canonical spelling), which is also how the directory writes the documents.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import { groupMembers, groups, users } from '../store/schema.js';
+import { userGroupsCollection } from './user-groups-sql.js';
+
+/** A scalar SQL expression holding one attribute's value, typed by its definition. */
+export interface Operand {
+  attribute: AttributeDef;
+  expr: SQL;
+}
+
+/** Resolves a sub-attribute of one complex value: a singular complex attribute, or one element of a multi-valued one. */
+export type SubScope = (sub: AttributeDef) => Result<Operand>;
+
+/** A multi-valued attribute: a set of rows (json_each, group_members) we ask EXISTS questions of. */
+export interface Collection {
+  attribute: AttributeDef;
+  element: SubScope;
+  /** True when some element satisfies `condition` (written with operands from `element`). */
+  exists(condition: SQL): SQL;
+  /** True when the attribute has at least one element. */
+  nonEmpty: SQL;
+  /** `expr` (from `element`) of the primary element, else the first: what sortBy orders by (RFC 7644 §3.4.2.3). */
+  primaryValue?: (expr: SQL) => SQL;
+}
+
+export type Target =
+  | { kind: 'scalar'; operand: Operand }
+  | { kind: 'complex'; attribute: AttributeDef; sub: SubScope }
+  | { kind: 'collection'; collection: Collection };
+
+export type ResourceTable = typeof users | typeof groups;
+
+export const tableOf = (resourceType: ResourceTypeDef): ResourceTable => (resourceType.id === 'User' ? users : groups);
+
+const notFilterable = (name: string, why: string): Result<never> =>
+  fail(scimError('invalidFilter', `attribute "${name}" cannot be used in a filter: ${why}`));
+
+/** `$."a"."b"`: quoted keys, so URNs with colons and dots stay one key. */
+const jsonPath = (keys: readonly string[]): string => `$${keys.map((key) => `."${key}"`).join('')}`;
+
+/** Columns that copy a document value and carry the indexes (see store/schema.ts). */
+function columnFor(table: ResourceTable, attribute: AttributeDef): SQL | undefined {
+  switch (attribute.name) {
+    case 'id':
+      return sql`${table.id}`;
+    case 'externalId':
+      return sql`${table.externalId}`;
+    case 'displayName':
+      return sql`${table.displayName}`;
+    case 'userName':
+      return table === users ? sql`${users.userName}` : undefined;
+    case 'active':
+      return table === users ? sql`${users.active}` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** meta is not in the document: created/lastModified are columns, resourceType is the table itself. */
+function metaScope(resourceType: ResourceTypeDef, table: ResourceTable): SubScope {
+  return (sub) => {
+    switch (sub.name) {
+      case 'created':
+        return ok({ attribute: sub, expr: sql`${table.created}` });
+      case 'lastModified':
+        return ok({ attribute: sub, expr: sql`${table.lastModified}` });
+      case 'resourceType':
+        return ok({ attribute: sub, expr: sql`${resourceType.name}` });
+      default:
+        return notFilterable(`meta.${sub.name}`, 'it is derived when the resource is returned');
+    }
+  };
+}
+
+/** Values stored in the JSON document under `keys` (core attribute, or extension URN + attribute). */
+function documentTarget(table: ResourceTable, attribute: AttributeDef, keys: readonly string[]): Target {
+  if (attribute.multiValued) return { kind: 'collection', collection: jsonCollection(table, attribute, keys) };
+  if (attribute.type === 'complex') {
+    return { kind: 'complex', attribute, sub: (sub) => ok({ attribute: sub, expr: sql`json_extract(${table.doc}, ${jsonPath([...keys, sub.name])})` }) };
+  }
+  return { kind: 'scalar', operand: { attribute, expr: sql`json_extract(${table.doc}, ${jsonPath(keys)})` } };
+}
+
+/**
+ * A JSON array walked with json_each. Sub-attributes are read only from object elements: the
+ * CASE keeps json_extract away from a stray string element, which would otherwise make SQLite
+ * raise "malformed JSON" for the whole query.
+ */
+function jsonCollection(table: ResourceTable, attribute: AttributeDef, keys: readonly string[]): Collection {
+  const path = jsonPath(keys);
+  const field = (name: string): SQL => sql`(CASE WHEN "e"."type" = 'object' THEN json_extract("e"."value", ${jsonPath([name])}) END)`;
+  // Present as evaluate.ts reads it: an element counts when one of its sub-attributes has a value.
+  const subs = attribute.subAttributes ?? [];
+  const subPresent = subs.map((sub) => sql`coalesce(${field(sub.name)}, '') <> ''`);
+  const anySubPresent = sql`(CASE WHEN "e"."type" = 'object' THEN ${subPresent.length === 0 ? sql`0` : sql.join(subPresent, sql` OR `)} ELSE coalesce("e"."atom", '') <> '' END)`;
+  return {
+    attribute,
+    element: (sub) => ok({ attribute: sub, expr: field(sub.name) }),
+    exists: (condition) => sql`EXISTS (SELECT 1 FROM json_each(${table.doc}, ${path}) AS "e" WHERE ${condition})`,
+    nonEmpty: sql`EXISTS (SELECT 1 FROM json_each(${table.doc}, ${path}) AS "e" WHERE ${anySubPresent})`,
+    primaryValue: (expr) =>
+      sql`(SELECT ${expr} FROM json_each(${table.doc}, ${path}) AS "e" ORDER BY ${field('primary')} IS 1 DESC, "e"."key" LIMIT 1)`,
+  };
+}
+
+/**
+ * A group's direct members: rows of group_members. `members[value eq "id"]` is written as
+ * `id IN (…)` so SQLite starts from the group_members_member index and looks up only the
+ * groups found, instead of probing group_members once per group. Presence stays a per-group
+ * EXISTS: one primary-key probe each, rather than collecting every membership first.
+ */
+function groupMembersCollection(attribute: AttributeDef): Collection {
+  return {
+    attribute,
+    element: (sub) => {
+      if (sub.name === 'value') return ok({ attribute: sub, expr: sql`${groupMembers.memberId}` });
+      if (sub.name === 'type') return ok({ attribute: sub, expr: sql`${groupMembers.memberType}` });
+      return notFilterable(`members.${sub.name}`, 'filter on members.value or members.type');
+    },
+    exists: (condition) => sql`${groups.id} IN (SELECT ${groupMembers.groupId} FROM ${groupMembers} WHERE ${condition})`,
+    nonEmpty: sql`EXISTS (SELECT 1 FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id})`,
+  };
+}
+
+/** Where a resolved top-level attribute (no sub-attribute) lives for this resource type. */
+export function attributeTarget(resourceType: ResourceTypeDef, resolved: ResolvedAttribute): Result<Target> {
+  const table = tableOf(resourceType);
+  const { attribute } = resolved;
+  if (resolved.inExtension && resolved.schemaId !== undefined) return ok(documentTarget(table, attribute, [resolved.schemaId, attribute.name]));
+  if (resolved.schemaId === undefined && attribute.name === 'meta') return ok({ kind: 'complex', attribute, sub: metaScope(resourceType, table) });
+  const column = columnFor(table, attribute);
+  if (column) return ok({ kind: 'scalar', operand: { attribute, expr: column } });
+  if (table === users && attribute.name === 'password') return notFilterable('password', 'it is write-only');
+  if (table === users && attribute.name === 'groups') return ok({ kind: 'collection', collection: userGroupsCollection(attribute) });
+  if (table === groups && attribute.name === 'members') return ok({ kind: 'collection', collection: groupMembersCollection(attribute) });
+  return ok(documentTarget(table, attribute, [attribute.name]));
+}

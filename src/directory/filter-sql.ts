@@ -1,0 +1,146 @@
+/**
+ * SCIM filters (RFC 7644 §3.4.2.2) compiled to a drizzle SQL condition on the `users` or
+ * `groups` table, so listing filters run inside SQLite on indexed columns and nothing is
+ * loaded to be filtered in JS. Pure: unknown attributes and ill-typed literals come back as
+ * invalidFilter results.
+ *
+ * Semantics match the in-memory evaluator (scim/protocol/filter/evaluate.ts), which PATCH uses:
+ * - a multi-valued attribute matches when any of its values does; `emails eq x` compares `value`;
+ * - `ne` matches an absent attribute, and on a multi-valued attribute "some value differs";
+ * - `eq null` means "not present", `ne null` means "present";
+ * - `not` treats an unknown (NULL) condition as false before negating, so absent attributes match.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import type { CompareOp, CompValue, Filter } from '../scim/protocol/filter/ast.js';
+import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import { attributeTarget, type Collection, type Operand, type SubScope, type Target } from './attribute-columns.js';
+import { compare, negate, present } from './filter-sql/compare.js';
+
+export { compileSortKey, orderBySortKey } from './filter-sql/sort-key.js';
+
+/** Where a path is looked up: the resource itself, or (inside `attr[...]`) one element of `attr`. */
+type Scope = { kind: 'root'; resourceType: ResourceTypeDef } | { kind: 'element'; parent: AttributeDef; sub: SubScope };
+
+const invalid = (detail: string): Result<never> => fail(scimError('invalidFilter', detail));
+
+export const printPath = (path: AttrPath): string => `${path.schema ? `${path.schema}:` : ''}${path.attr}${path.sub === undefined ? '' : `.${path.sub}`}`;
+
+const unknownAttribute = (path: AttrPath): Result<never> => invalid(`unknown attribute "${printPath(path)}"`);
+
+const any = (conditions: SQL[]): SQL => (conditions.length === 0 ? sql`0` : sql`(${sql.join(conditions, sql` OR `)})`);
+
+/** Compare, with `eq null` / `ne null` read as absence / presence. */
+function compareOrPresence(operand: Operand, op: CompareOp, value: CompValue, label: string): Result<SQL> {
+  if (value !== null) return compare(operand, op, value, label);
+  if (op === 'eq') return ok(negate(present(operand)));
+  if (op === 'ne') return ok(present(operand));
+  return invalid(`operator "${op}" cannot be used with null ("${label}")`);
+}
+
+/** A complex value is present when any of its sub-attributes is (as evaluate.ts reads it). */
+function anySubPresent(attribute: AttributeDef, scope: SubScope): SQL {
+  const conditions: SQL[] = [];
+  for (const sub of attribute.subAttributes ?? []) {
+    const operand = scope(sub);
+    if (operand.ok) conditions.push(present(operand.value));
+  }
+  return any(conditions);
+}
+
+/** The sub-attribute a test on a complex attribute looks at: the one named, else `value`. */
+function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label: string): Result<AttributeDef> {
+  const sub = named ?? findAttribute(attribute.subAttributes ?? [], 'value');
+  return sub ? ok(sub) : invalid(`attribute "${label}" is complex; name one of its sub-attributes`);
+}
+
+/**
+ * `ne` on a multi-valued attribute: no values at all, or some value that differs (a value of
+ * the element itself when no sub-attribute is named, as in evaluate.ts).
+ */
+function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): Result<SQL> {
+  const differs = compareOrPresence(operand, 'ne', value, label);
+  if (!differs.ok) return differs;
+  if (!named) return ok(sql`(NOT ${collection.nonEmpty} OR ${collection.exists(differs.value)})`);
+  const hasValue = sql`${operand.expr} IS NOT NULL`;
+  return ok(sql`(NOT ${collection.exists(hasValue)} OR ${collection.exists(sql`${hasValue} AND ${differs.value}`)})`);
+}
+
+/** A `pr` or comparison on a top-level path, dispatched on where the attribute lives. */
+function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): Result<SQL> {
+  const label = printPath(filter.path);
+  if (filter.kind === 'compare' && filter.value === null) {
+    // `eq null` / `ne null` ask whether the whole path is present, whatever its shape.
+    if (filter.op !== 'eq' && filter.op !== 'ne') return invalid(`operator "${filter.op}" cannot be used with null ("${label}")`);
+    const presence = compileRootTest({ kind: 'present', path: filter.path }, target, named);
+    return presence.ok && filter.op === 'eq' ? ok(negate(presence.value)) : presence;
+  }
+  if (target.kind === 'scalar') {
+    return filter.kind === 'present' ? ok(present(target.operand)) : compareOrPresence(target.operand, filter.op, filter.value, label);
+  }
+  const attribute = target.kind === 'complex' ? target.attribute : target.collection.attribute;
+  const scope = target.kind === 'complex' ? target.sub : target.collection.element;
+  if (filter.kind === 'present' && named === undefined) return ok(target.kind === 'complex' ? anySubPresent(attribute, scope) : target.collection.nonEmpty);
+  const sub = subFor(attribute, named, label);
+  if (!sub.ok) return sub;
+  const operand = scope(sub.value);
+  if (!operand.ok) return operand;
+  if (filter.kind === 'present') return ok(target.kind === 'complex' ? present(operand.value) : target.collection.exists(present(operand.value)));
+  if (target.kind === 'complex') return compareOrPresence(operand.value, filter.op, filter.value, label);
+  const { collection } = target;
+  if (filter.op === 'ne') return collectionNotEqual(collection, operand.value, filter.value, named !== undefined, label);
+  const condition = compareOrPresence(operand.value, filter.op, filter.value, label);
+  return condition.ok ? ok(collection.exists(condition.value)) : condition;
+}
+
+function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): Result<SQL> {
+  const resolved = resolveAttribute(resourceType, filter.path);
+  if (!resolved) return unknownAttribute(filter.path);
+  const target = attributeTarget(resourceType, resolved);
+  if (!target.ok) return target;
+  if (filter.kind !== 'valuePath') return compileRootTest(filter, target.value, resolved.subAttribute);
+  const label = printPath(filter.path);
+  if (filter.path.sub !== undefined) return invalid(`a value filter applies to a whole attribute, not "${label}"`);
+  const t = target.value;
+  if (t.kind === 'scalar') return invalid(`attribute "${label}" has no sub-attributes to filter on`);
+  const attribute = t.kind === 'complex' ? t.attribute : t.collection.attribute;
+  const inner = compileNode(filter.filter, { kind: 'element', parent: attribute, sub: t.kind === 'complex' ? t.sub : t.collection.element });
+  if (!inner.ok || t.kind === 'complex') return inner;
+  return ok(t.collection.exists(inner.value));
+}
+
+/** Inside `attr[...]`: paths name sub-attributes of one element. */
+function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): Result<SQL> {
+  const label = `${scope.parent.name}.${printPath(filter.path)}`;
+  if (filter.kind === 'valuePath') return invalid(`value filters cannot be nested ("${label}[...]")`);
+  if (filter.path.sub !== undefined || filter.path.schema !== undefined) return invalid(`unknown attribute "${label}"`);
+  const sub = findAttribute(scope.parent.subAttributes ?? [], filter.path.attr);
+  if (!sub) return invalid(`unknown attribute "${label}"`);
+  const operand = scope.sub(sub);
+  if (!operand.ok) return operand;
+  return filter.kind === 'present' ? ok(present(operand.value)) : compareOrPresence(operand.value, filter.op, filter.value, label);
+}
+
+function compileNode(filter: Filter, scope: Scope): Result<SQL> {
+  switch (filter.kind) {
+    case 'and':
+    case 'or': {
+      const left = compileNode(filter.left, scope);
+      if (!left.ok) return left;
+      const right = compileNode(filter.right, scope);
+      if (!right.ok) return right;
+      return ok(filter.kind === 'and' ? sql`(${left.value} AND ${right.value})` : sql`(${left.value} OR ${right.value})`);
+    }
+    case 'not': {
+      const inner = compileNode(filter.filter, scope);
+      return inner.ok ? ok(negate(inner.value)) : inner;
+    }
+    default:
+      return scope.kind === 'root' ? compileRoot(filter, scope.resourceType) : compileElement(filter, scope);
+  }
+}
+
+/** A WHERE condition on the resource type's table (users or groups) selecting what `filter` matches. */
+export function compileFilter(filter: Filter, resourceType: ResourceTypeDef): Result<SQL> {
+  return compileNode(filter, { kind: 'root', resourceType });
+}
