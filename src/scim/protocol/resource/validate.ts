@@ -6,7 +6,8 @@
  * Choices the RFC leaves open, made here:
  * - `schemas` missing, not a list of strings, or without the core URN → 400 invalidSyntax.
  * - Unknown core attributes and sub-attributes are ignored (RFC 7644 §3.3 lets a server ignore
- *   what it does not define); wrong types of known attributes are 400 invalidValue.
+ *   what it does not define); wrong types of known attributes are 400 invalidValue. An
+ *   unqualified name that only an extension defines ("manager", "department") goes there.
  * - Extensions we do not model (any key holding a URI) are kept verbatim so they round-trip,
  *   and their URN is listed in `schemas`, whether or not the client listed it.
  * - `mode` does not change the rules: RFC 7644 §3.5.1 makes a PUT body a whole resource, same
@@ -152,6 +153,13 @@ function applyCore(draft: Draft, resourceType: ResourceTypeDef, name: string, ra
   if (resourceType === groupResourceType && name.toLowerCase() === 'members') {
     draft.membersRaw = { value: raw };
     return ok(true);
+  }
+  const base = name.split('.', 1)[0] ?? name;
+  if (!findAttribute(attributes, base)) {
+    // Entra writes the enterprise `manager` without its URN (PATCH path "manager"); an unqualified
+    // name no core attribute claims goes to the one extension that defines it.
+    const owners = resourceType.extensions.filter((extension) => findAttribute(extension.schema.attributes, base));
+    if (owners.length === 1 && owners[0]) return applyExtension(draft, owners[0].schema, name, raw);
   }
   return applyAttribute(draft.core, attributes, name, raw, '');
 }

@@ -98,6 +98,11 @@ describe('Entra provisioning', () => {
     expect(doc.schemas).toEqual([USER, ENT]);
   });
 
+  it('an unqualified manager (Entra PATCH path "manager") lands in the enterprise extension', () => {
+    const doc = user({ schemas: [USER], userName: 'u', manager: [{ $ref: null, value: 'm2' }], department: 'Ops' });
+    expect(doc).toEqual({ schemas: [USER, ENT], userName: 'u', [ENT]: { manager: { value: 'm2' }, department: 'Ops' } });
+  });
+
   it('accepts a group body with the extra ADSCIM schema and lists only schemas in use', () => {
     const result = normalizeGroup(
       {
