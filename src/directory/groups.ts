@@ -9,8 +9,10 @@ import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
+import { compileSearch, type SearchQuery } from './search-query.js';
+import { groupResourceType } from '../scim/protocol/schemas/index.js';
 import type { MemberChange, MemberInput, Memberships } from './memberships.js';
-import type { DocumentChange, ListQuery, Page } from './users.js';
+import type { DocumentChange, Page } from './users.js';
 
 export interface GroupRecord {
   id: string;
@@ -150,14 +152,18 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
       modifyTx(id, change, memberChanges, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list(query: ListQuery): Page<GroupRecord> {
-      const where = query.where ?? sql`1`;
+    list(query: SearchQuery): Result<Page<GroupRecord>> {
+      const compiled = compileSearch(query, groupResourceType);
+      if (!compiled.ok) return compiled;
+      const where = compiled.value.where ?? sql`1`;
       const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
-      if (query.limit === 0) return { total, items: [] };
+      if (query.limit === 0) return ok({ total, items: [] });
+      // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
       const rowid = sql`${groups}.rowid`;
-      const order = query.orderBy ? [query.descending ? desc(query.orderBy) : asc(query.orderBy), asc(rowid)] : [asc(rowid)];
+      const sortKey = compiled.value.orderBy;
+      const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
       const rows = db.select().from(groups).where(where).orderBy(...order).limit(query.limit).offset(query.offset).all();
-      return { total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) };
+      return ok({ total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) });
     },
   };
 }

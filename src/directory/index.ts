@@ -14,7 +14,8 @@ export type { ChangeEvent, ChangeListener, ChangeType, RecordedEvent } from './e
 export type { GroupRecord, GroupStore } from './groups.js';
 export type { MemberReads, UserGroupRecord } from './member-reads.js';
 export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
-export type { DocumentChange, ListQuery, Page, UserRecord, UserStore } from './users.js';
+export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
+export type { SearchQuery } from './search-query.js';
 
 export function createDirectory(input: DirectoryDeps) {
   const deps = resolveDeps(input);

@@ -2,7 +2,6 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
-import type { SQL } from 'drizzle-orm';
 import { asc, count, desc, sql } from 'drizzle-orm';
 import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
 import { notFound, preconditionFailed, scimError, fail, ok, type Result } from '../scim/protocol/errors.js';
@@ -10,6 +9,8 @@ import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
+import { compileSearch, type SearchQuery } from './search-query.js';
+import { userResourceType } from '../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
 
@@ -35,14 +36,6 @@ interface UserRow {
   version: number;
   created: string;
   last_modified: string;
-}
-
-export interface ListQuery {
-  where?: SQL | undefined;
-  orderBy?: SQL | undefined;
-  descending?: boolean;
-  offset: number;
-  limit: number;
 }
 
 export interface Page<T> {
@@ -144,25 +137,18 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
     modify: (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list(query: ListQuery): Page<UserRecord> {
-      const where = query.where ?? sql`1`;
+    list(query: SearchQuery): Result<Page<UserRecord>> {
+      const compiled = compileSearch(query, userResourceType);
+      if (!compiled.ok) return compiled;
+      const where = compiled.value.where ?? sql`1`;
       const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
-      if (query.limit === 0) return { total, items: [] };
+      if (query.limit === 0) return ok({ total, items: [] });
       // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
       const rowid = sql`${users}.rowid`;
-      const order = query.orderBy ? [query.descending ? desc(query.orderBy) : asc(query.orderBy), asc(rowid)] : [asc(rowid)];
-      const rows = db
-        .select()
-        .from(users)
-        .where(where)
-        .orderBy(...order)
-        .limit(query.limit)
-        .offset(query.offset)
-        .all();
-      return {
-        total,
-        items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })),
-      };
+      const sortKey = compiled.value.orderBy;
+      const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
+      const rows = db.select().from(users).where(where).orderBy(...order).limit(query.limit).offset(query.offset).all();
+      return ok({ total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) });
     },
   };
 }

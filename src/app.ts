@@ -1,0 +1,41 @@
+/**
+ * createApp(deps): the whole HTTP surface, built only from what it is given (no globals),
+ * so tests and the server run the same app.
+ */
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Directory } from './directory/index.js';
+import { silentLogger } from './http/logger.js';
+import { requestContext, type RequestContextVariables } from './http/request-context.js';
+import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
+import type { TokenService } from './tokens/index.js';
+
+export interface AppDeps {
+  directory: Directory;
+  tokens: Pick<TokenService, 'verify'>;
+  logger?: Logger;
+  scimLimits?: ScimLimits;
+  /** Public base URL (e.g. https://id.example.com); derived from each request when absent. */
+  publicUrl?: string | undefined;
+}
+
+export function createApp(deps: AppDeps): Hono<{ Variables: RequestContextVariables }> {
+  const app = new Hono<{ Variables: RequestContextVariables }>();
+  app.use('*', requestContext(deps.logger ?? silentLogger()));
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.route(
+    '/scim/v2',
+    scimRoutes({
+      directory: deps.directory,
+      tokens: deps.tokens,
+      limits: deps.scimLimits ?? DEFAULT_SCIM_LIMITS,
+      baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
+    }),
+  );
+  app.notFound((c) => c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    c.var.log?.error({ err: error }, 'unhandled error');
+    return c.json({ error: 'server_error', error_description: 'internal server error' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/** The `scimgate` command: serve, migrate, token. */
+import { startServer } from '../main.js';
+import { openStore } from '../store/index.js';
+import { createTokenService } from '../tokens/index.js';
+import { resolveSettings, parseArgs, SettingsError } from './settings.js';
+import { runTokenCommand } from './token-command.js';
+
+const USAGE = `usage: scimgate <command> [options]
+
+commands:
+  serve                 start the server (migrations are applied first)
+  migrate               apply pending database migrations and exit
+  token create NAME     create a SCIM bearer token (shown once)
+  token list            list tokens (name, created, last used, revoked)
+  token revoke NAME     revoke a token; takes effect on the next request
+
+options (environment variable in brackets):
+  --host HOST           listen address [HOST] (default 127.0.0.1)
+  --port PORT           listen port [PORT] (default 8080)
+  --database PATH       SQLite file [SCIMGATE_DATABASE] (default ./data/scimgate.db)
+  --public-url URL      external base URL [SCIMGATE_PUBLIC_URL]
+  --log-level LEVEL     pino level [SCIMGATE_LOG_LEVEL] (default info)
+  [SCIMGATE_SCIM_TOKEN] bootstrap one SCIM token at start (for compose and CI)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, ...rest] = positional;
+  if (!command || flags.has('help') || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const settings = resolveSettings(flags, process.env);
+  switch (command) {
+    case 'serve': {
+      const running = await startServer(settings);
+      console.error(
+        `\nscimgate is ready.\n  SCIM base URL (Tenant URL in Entra): ${running.url}/scim/v2\n` +
+          `  Secret token: run \`npx scimgate token create entra --database ${settings.databasePath}\`` +
+          ` (or start with SCIMGATE_SCIM_TOKEN set)\n`,
+      );
+      const stop = () => void running.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1; // keep running
+    }
+    case 'migrate': {
+      openStore(settings.databasePath).close();
+      console.log(`database ${settings.databasePath} is up to date`);
+      return 0;
+    }
+    case 'token': {
+      const store = openStore(settings.databasePath);
+      try {
+        return runTokenCommand(rest, createTokenService(store), console);
+      } finally {
+        store.close();
+      }
+    }
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof SettingsError ? error.message : error);
+    process.exitCode = 1;
+  },
+);

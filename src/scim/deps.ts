@@ -1,0 +1,19 @@
+/** What the SCIM router is built from. */
+import type { Directory } from '../directory/index.js';
+import type { TokenService } from '../tokens/index.js';
+import type { ListLimits } from './protocol/list.js';
+
+export interface ScimLimits extends ListLimits {
+  /** Largest accepted request body in bytes (413 above it). */
+  maxPayloadBytes: number;
+}
+
+export interface ScimDeps {
+  directory: Directory;
+  tokens: Pick<TokenService, 'verify'>;
+  limits: ScimLimits;
+  /** Public base URL of the SCIM API (…/scim/v2); derived from each request when absent. */
+  baseUrl?: string | undefined;
+}
+
+export const DEFAULT_SCIM_LIMITS: ScimLimits = { maxResults: 1000, defaultCount: 100, maxPayloadBytes: 4 * 1024 * 1024 };

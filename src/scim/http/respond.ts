@@ -1,0 +1,36 @@
+/** Writing SCIM responses: the media type RFC 7644 §3.1 requires, and SCIM error bodies. */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import { ScimError } from '../protocol/errors.js';
+
+export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
+
+export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': SCIM_MEDIA_TYPE, ...headers },
+  });
+}
+
+function hasHeaders(error: unknown): error is { headers: Record<string, string> } {
+  return typeof error === 'object' && error !== null && typeof (error as { headers?: unknown }).headers === 'object';
+}
+
+/** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
+export function toScimError(error: unknown): ScimError {
+  if (error instanceof ScimError) return error;
+  if (error instanceof HTTPException) {
+    const detail = error.status === 413 ? 'request body is too large' : error.message || 'request refused';
+    return new ScimError({ status: error.status, detail, scimType: error.status === 400 ? 'invalidSyntax' : undefined });
+  }
+  return new ScimError({ status: 500, detail: 'internal server error' });
+}
+
+export function renderScimError(error: unknown, c: Context, log: Logger | undefined): Response {
+  const scimErr = toScimError(error);
+  if (scimErr.status >= 500) log?.error({ err: error }, 'unhandled error in SCIM request');
+  else log?.info({ status: scimErr.status, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
+  const headers = error instanceof ScimError && hasHeaders(error) ? error.headers : {};
+  return scimJson(c, scimErr.toJSON(), scimErr.status, headers);
+}

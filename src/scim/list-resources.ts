@@ -1,0 +1,47 @@
+/**
+ * GET /Users, GET /Groups and POST /.search share one shape (RFC 7644 §3.4.2–3.4.3):
+ * parse the filter, page through the directory, render and project each resource.
+ */
+import type { Page, SearchQuery } from '../directory/index.js';
+import { ok, type Result } from './protocol/errors.js';
+import { parseAttrPath, parseFilter } from './protocol/filter/index.js';
+import type { JsonObject } from './protocol/json.js';
+import { listResponse, type ListParams, type ListResponse } from './protocol/list.js';
+import { project, type ProjectionOptions } from './protocol/projection.js';
+import type { ResourceTypeDef } from './protocol/schemas/index.js';
+
+export interface ListSource<R> {
+  search(query: SearchQuery): Result<Page<R>>;
+  /** Render a page at once, so relationship rows are read in one batch. */
+  render(items: R[], projection: ProjectionOptions): JsonObject[];
+}
+
+export function listResources<R>(
+  params: ListParams,
+  projection: ProjectionOptions,
+  resourceType: ResourceTypeDef,
+  source: ListSource<R>,
+): Result<ListResponse<JsonObject>> {
+  let filter;
+  if (params.filter !== undefined) {
+    const parsed = parseFilter(params.filter);
+    if (!parsed.ok) return parsed;
+    filter = parsed.value;
+  }
+  let sortBy;
+  if (params.sortBy !== undefined) {
+    const parsed = parseAttrPath(params.sortBy);
+    if (!parsed.ok) return parsed;
+    sortBy = parsed.value;
+  }
+  const page = source.search({
+    filter,
+    sortBy,
+    descending: params.sortOrder === 'descending',
+    offset: params.startIndex - 1,
+    limit: params.count,
+  });
+  if (!page.ok) return page;
+  const resources = source.render(page.value.items, projection).map((resource) => project(resource, resourceType, projection));
+  return ok(listResponse(resources, page.value.total, params.startIndex));
+}

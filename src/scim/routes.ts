@@ -1,0 +1,37 @@
+/**
+ * The /scim/v2 router: bearer authentication, body size limit, and one error renderer that
+ * answers every failure — ours, hono's, or an unexpected one — as an RFC 7644 §3.12 body.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { RequestContextVariables } from '../http/request-context.js';
+import { scimBearerAuth } from './bearer-auth.js';
+import type { ScimDeps } from './deps.js';
+import { discoveryRoutes } from './discovery-routes.js';
+import { groupRoutes } from './groups-routes.js';
+import { renderScimError } from './http/respond.js';
+import { ScimError } from './protocol/errors.js';
+import { userRoutes } from './users-routes.js';
+
+export type { ScimDeps, ScimLimits } from './deps.js';
+export { DEFAULT_SCIM_LIMITS } from './deps.js';
+
+export function scimRoutes(deps: ScimDeps): Hono<{ Variables: RequestContextVariables }> {
+  const app = new Hono<{ Variables: RequestContextVariables }>();
+  app.use('*', scimBearerAuth(deps.tokens));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.limits.maxPayloadBytes,
+      onError: () => {
+        throw new ScimError({ status: 413, detail: `request body exceeds ${deps.limits.maxPayloadBytes} bytes` });
+      },
+    }),
+  );
+  app.route('/Users', userRoutes(deps));
+  app.route('/Groups', groupRoutes(deps));
+  app.route('/', discoveryRoutes(deps));
+  app.notFound((c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, c.var.log));
+  app.onError((error, c) => renderScimError(error, c, c.var.log));
+  return app;
+}
