@@ -95,6 +95,14 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
         ctx.body = { ...body, id_token: await forgeIdToken(body.id_token, forgery, tenant.signingKey, origin) };
       }
     });
+    // Entra names the cause in error_description (AADSTS501481 "The Code_Verifier does not match
+    // the code_challenge…"); oidc-provider keeps it for its logs, so surface it the Entra way.
+    provider.on('grant.error', (ctx, err) => {
+      const body = (ctx as KoaContext).body as { error?: string; error_description?: string } | undefined;
+      const cause = (err as { cause?: { message?: string }; error_detail?: string } | undefined);
+      const detail = cause?.cause?.message ?? cause?.error_detail;
+      if (body?.error && detail) (ctx as KoaContext).body = { ...body, error_description: `${body.error_description ?? body.error}: ${detail}` };
+    });
     tenants.set(tid, tenant);
   }
 

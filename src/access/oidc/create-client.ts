@@ -33,6 +33,9 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
       options?.replay ? client.None() : auth,
     );
     if (allowInsecure) client.allowInsecureRequests(cfg);
+    // openid-client trusts the TLS channel for ID tokens from the token endpoint (OIDC Core
+    // 3.1.3.7); we verify signatures too, so a compromised hop or plain-http dev setup can't forge.
+    client.enableNonRepudiationChecks(cfg);
     if (jwksCache) client.setJwksCache(cfg, jwksCache);
     lastConfig = cfg;
     const tokenEndpoint = metadata.token_endpoint;

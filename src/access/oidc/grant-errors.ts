@@ -30,6 +30,7 @@ export function grantFailure(error: unknown, multiTenant: boolean): LoginFailure
     case 'OAUTH_INVALID_RESPONSE':
       if (/"state"/.test(message)) return loginFailure('state_mismatch', `callback: ${message}`);
       if (/"iss"/.test(message)) return loginFailure(multiTenant ? 'tenant_issuer_mismatch' : 'issuer_mismatch', `callback: ${message}`);
+      if (/signature/i.test(message)) return loginFailure('bad_signature', `ID token: ${message}`);
       if (/"alg"/.test(message)) return loginFailure('unsupported_algorithm', `ID token: ${message}`);
       return loginFailure('invalid_id_token', `response: ${message}`);
     case 'OAUTH_JWT_CLAIM_COMPARISON_FAILED':
