@@ -51,16 +51,21 @@ export function applyEnv(target: Record<string, unknown>, env: Env): EnvMerge {
     if (raw === undefined) continue;
     if (setPath(target, binding.path, convert(raw, binding.kind))) sources.set(binding.path.join('.'), binding.name);
   }
+  return { sources, problems };
+}
 
-  // Entra workload identity (AKS) injects this into every pod; it completes an oidc section that
-  // has no other client authentication rather than conflicting with one that does.
+/**
+ * Apply AZURE_FEDERATED_TOKEN_FILE once file, env and overrides are merged: it only fills a gap.
+ * Entra workload identity (AKS) injects this into every pod; it completes an oidc section that
+ * has no other client authentication rather than conflicting with one that does.
+ */
+export function applyWorkloadIdentity(target: Record<string, unknown>, env: Env, sources: Map<string, string>): void {
   const federated = env.AZURE_FEDERATED_TOKEN_FILE?.trim();
   const oidc = target.oidc;
   if (federated && isRecord(oidc) && CLIENT_AUTH_KEYS.every((key) => oidc[key] === undefined)) {
     oidc.federatedTokenFile = federated;
     sources.set('oidc.federatedTokenFile', 'AZURE_FEDERATED_TOKEN_FILE');
   }
-  return { sources, problems };
 }
 
 function envValue(name: string, env: Env, problems: ConfigProblem[]): string | undefined {

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { fail, type Result } from '../scim/protocol/errors.js';
-import { applyEnv, isRecord, type Env } from './env.js';
+import { applyEnv, applyWorkloadIdentity, isRecord, type Env } from './env.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './problems.js';
 import { resolveConfig } from './resolve.js';
 import { fileSchema, type ConfigFileInput } from './schema.js';
@@ -34,6 +34,7 @@ export function loadConfig(options: LoadConfigOptions): Result<Config, ConfigErr
   const merged = applyEnv(document, options.env);
   problems.push(...merged.problems);
   if (options.overrides) mergeInto(document, options.overrides);
+  applyWorkloadIdentity(document, options.env, merged.sources);
 
   const parsed = fileSchema.safeParse(document, { reportInput: true });
   if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, merged.sources));

@@ -63,7 +63,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
       return `must be at most ${String(issue.maximum)}`;
     case 'invalid_format':
-      return `must be a valid ${issue.format}`;
+      // Our regexes carry their own human message; built-in formats get a generic one.
+      return issue.format === 'regex' ? issue.message : `must be a valid ${issue.format}`;
     default:
       // Our own refinements carry a message written for humans.
       return issue.message;
