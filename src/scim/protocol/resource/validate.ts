@@ -25,7 +25,7 @@ import {
   type ResourceTypeDef,
   type SchemaDef,
 } from '../schemas/index.js';
-import { preprocessManager } from './entra-quirks.js';
+import { managerFromEntra } from '../entra-quirks.js';
 import { isJsonObject, setOwn, type JsonObject, type JsonValue } from './json.js';
 import { normalizeMembers, type MemberInput } from './members.js';
 import { copyVerbatim, isIgnoredOnInput, normalizeAttributeValue } from './value.js';
@@ -91,7 +91,9 @@ function normalize(input: unknown, resourceType: ResourceTypeDef, _mode: Normali
 /** `manager.value` set to "" by a dotted key still means "no manager". */
 function clearEmptyManager(draft: Draft): void {
   const enterprise = draft.extensions.get(ENTERPRISE_USER_SCHEMA);
-  if (enterprise?.manager !== undefined && preprocessManager(enterprise.manager) === null) delete enterprise.manager;
+  if (enterprise?.manager === undefined) return;
+  const manager = managerFromEntra(enterprise.manager);
+  if (manager.ok && manager.value === null) delete enterprise.manager;
 }
 
 function checkSchemas(input: JsonObject, resourceType: ResourceTypeDef): Result<true> {
@@ -185,7 +187,15 @@ function applyAttribute(
   if (!attribute || isIgnoredOnInput(attribute)) return ok(true);
   if (dot >= 0) return applySubAttribute(target, attribute, name.slice(dot + 1), raw, pathPrefix);
 
-  const value = schemaId === ENTERPRISE_USER_SCHEMA && attribute.name === 'manager' ? preprocessManager(raw) : raw;
+  let value = raw;
+  if (schemaId === ENTERPRISE_USER_SCHEMA && attribute.name === 'manager') {
+    // A bare id, a one-element list, "" or {value:""} (Entra, the SCIM Validator) → {value} or cleared.
+    const manager = managerFromEntra(raw as JsonValue | undefined);
+    if (!manager.ok) {
+      return fail(scimError('invalidValue', `attribute "${pathPrefix}manager" must be a user id, {"value": id}, or empty to clear it`));
+    }
+    value = manager.value;
+  }
   const normalized = normalizeAttributeValue(attribute, value, `${pathPrefix}${attribute.name}`);
   if (!normalized.ok) return normalized;
   if (normalized.value === undefined) delete target[attribute.name];

@@ -5,7 +5,7 @@
  */
 import { scimError, ok, fail, type Result } from '../errors.js';
 import { findAttribute, type AttributeDef } from '../schemas/index.js';
-import { coerceBoolean } from './entra-quirks.js';
+import { booleanFromEntraString } from '../entra-quirks.js';
 import { isJsonObject, setOwn, type JsonObject, type JsonValue } from './json.js';
 
 /** Upper bounds that keep one document sane; the HTTP layer bounds the payload size as a whole. */
@@ -62,8 +62,9 @@ function normalizeSingle(attribute: AttributeDef, value: unknown, path: string):
     case 'reference':
       return checkString(value, path, 'a string');
     case 'boolean': {
-      const coerced = coerceBoolean(value);
-      return coerced === undefined ? invalid(path, 'a boolean') : ok(coerced);
+      // Entra sends "True"/"False" (AzureAD/SCIMReferenceCode#21).
+      const coerced = booleanFromEntraString(value as JsonValue);
+      return typeof coerced === 'boolean' ? ok(coerced) : invalid(path, 'a boolean');
     }
     case 'integer':
       return typeof value === 'number' && Number.isSafeInteger(value) ? ok(value) : invalid(path, 'an integer');
