@@ -36,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       const running = await startServer(settings);
       console.error(
         `\nscimgate is ready.\n  SCIM base URL (Tenant URL in Entra): ${running.url}/scim/v2\n` +
-          `  Secret token: run \`npx scimgate token create entra --database ${settings.databasePath}\`` +
+          `  Secret token: run \`npm run scimgate -- token create entra --database ${settings.databasePath}\`` +
           ` (or start with SCIMGATE_SCIM_TOKEN set)\n`,
       );
       const stop = () => void running.close().then(() => process.exit(0));
