@@ -113,6 +113,7 @@ function hostMatches(url: URL, rule: HostRule): boolean {
   return rule.suffix && host.endsWith(`.${rule.host}`);
 }
 
+// Keyed by the array itself: config arrays are built once at boot and never mutated.
 const ruleCache = new WeakMap<readonly string[], HostRule[]>();
 
 /**
