@@ -54,8 +54,8 @@ export function writeAttribute(container: JsonObject, kind: 'add' | 'replace', t
   if (target.isManager && !target.filter && (target.sub === undefined || target.sub === 'value')) {
     return writeManager(container, target, value);
   }
-  // RFC 7643 §2.5: assigning null unassigns.
-  if (value === null && !target.filter) return removeAttribute(container, target, undefined);
+  // RFC 7643 §2.5: assigning null unassigns (through a filter: the selected values or sub-attributes).
+  if (value === null) return removeAttribute(container, target, undefined);
   if (!attribute) {
     const current = getKey(container, target.name);
     if (target.sub !== undefined) {

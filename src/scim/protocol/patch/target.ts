@@ -6,11 +6,17 @@
  */
 import { fail, ok, scimError, type Result } from '../errors.js';
 import type { Filter } from '../filter/index.js';
-import { allSchemas, findAttribute, findSchema, type AttributeDef, type ResourceTypeDef, type SchemaDef } from '../schemas/index.js';
 import { commonAttributes } from '../schemas/common.js';
-import { ENTERPRISE_USER_SCHEMA } from '../schemas/index.js';
-import type { PatchPath } from './path.js';
-import { printPatchPath } from './path.js';
+import {
+  allSchemas,
+  ENTERPRISE_USER_SCHEMA,
+  findAttribute,
+  findSchema,
+  type AttributeDef,
+  type ResourceTypeDef,
+  type SchemaDef,
+} from '../schemas/index.js';
+import { printPatchPath, type PatchPath } from './path.js';
 
 export interface AttributeTarget {
   kind: 'attribute';

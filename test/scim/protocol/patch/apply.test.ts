@@ -62,6 +62,13 @@ describe('RFC 7644 §3.5.2.1 add', () => {
     expect(doc.schemas).toEqual([USER, ENTERPRISE]);
   });
 
+  it('merges a path-less value keyed by the core schema URN into the top level', () => {
+    const doc = patched(user(), [{ op: 'replace', value: { [USER]: { displayName: 'A', 'name.familyName': 'S' } } }]);
+    expect(doc.displayName).toBe('A');
+    expect(doc.name).toEqual({ familyName: 'S' });
+    expect(doc).not.toHaveProperty([USER]);
+  });
+
   it('adding an extension attribute by path adds the URN to schemas', () => {
     const doc = patched(user(), [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Sales' }]);
     expect(doc[ENTERPRISE]).toEqual({ department: 'Sales' });
@@ -114,6 +121,11 @@ describe('RFC 7644 §3.5.2.3 replace', () => {
   it('treats null as unassigning the attribute (RFC 7643 §2.5)', () => {
     const doc = patched(user({ title: 'Boss' }), [{ op: 'replace', path: 'title', value: null }]);
     expect(doc).not.toHaveProperty('title');
+  });
+
+  it('replacing a filtered sub-attribute with null removes it rather than storing null', () => {
+    const doc = patched(user({ emails: [work] }), [{ op: 'replace', path: 'emails[type eq "work"].primary', value: null }]);
+    expect(doc.emails).toEqual([{ value: work.value, type: 'work' }]);
   });
 
   it('replace with an empty array removes the multi-valued attribute', () => {
