@@ -36,7 +36,8 @@ export interface Collection {
 
 export type Target =
   | { kind: 'scalar'; operand: Operand }
-  | { kind: 'complex'; attribute: AttributeDef; sub: SubScope }
+  /** `exists`: the complex value is there at all (what `name[...]` needs before looking inside). */
+  | { kind: 'complex'; attribute: AttributeDef; sub: SubScope; exists: SQL }
   | { kind: 'collection'; collection: Collection };
 
 export type ResourceTable = typeof users | typeof groups;
@@ -87,7 +88,12 @@ function metaScope(resourceType: ResourceTypeDef, table: ResourceTable): SubScop
 function documentTarget(table: ResourceTable, attribute: AttributeDef, keys: readonly string[]): Target {
   if (attribute.multiValued) return { kind: 'collection', collection: jsonCollection(table, attribute, keys) };
   if (attribute.type === 'complex') {
-    return { kind: 'complex', attribute, sub: (sub) => ok({ attribute: sub, expr: sql`json_extract(${table.doc}, ${jsonPath([...keys, sub.name])})` }) };
+    return {
+      kind: 'complex',
+      attribute,
+      sub: (sub) => ok({ attribute: sub, expr: sql`json_extract(${table.doc}, ${jsonPath([...keys, sub.name])})` }),
+      exists: sql`(json_type(${table.doc}, ${jsonPath(keys)}) = 'object')`,
+    };
   }
   return { kind: 'scalar', operand: { attribute, expr: sql`json_extract(${table.doc}, ${jsonPath(keys)})` } };
 }
@@ -138,7 +144,7 @@ export function attributeTarget(resourceType: ResourceTypeDef, resolved: Resolve
   const table = tableOf(resourceType);
   const { attribute } = resolved;
   if (resolved.inExtension && resolved.schemaId !== undefined) return ok(documentTarget(table, attribute, [resolved.schemaId, attribute.name]));
-  if (resolved.schemaId === undefined && attribute.name === 'meta') return ok({ kind: 'complex', attribute, sub: metaScope(resourceType, table) });
+  if (resolved.schemaId === undefined && attribute.name === 'meta') return ok({ kind: 'complex', attribute, sub: metaScope(resourceType, table), exists: sql`1` });
   const column = columnFor(table, attribute);
   if (column) return ok({ kind: 'scalar', operand: { attribute, expr: column } });
   if (table === users && attribute.name === 'password') return notFilterable('password', 'it is write-only');

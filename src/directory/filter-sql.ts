@@ -105,8 +105,8 @@ function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'va
   if (t.kind === 'scalar') return invalid(`attribute "${label}" has no sub-attributes to filter on`);
   const attribute = t.kind === 'complex' ? t.attribute : t.collection.attribute;
   const inner = compileNode(filter.filter, { kind: 'element', parent: attribute, sub: t.kind === 'complex' ? t.sub : t.collection.element });
-  if (!inner.ok || t.kind === 'complex') return inner;
-  return ok(t.collection.exists(inner.value));
+  if (!inner.ok) return inner;
+  return ok(t.kind === 'complex' ? sql`(${t.exists} AND ${inner.value})` : t.collection.exists(inner.value));
 }
 
 /** Inside `attr[...]`: paths name sub-attributes of one element. */

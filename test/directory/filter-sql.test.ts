@@ -194,6 +194,10 @@ describe('Entra provisioning: multi-valued attributes and value paths', () => {
     expect(users_('name[givenName eq "alice" and familyName sw "sm"]')).toEqual(['u1']);
   });
 
+  it('a value filter never matches a resource without the complex attribute, even with ne', () => {
+    expect(users_('name[givenName ne "bob"]')).toEqual(['u1']);
+  });
+
   it('a stray non-object element never makes SQLite fail', () => {
     expect(users_('emails[value eq "junk-string"]')).toEqual([]);
   });
