@@ -1,11 +1,19 @@
 // Checks scimgate adds on top of openid-client's ID token validation (signature, iss, aud, exp,
-// nonce, PKCE, state): the tenant rules. Each returns a failure or undefined.
+// nonce, PKCE, state): pending-login age and the tenant rules. Each returns a failure or undefined.
 import { loginFailure } from './errors.js';
 import type { LoginFailure } from './errors.js';
 import { TENANT_PLACEHOLDER } from './discovery.js';
+import type { PendingLogin } from './types.js';
 
 // Tenant ids end up inside an issuer URL; anything but a plain id token is refused outright.
 const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** A pending login is only good for a while: a stale one (an old tab, a replayed cookie) is refused. */
+export function checkPendingAge(pending: PendingLogin, now: number, ttlMs: number): LoginFailure | undefined {
+  const age = now - pending.createdAt;
+  if (!Number.isFinite(age) || age < 0 || age > ttlMs) return loginFailure('login_expired', `pending login is ${Math.round(age / 1000)} s old`);
+  return undefined;
+}
 
 /** The token's `tid` must be on the allow-list (when one is configured). */
 export function checkTenantAllowed(claims: Record<string, unknown>, allowedTenants: readonly string[] | undefined): LoginFailure | undefined {

@@ -9,14 +9,20 @@ import { OidcConfigError } from './errors.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-export async function selectClientAuth(config: ClientAuthConfig): Promise<client.ClientAuth> {
+export interface ClientAuthContext {
+  /** Overrides the assertion audience (default: the issuer). Multi-tenant issuers are templates,
+   *  not an audience anyone accepts, so there the token endpoint is used instead. */
+  assertionAudience?: string;
+}
+
+export async function selectClientAuth(config: ClientAuthConfig, context: ClientAuthContext = {}): Promise<client.ClientAuth> {
   switch (config.method) {
     case 'client_secret_basic':
       return client.ClientSecretBasic(config.secret);
     case 'client_secret_post':
       return client.ClientSecretPost(config.secret);
     case 'private_key_jwt':
-      return privateKeyJwt(config);
+      return privateKeyJwt(config, context.assertionAudience);
     case 'federated_token_file':
       return federatedTokenFile(config.path);
     case 'none':
@@ -24,7 +30,10 @@ export async function selectClientAuth(config: ClientAuthConfig): Promise<client
   }
 }
 
-async function privateKeyJwt(config: Extract<ClientAuthConfig, { method: 'private_key_jwt' }>): Promise<client.ClientAuth> {
+async function privateKeyJwt(
+  config: Extract<ClientAuthConfig, { method: 'private_key_jwt' }>,
+  audience: string | undefined,
+): Promise<client.ClientAuth> {
   const jwk = typeof config.key === 'string' ? undefined : (config.key as JWK);
   const alg = config.alg ?? jwk?.alg ?? 'RS256';
   try {
@@ -32,7 +41,10 @@ async function privateKeyJwt(config: Extract<ClientAuthConfig, { method: 'privat
     if (imported instanceof Uint8Array || imported.type !== 'private') throw new Error('not a private key');
     const key: CryptoKey = imported;
     const kid = config.kid ?? jwk?.kid;
-    return client.PrivateKeyJwt(kid ? { key, kid } : key);
+    const options = audience
+      ? { [client.modifyAssertion]: (_header: Record<string, unknown>, payload: Record<string, unknown>) => void (payload['aud'] = audience) }
+      : undefined;
+    return client.PrivateKeyJwt(kid ? { key, kid } : key, options);
   } catch (cause) {
     throw new OidcConfigError('invalid_config', `clientAuth.key: cannot load a private ${alg} key`, { cause });
   }

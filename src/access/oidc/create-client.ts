@@ -17,7 +17,7 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
   if (multiTenant && !config.allowedTenants?.length) {
     throw new OidcConfigError('invalid_config', `allowedTenants: required for the multi-tenant issuer ${metadata.issuer}`);
   }
-  const auth = await selectClientAuth(config.clientAuth);
+  const auth = await selectClientAuth(config.clientAuth, multiTenant ? { assertionAudience: metadata.token_endpoint } : {});
   const scope = [...new Set(['openid', ...(config.scopes ?? ['profile', 'email'])])].join(' ');
   // Signing keys are fetched once and shared by the per-login Configurations.
   let jwksCache: client.ExportedJWKSCache | undefined;
@@ -47,7 +47,14 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
     };
     return cfg;
   };
-  const ctx: FinishContext = { configure, discoveredIssuer: metadata.issuer, multiTenant, allowedTenants: config.allowedTenants };
+  const ctx: FinishContext = {
+    configure,
+    discoveredIssuer: metadata.issuer,
+    multiTenant,
+    allowedTenants: config.allowedTenants,
+    pendingLoginTtlMs: (config.pendingLoginTtlSeconds ?? 600) * 1000,
+    now,
+  };
   const authorizeConfig = configure(metadata.issuer);
 
   return {
@@ -55,7 +62,7 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
     multiTenant,
     startLogin: ({ returnTo }) => buildLoginRequest({ config: authorizeConfig, redirectUri: config.redirectUri, scope, returnTo, now: now() }),
     finishLogin: async (callbackUrl, pending) => {
-      const result = await finishLogin(ctx, new URL(callbackUrl), pending);
+      const result = await finishLogin(ctx, callbackUrl, pending);
       if (lastConfig) jwksCache = client.getJwksCache(lastConfig) ?? jwksCache;
       return result;
     },
@@ -74,5 +81,7 @@ function validateConfig(config: OidcClientConfig): void {
     problems.push(`redirectUri: not a URL: ${config.redirectUri}`);
   }
   if (config.allowedTenants && config.allowedTenants.some((t) => !t)) problems.push('allowedTenants: empty tenant id');
+  const ttl = config.pendingLoginTtlSeconds;
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl > 0)) problems.push('pendingLoginTtlSeconds: must be a positive integer');
   if (problems.length) throw new OidcConfigError('invalid_config', problems.join('; '));
 }

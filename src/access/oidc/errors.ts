@@ -2,6 +2,8 @@
 // code. Configuration and discovery problems throw OidcConfigError at startup instead.
 
 export const OIDC_FAILURE_CODES = [
+  'invalid_callback',
+  'login_expired',
   'state_mismatch',
   'nonce_mismatch',
   'pkce_failed',

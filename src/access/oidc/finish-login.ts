@@ -5,7 +5,7 @@
 // every check — signature included — runs as in single-tenant mode.
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { checkResponseIssuer, checkTenantAllowed, checkTenantIssuer, tenantIssuer } from './callback-checks.js';
+import { checkPendingAge, checkResponseIssuer, checkTenantAllowed, checkTenantIssuer, tenantIssuer } from './callback-checks.js';
 import { loginFailure } from './errors.js';
 import { grantFailure } from './grant-errors.js';
 import type { LoginResult, OidcIdentity, PendingLogin } from './types.js';
@@ -16,11 +16,17 @@ export interface FinishContext {
   discoveredIssuer: string;
   multiTenant: boolean;
   allowedTenants: readonly string[] | undefined;
+  pendingLoginTtlMs: number;
+  now: () => number;
 }
 
 class Captured extends Error {}
 
-export async function finishLogin(ctx: FinishContext, callbackUrl: URL, pending: PendingLogin): Promise<LoginResult> {
+export async function finishLogin(ctx: FinishContext, callback: string | URL, pending: PendingLogin): Promise<LoginResult> {
+  const callbackUrl = URL.canParse(String(callback)) ? new URL(callback) : undefined;
+  if (!callbackUrl) return loginFailure('invalid_callback', 'callback URL cannot be parsed');
+  const expired = checkPendingAge(pending, ctx.now(), ctx.pendingLoginTtlMs);
+  if (expired) return expired;
   const checks = {
     pkceCodeVerifier: pending.codeVerifier,
     expectedState: pending.state,

@@ -24,6 +24,8 @@ export interface OidcClientConfig {
   allowedTenants?: string[];
   /** Named opt-in to talk to an http:// issuer (tests, loopback development). */
   allowInsecureHttpIssuer?: boolean;
+  /** How long a started login may take to come back (default 600 s). */
+  pendingLoginTtlSeconds?: number;
   /** Clock in ms since the epoch (default Date.now); token times are judged by it. */
   now?: () => number;
 }

@@ -69,6 +69,17 @@ describe('OIDC callback: tampered authorization response', () => {
     expect(result).toEqual(refusedWith('pkce_failed'));
   });
 
+  it('a pending login older than its lifetime is refused', async () => {
+    const result = await attempt({ tamper: (_callback, pending) => ({ ...pending, createdAt: pending.createdAt - 11 * 60 * 1000 }) });
+    expect(result).toEqual(refusedWith('login_expired'));
+  });
+
+  it('a callback URL that does not parse is refused, not thrown', async () => {
+    const rp = await createOidcClient(singleTenant());
+    const { pending } = await rp.startLogin({ returnTo: '/' });
+    expect(await rp.finishLogin('::not a url::', pending)).toEqual(refusedWith('invalid_callback'));
+  });
+
   it('provider error in the callback', async () => {
     const result = await attempt({
       tamper: (callback, pending) => {

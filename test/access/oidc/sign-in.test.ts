@@ -102,6 +102,19 @@ describe('OIDC sign-in against an Entra-shaped provider', () => {
     expect(result).toMatchObject({ ok: true, identity: { issuer: op.issuer(TENANT_B), tid: TENANT_B } });
   });
 
+  it('multi-tenant with private_key_jwt: the assertion is addressed to the token endpoint, not the template', async () => {
+    op.setCommonTenant(TENANT_A);
+    const result = await login(
+      base({
+        issuer: op.commonIssuer,
+        allowedTenants: [TENANT_A],
+        clientId: TEST_CLIENTS.privateKeyJwt.clientId,
+        clientAuth: { method: 'private_key_jwt', key: op.privateKeyJwtPem, kid: 'pkjwt' },
+      }),
+    );
+    expect(result).toMatchObject({ ok: true, identity: { tid: TENANT_A, oid: ALICE.oid } });
+  });
+
   it('multi-tenant without an allow-list is a configuration error', async () => {
     await expect(createOidcClient(base({ issuer: op.commonIssuer }))).rejects.toBeInstanceOf(OidcConfigError);
   });
