@@ -13,6 +13,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { CompareOp, CompValue, Filter } from '../scim/protocol/filter/ast.js';
+import { printAttrPath as printPath } from '../scim/protocol/filter/print.js';
 import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import { attributeTarget, type Collection, type Operand, type SubScope, type Target } from './attribute-columns.js';
 import { compare, negate, present } from './filter-sql/compare.js';
@@ -23,8 +24,6 @@ export { compileSortKey, orderBySortKey } from './filter-sql/sort-key.js';
 type Scope = { kind: 'root'; resourceType: ResourceTypeDef } | { kind: 'element'; parent: AttributeDef; sub: SubScope };
 
 const invalid = (detail: string): Result<never> => fail(scimError('invalidFilter', detail));
-
-export const printPath = (path: AttrPath): string => `${path.schema ? `${path.schema}:` : ''}${path.attr}${path.sub === undefined ? '' : `.${path.sub}`}`;
 
 const unknownAttribute = (path: AttrPath): Result<never> => invalid(`unknown attribute "${printPath(path)}"`);
 

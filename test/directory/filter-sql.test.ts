@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileFilter, compileSortKey, orderBySortKey } from '../../src/directory/filter-sql.js';
 import { ScimError } from '../../src/scim/protocol/errors.js';
+import { MAX_FILTER_LENGTH } from '../../src/scim/protocol/filter/parse.js';
 import { groupResourceType, userResourceType } from '../../src/scim/protocol/schemas/index.js';
 import type { Store } from '../../src/store/connection.js';
 import { users } from '../../src/store/schema.js';
@@ -248,6 +249,20 @@ describe('RFC 7644 §3.4.2.2: unknown or unfilterable attributes are invalidFilt
   });
 });
 
+describe('filters as long as the parser allows', () => {
+  // A left-deep chain of ~400 or/and terms must stay under SQLite's expression depth and parameter limits.
+  it.each([
+    ['or', 'userName eq "x"'],
+    ['and', 'emails.value ne "x"'],
+    ['or', 'not (emails[type eq "work" and value ew "x"])'],
+  ])('a chain of %s over %s compiles and runs', (joiner, term) => {
+    const terms: string[] = [];
+    while ((terms.length + 1) * (term.length + joiner.length + 2) < MAX_FILTER_LENGTH) terms.push(term);
+    const result = users_(terms.join(` ${joiner} `));
+    expect(Array.isArray(result)).toBe(true);
+  });
+});
+
 describe('RFC 7643 §4.2 group members', () => {
   it('displayName eq ignores case', () => {
     expect(groups_('displayName eq "ENGINEERING"')).toEqual(['g1']);
@@ -306,6 +321,10 @@ describe('SQLite answers the common filters from indexes (EXPLAIN QUERY PLAN)', 
 
   it('id eq uses the primary key', () => {
     expect(queryPlan(store, 'id eq "u1"')).toMatch(/SEARCH users USING (COVERING )?INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+  });
+
+  it('user displayName eq uses users_display_name_ci', () => {
+    expect(queryPlan(store, 'displayName eq "bob"')).toMatch(/SEARCH users USING INDEX users_display_name_ci/);
   });
 
   it('group displayName eq uses groups_display_name_ci', () => {

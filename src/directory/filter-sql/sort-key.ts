@@ -7,12 +7,12 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { fail, ok, scimError, type Result } from '../../scim/protocol/errors.js';
+import { printAttrPath as label } from '../../scim/protocol/filter/print.js';
 import { findAttribute, resolveAttribute, type AttrPath, type ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { attributeTarget, type Operand } from '../attribute-columns.js';
 
 const invalid = (detail: string): Result<never> => fail(scimError('invalidValue', detail));
 
-const label = (path: AttrPath): string => `${path.schema ? `${path.schema}:` : ''}${path.attr}${path.sub === undefined ? '' : `.${path.sub}`}`;
 
 /** caseExact=false strings sort case-insensitively, by the same lower(...) the indexes hold. */
 function sortable(operand: Operand): SQL {
