@@ -32,6 +32,8 @@ export interface TestProviderOptions {
   accounts: Record<string, TestAccount[]>;
   /** Redirect URIs registered for every client. */
   redirectUris: string[];
+  /** Fixed port, e.g. for an nginx e2e config (default: a random free port). */
+  port?: number;
   /** ID token lifetime in seconds (default 300). */
   idTokenTtl?: number;
 }
@@ -70,7 +72,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
   const tenants = new Map<string, Tenant>();
   let commonTid = options.tenants[0] ?? '';
   const server = createServer((req, res) => route(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const issuer = (tid: string): string => `${origin}/${tid}/v2.0`;
 
