@@ -31,7 +31,8 @@ export function scimRoutes(deps: ScimDeps): Hono<{ Variables: RequestContextVari
   app.route('/Users', userRoutes(deps));
   app.route('/Groups', groupRoutes(deps));
   app.route('/', discoveryRoutes(deps));
-  app.notFound((c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, c.var.log));
+  // A mounted app's notFound is not consulted by its parent, so unknown SCIM paths end here.
+  app.all('*', (c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, c.var.log));
   app.onError((error, c) => renderScimError(error, c, c.var.log));
   return app;
 }

@@ -4,13 +4,24 @@ import { createDirectory, type DirectoryDeps } from '../../src/directory/index.j
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
 
+/**
+ * Response bodies in tests are whatever JSON the server sent; assertions check their shape, so
+ * they are typed as loosely as JSON itself is (the one `any` we allow, and only in tests).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are arbitrary JSON
+export type JsonBody = any;
+
+export interface ScimResponse extends Response {
+  json(): Promise<JsonBody>;
+}
+
 export interface TestScimApp {
   app: ReturnType<typeof createApp>;
   store: Store;
   directory: ReturnType<typeof createDirectory>;
   token: string;
   /** Send a SCIM request with the bearer token; `body` is JSON-encoded unless it is a string. */
-  scim(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  scim(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ScimResponse>;
   /** Every table's rows, for "bad input leaves the database unchanged" assertions. */
   snapshot(): Record<string, unknown[]>;
 }
@@ -28,7 +39,7 @@ export function createTestScimApp(options: { store?: Store; directory?: Omit<Dir
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json', ...headers },
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       }),
-    );
+    ) as Promise<ScimResponse>;
   const snapshot = () => {
     const tables = ['users', 'groups', 'group_members', 'events'];
     return Object.fromEntries(tables.map((t) => [t, store.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));

@@ -11,6 +11,7 @@ import {
   allSchemas,
   ENTERPRISE_USER_SCHEMA,
   findAttribute,
+  findExtensionAttribute,
   findSchema,
   type AttributeDef,
   type ResourceTypeDef,
@@ -66,7 +67,12 @@ export function resolveTarget(path: PatchPath, resourceType: ResourceTypeDef): R
   let extensionUrn: string | undefined;
   if (urn === undefined) {
     attribute = findAttribute(commonAttributes, attr) ?? findAttribute(resourceType.schema.attributes, attr);
-    if (!attribute) return invalidPath(path, `unknown attribute '${attr}'`);
+    if (!attribute) {
+      const extension = findExtensionAttribute(resourceType, attr);
+      if (!extension) return invalidPath(path, `unknown attribute '${attr}'`);
+      attribute = extension.attribute;
+      extensionUrn = extension.schema.id;
+    }
   } else {
     const schema = findSchema(resourceType, urn);
     if (isForeignSchema(resourceType, urn)) return invalidPath(path, `schema ${urn} does not apply to ${resourceType.name}`);

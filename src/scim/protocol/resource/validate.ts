@@ -18,6 +18,7 @@ import { commonAttributes } from '../schemas/common.js';
 import {
   ENTERPRISE_USER_SCHEMA,
   findAttribute,
+  findExtensionAttribute,
   findSchema,
   groupResourceType,
   splitSchemaPrefix,
@@ -160,8 +161,8 @@ function applyCore(draft: Draft, resourceType: ResourceTypeDef, name: string, ra
   if (!findAttribute(attributes, base)) {
     // Entra writes the enterprise `manager` without its URN (PATCH path "manager"); an unqualified
     // name no core attribute claims goes to the one extension that defines it.
-    const owners = resourceType.extensions.filter((extension) => findAttribute(extension.schema.attributes, base));
-    if (owners.length === 1 && owners[0]) return applyExtension(draft, owners[0].schema, name, raw);
+    const owner = findExtensionAttribute(resourceType, base);
+    if (owner) return applyExtension(draft, owner.schema, name, raw);
   }
   return applyAttribute(draft.core, attributes, name, raw, '');
 }

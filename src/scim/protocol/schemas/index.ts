@@ -104,8 +104,21 @@ export function findSchema(resourceType: ResourceTypeDef, urn: string): SchemaDe
 }
 
 /**
+ * An unqualified name no core attribute claims, defined by exactly one extension of this type:
+ * Entra sends `manager` and `manager[value eq "…"]` without the enterprise URN (RFC 7644 §3.10
+ * asks for the URN, but the name is unambiguous, so we accept it).
+ */
+export function findExtensionAttribute(resourceType: ResourceTypeDef, name: string): { schema: SchemaDef; attribute: AttributeDef } | undefined {
+  const hits = resourceType.extensions.flatMap(({ schema }) => {
+    const attribute = findAttribute(schema.attributes, name);
+    return attribute ? [{ schema, attribute }] : [];
+  });
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
  * Resolve an attribute path against a resource type. Unqualified names look in the common
- * attributes, then the core schema (RFC 7644 §3.10: extension attributes need their URN).
+ * attributes, then the core schema, then an extension that alone defines the name.
  */
 export function resolveAttribute(resourceType: ResourceTypeDef, path: AttrPath): ResolvedAttribute | undefined {
   let schemaId: string | undefined;
@@ -122,6 +135,14 @@ export function resolveAttribute(resourceType: ResourceTypeDef, path: AttrPath):
     if (!attribute) {
       attribute = findAttribute(resourceType.schema.attributes, path.attr);
       schemaId = resourceType.schema.id;
+    }
+    if (!attribute) {
+      const extension = findExtensionAttribute(resourceType, path.attr);
+      if (extension) {
+        attribute = extension.attribute;
+        schemaId = extension.schema.id;
+        inExtension = true;
+      }
     }
   }
   if (!attribute) return undefined;

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { createDirectory } from '../../src/directory/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createTokenService } from '../../src/tokens/index.js';
+import { createTestScimApp } from '../support/scim-app.js';
+
+const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+describe('RFC 7644 §3.12 errors on the wire', () => {
+  it('answers a missing token with 401, a SCIM error body and WWW-Authenticate', async () => {
+    const t = createTestScimApp();
+    const res = await t.app.request('http://scim.test/scim/v2/Users');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="scimgate"/);
+    expect(await res.json()).toMatchObject({ schemas: [ERROR], status: '401' });
+  });
+
+  it('answers a wrong token with 401 invalid_token', async () => {
+    const t = createTestScimApp();
+    const res = await t.app.request('http://scim.test/scim/v2/Users', { headers: { Authorization: 'Bearer wrong-token-value' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+  });
+
+  it('answers truncated JSON with 400 invalidSyntax and stores nothing', async () => {
+    const t = createTestScimApp();
+    const before = t.snapshot();
+    const res = await t.scim('POST', '/Users', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"x');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ schemas: [ERROR], scimType: 'invalidSyntax' });
+    expect(t.snapshot()).toEqual(before);
+  });
+
+  it('answers a body over the limit with 413 in SCIM form', async () => {
+    const store = openStore(':memory:');
+    const tokens = createTokenService(store);
+    const { token } = tokens.create('t');
+    const app = createApp({ directory: createDirectory({ store }), tokens, scimLimits: { maxResults: 100, defaultCount: 10, maxPayloadBytes: 1024 } });
+    const res = await app.request('http://scim.test/scim/v2/Users', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x'.repeat(4096) }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ schemas: [ERROR], status: '413' });
+    expect(store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+  });
+
+  it('answers an unsupported media type with 415', async () => {
+    const t = createTestScimApp();
+    const res = await t.scim('POST', '/Users', 'userName=x', { 'Content-Type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect((await res.json()).schemas).toEqual([ERROR]);
+  });
+
+  it('accepts plain application/json', async () => {
+    const t = createTestScimApp();
+    const res = await t.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'j@x.com' }, { 'Content-Type': 'application/json' });
+    expect(res.status).toBe(201);
+  });
+
+  it('answers an unknown SCIM endpoint with a SCIM 404', async () => {
+    const t = createTestScimApp();
+    const res = await t.scim('GET', '/Bulk');
+    expect(res.status).toBe(404);
+    expect((await res.json()).schemas).toEqual([ERROR]);
+  });
+
+  it('answers 404 in SCIM form for an unknown user id', async () => {
+    const t = createTestScimApp();
+    const res = await t.scim('PATCH', '/Users/nope', { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'nickName', value: 'x' }] });
+    expect(res.status).toBe(404);
+    expect((await res.json()).schemas).toEqual([ERROR]);
+  });
+
+  it('answers a malformed PATCH body with 400, never 500', async () => {
+    const t = createTestScimApp();
+    const { id } = await (await t.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'm@x.com' })).json();
+    for (const body of [[], { Operations: 'x' }, { Operations: [{ op: 'explode' }] }, { Operations: [{ op: 'add', path: 'emails[type eq', value: 1 }] }, 42, null]) {
+      const res = await t.scim('PATCH', `/Users/${id}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+});
