@@ -3,6 +3,7 @@
  * directory tables; the SCIM routes and the access layer both go through it.
  */
 import { resolveDeps, type DirectoryDeps } from './deps.js';
+import { createEffectiveGroups } from './effective-groups.js';
 import { createEventLog } from './events.js';
 import { createGroupStore } from './groups.js';
 import { createMemberReads } from './member-reads.js';
@@ -10,6 +11,7 @@ import { createMemberships } from './memberships.js';
 import { createUserStore } from './users.js';
 
 export type { DirectoryDeps } from './deps.js';
+export type { EffectiveGroup, EffectiveGroups, EffectiveMember, EffectiveMembersPage, MembersPageRequest } from './effective-groups.js';
 export type { ChangeEvent, ChangeListener, ChangeType, RecordedEvent } from './events.js';
 export type { GroupRecord, GroupStore } from './groups.js';
 export type { MemberReads, UserGroupRecord } from './member-reads.js';
@@ -25,6 +27,8 @@ export function createDirectory(input: DirectoryDeps) {
     users: createUserStore(deps, events, memberships),
     groups: createGroupStore(deps, events, memberships),
     reads: createMemberReads(deps.store.sqlite),
+    /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
+    effective: createEffectiveGroups(deps.store.sqlite),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Reads of membership for responses: a group's direct members with display names, and the
- * groups a user belongs to. Batched over a page of resources (one query, not one per row).
+ * groups a user belongs to, directly or through nesting (group_closure). Batched over a page of
+ * resources (one query, not one per row).
  */
 import type Database from 'better-sqlite3';
 import type { MemberRecord, MemberType } from './memberships.js';
@@ -30,11 +31,19 @@ export function createMemberReads(sqlite: Database.Database) {
       WHERE m.group_id IN (SELECT value FROM json_each(?))
       ORDER BY m.group_id, m.rowid`,
   );
-  const directGroupsOfUsers = sqlite.prepare<[string], { user_id: string; group_id: string; display: string }>(
-    `SELECT m.member_id AS user_id, g.id AS group_id, g.display_name AS display
-       FROM group_members m JOIN groups g ON g.id = m.group_id
-      WHERE m.member_id IN (SELECT value FROM json_each(?)) AND m.member_type = 'User'
-      ORDER BY m.member_id, g.display_name`,
+  // Direct edges, plus every ancestor of those groups from the closure; a group reached both ways is 'direct'.
+  const groupsOfUsers = sqlite.prepare<[string, string], { user_id: string; group_id: string; display: string; direct: number }>(
+    `SELECT e.user_id, g.id AS group_id, g.display_name AS display, max(e.direct) AS direct
+       FROM (SELECT m.member_id AS user_id, m.group_id, 1 AS direct
+               FROM group_members m
+              WHERE m.member_id IN (SELECT value FROM json_each(?)) AND m.member_type = 'User'
+             UNION ALL
+             SELECT m.member_id, c.ancestor_id, 0
+               FROM group_members m JOIN group_closure c ON c.descendant_id = m.group_id
+              WHERE m.member_id IN (SELECT value FROM json_each(?)) AND m.member_type = 'User') AS e
+       JOIN groups g ON g.id = e.group_id
+      GROUP BY e.user_id, g.id
+      ORDER BY e.user_id, g.display_name`,
   );
 
   return {
@@ -49,8 +58,10 @@ export function createMemberReads(sqlite: Database.Database) {
     groupsOf(userIds: readonly string[]): Map<string, UserGroupRecord[]> {
       const byUser = new Map<string, UserGroupRecord[]>(userIds.map((id) => [id, []]));
       if (userIds.length === 0) return byUser;
-      for (const row of directGroupsOfUsers.iterate(JSON.stringify(userIds))) {
-        byUser.get(row.user_id)?.push({ userId: row.user_id, groupId: row.group_id, display: row.display, type: 'direct' });
+      const ids = JSON.stringify(userIds);
+      for (const row of groupsOfUsers.iterate(ids, ids)) {
+        const type = row.direct === 1 ? 'direct' : 'indirect';
+        byUser.get(row.user_id)?.push({ userId: row.user_id, groupId: row.group_id, display: row.display, type });
       }
       return byUser;
     },

@@ -4,6 +4,7 @@
  * closure can be maintained beside them in the same transaction.
  */
 import type Database from 'better-sqlite3';
+import { createClosure } from './closure.js';
 import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
 
 export type MemberType = 'User' | 'Group';
@@ -38,9 +39,20 @@ export function createMemberships(sqlite: Database.Database) {
   const insertEdge = sqlite.prepare(
     'INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   );
-  const deleteEdge = sqlite.prepare('DELETE FROM group_members WHERE group_id = ? AND member_id = ?');
+  const deleteEdge = sqlite.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND member_id = ?');
   const deleteAllOfGroup = sqlite.prepare('DELETE FROM group_members WHERE group_id = ?');
   const deleteEverywhere = sqlite.prepare('DELETE FROM group_members WHERE member_id = ?');
+  const childGroupsOf = sqlite.prepare<[string], { id: string }>(
+    "SELECT member_id AS id FROM group_members WHERE group_id = ? AND member_type = 'Group'",
+  );
+  const parentGroupsOf = sqlite.prepare<[string], { id: string }>(
+    "SELECT group_id AS id FROM group_members WHERE member_id = ? AND member_type = 'Group'",
+  );
+  const isGroupEdge = sqlite.prepare<[string, string], { one: number }>(
+    "SELECT 1 AS one FROM group_members WHERE group_id = ? AND member_id = ? AND member_type = 'Group'",
+  );
+  const closure = createClosure(sqlite);
+  const idsOf = (rows: { id: string }[]): string[] => rows.map((row) => row.id);
 
   /** Each member must name an existing user or group; a stated type must agree with what the id is. */
   function resolve(inputs: readonly MemberInput[]): Result<MemberRef[]> {
@@ -63,23 +75,38 @@ export function createMemberships(sqlite: Database.Database) {
   /** Returns how many edges were added. */
   function addEdges(groupId: string, members: readonly MemberRef[]): number {
     let added = 0;
-    for (const member of members) added += insertEdge.run(groupId, member.id, member.type).changes;
+    for (const member of members) {
+      const changes = insertEdge.run(groupId, member.id, member.type).changes;
+      // User edges never touch the closure: it is over groups only.
+      if (changes > 0 && member.type === 'Group') closure.linked(groupId, member.id);
+      added += changes;
+    }
     return added;
   }
 
   function removeEdges(groupId: string, memberIds: readonly string[]): number {
+    // Closure candidates must be read before the edges go; a removed User edge needs no closure work.
+    const groupIds = memberIds.filter((id) => isGroupEdge.get(groupId, id) !== undefined);
+    const prune = closure.unlinking([groupId], groupIds);
     let removed = 0;
     for (const id of memberIds) removed += deleteEdge.run(groupId, id).changes;
+    prune();
     return removed;
   }
 
   function removeAllEdges(groupId: string): number {
-    return deleteAllOfGroup.run(groupId).changes;
+    const prune = closure.unlinking([groupId], idsOf(childGroupsOf.all(groupId)));
+    const removed = deleteAllOfGroup.run(groupId).changes;
+    prune();
+    return removed;
   }
 
   /** A deleted user or group leaves every group it was in. */
   function removeMemberEverywhere(memberId: string): number {
-    return deleteEverywhere.run(memberId).changes;
+    const prune = closure.unlinking(idsOf(parentGroupsOf.all(memberId)), [memberId]);
+    const removed = deleteEverywhere.run(memberId).changes;
+    prune();
+    return removed;
   }
 
   /** Apply edits in order; validation happens up front so a bad member changes nothing. */

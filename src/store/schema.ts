@@ -55,7 +55,31 @@ export const groupMembers = sqliteTable(
     memberId: text('member_id').notNull(),
     memberType: text('member_type', { enum: ['User', 'Group'] }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.groupId, t.memberId] }), index('group_members_member').on(t.memberId, t.groupId)],
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.memberId] }),
+    index('group_members_member').on(t.memberId, t.groupId),
+    // Nested-group walks follow only group→group edges: a partial index keeps them from
+    // stepping over the (possibly 100k) user members of each group they visit.
+    index('group_members_nested').on(t.groupId, t.memberId).where(sql`member_type = 'Group'`),
+  ],
+);
+
+/**
+ * Transitive nesting over groups: (ancestor, descendant) for every path of one or more
+ * group→group edges. No reflexive rows: a group reaches itself only through a cycle. Kept in
+ * step with group_members by memberships.ts, in the same transaction as each edge change.
+ */
+export const groupClosure = sqliteTable(
+  'group_closure',
+  {
+    ancestorId: text('ancestor_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    descendantId: text('descendant_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ancestorId, t.descendantId] }), index('group_closure_descendant').on(t.descendantId, t.ancestorId)],
 );
 
 /** Ordered change events, written in the same transaction as the change they describe. */

@@ -1,0 +1,79 @@
+/**
+ * Effective (transitive) group membership for the access layer: a user's groups through any
+ * depth of nesting, and the inverse for access reviews. Each answer is one prepared statement
+ * over indexes (group_members_member, group_closure) — the nesting was flattened at write time,
+ * so nothing recurses on the request path.
+ */
+import type Database from 'better-sqlite3';
+
+export interface EffectiveGroup {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+}
+
+export interface EffectiveMember {
+  id: string;
+  userName: string;
+  displayName: string | null;
+  active: boolean;
+}
+
+export interface EffectiveMembersPage {
+  items: EffectiveMember[];
+  /** Pass as `after` for the next page; undefined on the last page. */
+  next: string | undefined;
+}
+
+export interface MembersPageRequest {
+  /** Keyset cursor: the last user id of the previous page. */
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+const DEFAULT_PAGE = 1000;
+
+export function createEffectiveGroups(sqlite: Database.Database) {
+  // The user's direct groups, and every ancestor of them: two index range scans, no recursion.
+  const groupsOfUser = sqlite.prepare<{ user: string }, EffectiveGroup>(
+    `SELECT g.id, g.display_name AS displayName, g.external_id AS externalId
+       FROM groups g
+      WHERE g.id IN (SELECT m.group_id FROM group_members m WHERE m.member_id = @user AND m.member_type = 'User'
+                     UNION
+                     SELECT c.ancestor_id FROM group_members m JOIN group_closure c ON c.descendant_id = m.group_id
+                      WHERE m.member_id = @user AND m.member_type = 'User')
+      ORDER BY g.display_name`,
+  );
+  const effectiveUserIds = `SELECT m.member_id FROM group_members m
+      WHERE m.member_type = 'User'
+        AND m.group_id IN (SELECT @group UNION SELECT descendant_id FROM group_closure WHERE ancestor_id = @group)`;
+  const membersOfGroup = sqlite.prepare<{ group: string; after: string; limit: number }, Omit<EffectiveMember, 'active'> & { active: number }>(
+    `SELECT u.id, u.user_name AS userName, u.display_name AS displayName, u.active
+       FROM users u
+      WHERE u.id > @after AND u.id IN (${effectiveUserIds})
+      ORDER BY u.id LIMIT @limit`,
+  );
+  const countMembers = sqlite.prepare<{ group: string }, { n: number }>(
+    `SELECT count(*) AS n FROM users u WHERE u.id IN (${effectiveUserIds})`,
+  );
+
+  return {
+    /** Every group the user is in, directly or through nested groups (cycles included). */
+    effectiveGroups(userId: string): EffectiveGroup[] {
+      return groupsOfUser.all({ user: userId });
+    },
+    /** Users in the group directly or through any nested group, paged by user id. */
+    effectiveMembers(groupId: string, page: MembersPageRequest = {}): EffectiveMembersPage {
+      const limit = Math.max(1, Math.min(page.limit ?? DEFAULT_PAGE, 10_000));
+      const rows = membersOfGroup.all({ group: groupId, after: page.after ?? '', limit });
+      const items = rows.map((row) => ({ ...row, active: row.active === 1 }));
+      const last = items[items.length - 1];
+      return { items, next: items.length === limit && last ? last.id : undefined };
+    },
+    countEffectiveMembers(groupId: string): number {
+      return countMembers.get({ group: groupId })?.n ?? 0;
+    },
+  };
+}
+
+export type EffectiveGroups = ReturnType<typeof createEffectiveGroups>;
