@@ -1,0 +1,193 @@
+/**
+ * openapi.yaml stays true to the app: it is a valid OpenAPI 3.1 document, it lists exactly the
+ * routes createApp serves (read from the built app, so a new router fails this test until it is
+ * documented), and real responses match the documented statuses, headers and schemas.
+ */
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { createResponseChecker } from './support/openapi-responses.js';
+import {
+  OPENAPI_PATH,
+  documentedOperations,
+  loadOpenApi,
+  servedOperations,
+  toOpenApiPath,
+} from './support/openapi-routes.js';
+import { createTestScimApp, type TestScimApp } from './support/scim-app.js';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+const doc = loadOpenApi();
+const check = createResponseChecker(doc);
+
+const sorted = (set: Set<string>) => [...set].sort();
+const minus = (a: Set<string>, b: Set<string>) => sorted(new Set([...a].filter((x) => !b.has(x))));
+
+describe('OpenAPI 3.1 document', () => {
+  it('openapi.yaml validates with no errors', async () => {
+    const result = await validate(OPENAPI_PATH);
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+    expect(result).toMatchObject({ valid: true, specification: 'OpenAPI', warnings: [] });
+  });
+
+  it('is OpenAPI 3.1 and uses bearer auth everywhere except /healthz', () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect((doc.paths['/healthz']?.get as { security?: unknown }).security).toEqual([]);
+  });
+});
+
+describe('openapi.yaml documents every route the app serves, and nothing else', () => {
+  const { app } = createTestScimApp();
+  const served = servedOperations(app);
+  const documented = documentedOperations(doc);
+
+  it('sees the routes of mounted routers (guards against a vacuous comparison)', () => {
+    expect(served).toContain('GET /healthz');
+    expect(served).toContain('GET /scim/v2/Users/{id}');
+    expect(served).toContain('POST /scim/v2/Groups/.search');
+    expect(served).toContain('GET /scim/v2/ServiceProviderConfig');
+  });
+
+  it('every served route is documented', () => {
+    expect(minus(served, documented), 'add these operations to openapi.yaml').toEqual([]);
+  });
+
+  it('every documented route is served', () => {
+    expect(minus(documented, served), 'remove these operations from openapi.yaml, or serve them').toEqual([]);
+  });
+
+  it('a router mounted later is caught until it is documented', () => {
+    const grown = createTestScimApp().app;
+    const oauth = new Hono();
+    oauth.get('/start', (c) => c.redirect('/'));
+    oauth.use('*', async (_c, next) => next());
+    grown.route('/oauth2', oauth);
+    expect(minus(servedOperations(grown), documented)).toEqual(['GET /oauth2/start']);
+  });
+
+  it.each([
+    ['/scim/v2/Users/:id', '/scim/v2/Users/{id}'],
+    ['/a/:id?', '/a/{id}'],
+    ['/a/:id{[0-9]+}/b/:name', '/a/{id}/b/{name}'],
+    ['/scim/v2/Users/.search', '/scim/v2/Users/.search'],
+  ])('hono path %s is OpenAPI path %s', (hono, openapi) => {
+    expect(toOpenApiPath(hono)).toBe(openapi);
+  });
+});
+
+/** A user in a group, so responses carry `groups`, `members` and the enterprise extension. */
+async function seed(t: TestScimApp): Promise<{ userId: string; groupId: string }> {
+  const user = await t.scim('POST', '/Users', {
+    schemas: [USER_SCHEMA, ENTERPRISE],
+    userName: 'alice@example.com',
+    active: 'True',
+    name: { givenName: 'Alice', familyName: 'Liddell' },
+    emails: [{ value: 'alice@example.com', type: 'work', primary: true }],
+    [ENTERPRISE]: { department: 'R&D', manager: { value: 'bob' } },
+  });
+  const userId = ((await user.json()) as { id: string }).id;
+  const group = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineers', members: [{ value: userId }] });
+  const groupId = ((await group.json()) as { id: string }).id;
+  return { userId, groupId };
+}
+
+async function expectDocumented(method: string, path: string, response: Response, status: number): Promise<void> {
+  expect(response.status).toBe(status);
+  expect((await check(method, path, response)).problems).toEqual([]);
+}
+
+describe('real responses match the documented statuses, headers and schemas', () => {
+  const scimResponse = (body: unknown, status: number, headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/scim+json; charset=utf-8', ...headers } });
+
+  it('the checker catches a wrong body, a missing header and an undocumented status (it is not vacuous)', async () => {
+    const numericStatus = await check('GET', '/scim/v2/Users', scimResponse({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: 400, detail: 'x' }, 400));
+    expect(numericStatus.problems.join('\n')).toMatch(/body\/status must be string/);
+    const stringBoolean = await check('GET', '/scim/v2/Users/{id}', scimResponse({ schemas: [USER_SCHEMA], id: '1', userName: 'a', active: 'True' }, 200, { ETag: 'W/"1"' }));
+    expect(stringBoolean.problems.join('\n')).toMatch(/body\/active must be boolean/);
+    const noEtag = await check('GET', '/scim/v2/Users/{id}', scimResponse({ schemas: [USER_SCHEMA], id: '1', userName: 'a' }, 200));
+    expect(noEtag.problems).toEqual(['header ETag is documented but missing']);
+    const noAuthChallenge = await check('GET', '/scim/v2/Users', scimResponse({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'x' }, 401));
+    expect(noAuthChallenge.problems).toEqual(['header WWW-Authenticate is documented but missing']);
+    const healthz = await check('GET', '/healthz', new Response('{}', { status: 503, headers: { 'Content-Type': 'application/json' } }));
+    expect(healthz.problems).toEqual(['GET /healthz does not document status 503']);
+  });
+
+  it('POST /Users → 201 User with ETag and Location', async () => {
+    const t = createTestScimApp();
+    const response = await t.scim('POST', '/Users', { schemas: [USER_SCHEMA, ENTERPRISE], userName: 'u@x', active: 'False', [ENTERPRISE]: { employeeNumber: '7' } });
+    await expectDocumented('POST', '/scim/v2/Users', response, 201);
+  });
+
+  it('GET /Users → 200 UserListResponse, users carrying groups', async () => {
+    const t = createTestScimApp();
+    await seed(t);
+    await expectDocumented('GET', '/scim/v2/Users', await t.scim('GET', '/Users?sortBy=userName&count=10'), 200);
+  });
+
+  it('POST /Users/.search and /Groups/.search → 200 list responses', async () => {
+    const t = createTestScimApp();
+    await seed(t);
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "alice"', attributes: ['userName'] };
+    await expectDocumented('POST', '/scim/v2/Users/.search', await t.scim('POST', '/Users/.search', search), 200);
+    const groups = { ...search, filter: 'displayName eq "Engineers"', attributes: 'displayName,members' };
+    await expectDocumented('POST', '/scim/v2/Groups/.search', await t.scim('POST', '/Groups/.search', groups), 200);
+  });
+
+  it('GET, PUT, PATCH and DELETE /Users/{id} → documented statuses', async () => {
+    const t = createTestScimApp();
+    const { userId } = await seed(t);
+    const path = '/scim/v2/Users/{id}';
+    await expectDocumented('GET', path, await t.scim('GET', `/Users/${userId}`), 200);
+    await expectDocumented('GET', path, await t.scim('GET', `/Users/${userId}`, undefined, { 'If-None-Match': 'W/"1"' }), 304);
+    const put = { schemas: [USER_SCHEMA], userName: 'alice@example.com', displayName: 'Alice' };
+    await expectDocumented('PUT', path, await t.scim('PUT', `/Users/${userId}`, put), 200);
+    const patch = { schemas: [PATCH_OP], Operations: [{ op: 'Replace', value: { 'name.givenName': 'Al', active: 'False' } }] };
+    await expectDocumented('PATCH', path, await t.scim('PATCH', `/Users/${userId}`, patch), 200);
+    await expectDocumented('PATCH', path, await t.scim('PATCH', `/Users/${userId}`, patch, { 'If-Match': 'W/"1"' }), 412);
+    await expectDocumented('DELETE', path, await t.scim('DELETE', `/Users/${userId}`), 204);
+    await expectDocumented('GET', path, await t.scim('GET', `/Users/${userId}`), 404);
+  });
+
+  it('Groups: list, get, PATCH → 204 (or 200 when a projection is asked for), PUT, DELETE', async () => {
+    const t = createTestScimApp();
+    const { userId, groupId } = await seed(t);
+    const path = '/scim/v2/Groups/{id}';
+    await expectDocumented('GET', '/scim/v2/Groups', await t.scim('GET', '/Groups'), 200);
+    await expectDocumented('GET', path, await t.scim('GET', `/Groups/${groupId}`), 200);
+    const remove = { schemas: [PATCH_OP], Operations: [{ op: 'Remove', path: `members[value eq "${userId}"]` }] };
+    await expectDocumented('PATCH', path, await t.scim('PATCH', `/Groups/${groupId}`, remove), 204);
+    const add = { schemas: [PATCH_OP], Operations: [{ op: 'Add', path: 'members', value: [{ value: userId }] }] };
+    await expectDocumented('PATCH', path, await t.scim('PATCH', `/Groups/${groupId}?excludedAttributes=members`, add), 200);
+    await expectDocumented('PUT', path, await t.scim('PUT', `/Groups/${groupId}`, { schemas: [GROUP_SCHEMA], displayName: 'Eng' }), 200);
+    await expectDocumented('POST', '/scim/v2/Groups', await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'eng' }), 409);
+    await expectDocumented('DELETE', path, await t.scim('DELETE', `/Groups/${groupId}`), 204);
+  });
+
+  it('errors: 400 invalidFilter, 409 uniqueness, 415, 401 with WWW-Authenticate are SCIM Error bodies', async () => {
+    const t = createTestScimApp();
+    await seed(t);
+    const badFilter = await t.scim('GET', '/Users?filter=userName%20zz%20%22a%22');
+    await expectDocumented('GET', '/scim/v2/Users', badFilter.clone(), 400);
+    expect(await badFilter.json()).toMatchObject({ scimType: 'invalidFilter' });
+    await expectDocumented('POST', '/scim/v2/Users', await t.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'ALICE@example.com' }), 409);
+    await expectDocumented('POST', '/scim/v2/Users', await t.scim('POST', '/Users', 'userName=x', { 'Content-Type': 'text/plain' }), 415);
+    await expectDocumented('GET', '/scim/v2/Users', await t.app.request('http://scim.test/scim/v2/Users'), 401);
+  });
+
+  it('discovery endpoints and /healthz', async () => {
+    const t = createTestScimApp();
+    await expectDocumented('GET', '/scim/v2/ServiceProviderConfig', await t.scim('GET', '/ServiceProviderConfig'), 200);
+    await expectDocumented('GET', '/scim/v2/Schemas', await t.scim('GET', '/Schemas'), 200);
+    await expectDocumented('GET', '/scim/v2/Schemas/{id}', await t.scim('GET', `/Schemas/${ENTERPRISE}`), 200);
+    await expectDocumented('GET', '/scim/v2/Schemas/{id}', await t.scim('GET', '/Schemas/urn:nope'), 404);
+    await expectDocumented('GET', '/scim/v2/ResourceTypes', await t.scim('GET', '/ResourceTypes'), 200);
+    await expectDocumented('GET', '/scim/v2/ResourceTypes/{id}', await t.scim('GET', '/ResourceTypes/Group'), 200);
+    await expectDocumented('GET', '/healthz', await t.app.request('http://scim.test/healthz'), 200);
+  });
+});
