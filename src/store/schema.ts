@@ -105,3 +105,32 @@ export const scimTokens = sqliteTable('scim_tokens', {
   lastUsedAt: text('last_used_at'),
   revokedAt: text('revoked_at'),
 });
+
+/**
+ * Sign-in sessions. The cookie holds a random secret; only its SHA-256 (hex) is stored, so a
+ * copy of the database cannot be replayed as cookies. Times are epoch milliseconds (integers):
+ * the forward-auth hot path compares them on every request and purge walks them by index.
+ * No foreign key to users: revocation deletes a deleted user's rows in the directory's own
+ * transaction (src/revocation), and a revoked row is kept until its idle expiry for audit.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: text('secret_hash').notNull().unique(),
+    userId: text('user_id').notNull(),
+    tenantId: text('tenant_id'),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Absolute expiry: no activity extends it. */
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    /** Slides with activity (at most once a minute), never past expires_at. */
+    idleExpiresAt: integer('idle_expires_at').notNull(),
+    idleTtlSeconds: integer('idle_ttl_seconds').notNull(),
+    revokedAt: integer('revoked_at'),
+    revokeReason: text('revoke_reason'),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_idle_expires').on(t.idleExpiresAt)],
+);
