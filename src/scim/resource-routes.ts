@@ -1,0 +1,82 @@
+/**
+ * What /Users and /Groups share (RFC 7644 §3.4–3.6): list and search, read with ETags and
+ * projection, delete. Each resource type supplies how it stores, reads and renders records;
+ * create, replace and PATCH stay with the type, because that is where Users and Groups differ.
+ */
+import { Hono, type Context } from 'hono';
+import type { Page, SearchQuery } from '../directory/index.js';
+import type { ScimDeps } from './deps.js';
+import { readScimBody } from './http/body.js';
+import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
+import { scimJson } from './http/respond.js';
+import { unwrap } from './http/unwrap.js';
+import { listResources } from './list-resources.js';
+import { etagOf, ifNoneMatchHits } from './protocol/etag.js';
+import { notFound, type Result } from './protocol/errors.js';
+import type { JsonObject } from './protocol/json.js';
+import { parseListParams, parseSearchRequest } from './protocol/list.js';
+import { project, type ProjectionOptions } from './protocol/projection.js';
+import type { ResourceTypeDef } from './protocol/schemas/index.js';
+
+export interface VersionedRecord {
+  id: string;
+  version: number;
+}
+
+export interface ResourceKind<R extends VersionedRecord> {
+  resourceType: ResourceTypeDef;
+  get(id: string): R | undefined;
+  list(query: SearchQuery): Result<Page<R>>;
+  delete(id: string, ifMatch: string | undefined): Result<void>;
+  /** Render a page at once, so relationship rows are read in one batch. */
+  render(records: R[], projection: ProjectionOptions, base: string): JsonObject[];
+}
+
+export interface ResourceResponder<R extends VersionedRecord> {
+  /** One record as a response: rendered, projected, with its ETag. */
+  respond(c: Context, record: R, status: number, projection: ProjectionOptions, headers?: Record<string, string>): Response;
+  location(c: Context, record: R): string;
+}
+
+/** Mounts list, search, get and delete for one resource type; returns the app and a responder for the rest. */
+export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: ResourceKind<R>): { app: Hono; responder: ResourceResponder<R> } {
+  const { resourceType } = kind;
+  const app = new Hono();
+  const base = (c: Context) => scimBaseUrl(c, deps.baseUrl);
+
+  const responder: ResourceResponder<R> = {
+    respond(c, record, status, projection, headers = {}) {
+      const [view] = kind.render([record], projection, base(c));
+      return scimJson(c, project(view ?? {}, resourceType, projection), status, { ETag: etagOf(record.version), ...headers });
+    },
+    location: (c, record) => `${base(c)}${resourceType.endpoint}/${record.id}`,
+  };
+
+  const list = (c: Context, params: ReturnType<typeof parseListParams>) => {
+    const parsed = unwrap(params);
+    const projection = unwrap(projectionOf(c, resourceType, parsed));
+    const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, base(c)) };
+    return scimJson(c, unwrap(listResources(parsed, projection, resourceType, source)));
+  };
+
+  app.get('/', (c) => list(c, parseListParams(c.req.query(), deps.limits)));
+  app.post('/.search', async (c) => list(c, parseSearchRequest(unwrap(await readScimBody(c)), deps.limits)));
+
+  app.get('/:id', (c) => {
+    const projection = unwrap(projectionOf(c, resourceType));
+    const record = kind.get(c.req.param('id'));
+    if (!record) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
+    const ifNoneMatch = c.req.header('if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, record.version)) {
+      return c.body(null, 304, { ETag: etagOf(record.version) });
+    }
+    return responder.respond(c, record, 200, projection);
+  });
+
+  app.delete('/:id', (c) => {
+    unwrap(kind.delete(c.req.param('id'), ifMatchOf(c)));
+    return c.body(null, 204);
+  });
+
+  return { app, responder };
+}
