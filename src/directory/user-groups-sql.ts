@@ -1,17 +1,30 @@
 /**
  * A user's `groups` attribute as SQL, for filters like `groups[value eq "gid"]` and `groups pr`.
- * Groups are not in the user's document: they are the group_members rows naming the user,
- * reached through the group_members_member index (member_id, group_id).
- *
- * Today this is DIRECT membership only. The nested-groups work switches this one function to
- * effective (transitive) membership through group_closure — and then `type` becomes
- * 'direct' or 'indirect' per row instead of the constant below.
+ * Groups are not in the user's document: they are the user's effective memberships — the
+ * group_members rows naming the user (direct), plus every ancestor of those groups in
+ * group_closure (indirect) — so `groups[value eq "gid"]` finds members through any nesting.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { fail, ok, scimError } from '../scim/protocol/errors.js';
 import type { AttributeDef } from '../scim/protocol/schemas/index.js';
-import { groupMembers, groups, users } from '../store/schema.js';
+import { groups, users } from '../store/schema.js';
 import type { Collection } from './attribute-columns.js';
+
+/**
+ * One row per (user, effective group), as the derived table "ug". SQLite pushes a condition on
+ * ug.group_id into both arms: the direct arm searches the group_members primary key, the
+ * indirect arm the group_closure primary key and then group_members by group.
+ * A group reached both directly and through nesting is 'direct', as the attribute shows it.
+ */
+const effectiveMemberships = sql.raw(`(
+  SELECT member_id AS user_id, group_id, 'direct' AS type
+    FROM group_members WHERE member_type = 'User'
+  UNION ALL
+  SELECT m.member_id, c.ancestor_id,
+         CASE WHEN EXISTS (SELECT 1 FROM group_members d WHERE d.group_id = c.ancestor_id AND d.member_id = m.member_id)
+              THEN 'direct' ELSE 'indirect' END
+    FROM group_closure c JOIN group_members m ON m.group_id = c.descendant_id AND m.member_type = 'User'
+) AS "ug"`);
 
 export function userGroupsCollection(attribute: AttributeDef): Collection {
   return {
@@ -20,20 +33,19 @@ export function userGroupsCollection(attribute: AttributeDef): Collection {
       switch (sub.name) {
         case 'value':
           // A group id: ids are caseExact (RFC 7643 §3.1) whatever the groups.value definition says,
-          // and an exact comparison lets SQLite search the (group_id, member_id) primary key.
-          return ok({ attribute: { ...sub, caseExact: true }, expr: sql`${groupMembers.groupId}` });
+          // and an exact comparison lets SQLite search by primary key in both arms.
+          return ok({ attribute: { ...sub, caseExact: true }, expr: sql`"ug"."group_id"` });
         case 'display':
-          return ok({ attribute: sub, expr: sql`(SELECT ${groups.displayName} FROM ${groups} WHERE ${groups.id} = ${groupMembers.groupId})` });
+          return ok({ attribute: sub, expr: sql`(SELECT ${groups.displayName} FROM ${groups} WHERE ${groups.id} = "ug"."group_id")` });
         case 'type':
-          return ok({ attribute: sub, expr: sql`'direct'` });
+          return ok({ attribute: sub, expr: sql`"ug"."type"` });
         default:
           return fail(scimError('invalidFilter', `attribute "groups.${sub.name}" cannot be used in a filter: filter on groups.value`));
       }
     },
-    // `id IN (…)`: SQLite finds the members of the named groups, then looks up just those users.
-    exists: (condition: SQL) =>
-      sql`${users.id} IN (SELECT ${groupMembers.memberId} FROM ${groupMembers} WHERE ${groupMembers.memberType} = 'User' AND ${condition})`,
-    // Presence is one probe of group_members_member per user.
-    nonEmpty: sql`EXISTS (SELECT 1 FROM ${groupMembers} WHERE ${groupMembers.memberId} = ${users.id} AND ${groupMembers.memberType} = 'User')`,
+    // `id IN (…)`: SQLite finds the effective members of the named groups, then looks up just those users.
+    exists: (condition: SQL) => sql`${users.id} IN (SELECT "ug"."user_id" FROM ${effectiveMemberships} WHERE ${condition})`,
+    // Nesting adds groups only above a direct one, so presence is still one probe of group_members_member.
+    nonEmpty: sql`EXISTS (SELECT 1 FROM group_members AS "ugm" WHERE "ugm"."member_id" = ${users.id} AND "ugm"."member_type" = 'User')`,
   };
 }
