@@ -42,6 +42,8 @@ describe('OpenAPI 3.1 document', () => {
 });
 
 describe('openapi.yaml documents every route the app serves, and nothing else', () => {
+  // Built through createApp like the server. A router mounted only when its deps are given
+  // (sign-in under /oauth2 needs OIDC settings) must be enabled in this app to be covered.
   const { app } = createTestScimApp();
   const served = servedOperations(app);
   const documented = documentedOperations(doc);

@@ -28,7 +28,10 @@ function resolve(doc: OpenApiDocument, ref: string): unknown {
     .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], doc);
 }
 
-export function createResponseChecker(doc: OpenApiDocument) {
+export type ResponseChecker = (method: string, path: string, response: Response) => Promise<ResponseCheck>;
+
+/** `path` is the OpenAPI path (`/scim/v2/Users/{id}`); the response body is consumed. */
+export function createResponseChecker(doc: OpenApiDocument): ResponseChecker {
   // The document is not itself a schema; ajv only needs it as a container to resolve refs in.
   // Formats are annotations here (ajv-formats would be one more dependency for little gain).
   const ajv = new Ajv2020({ strict: false, validateFormats: false, validateSchema: false, allErrors: true });
