@@ -2,17 +2,16 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
-import { asc, count, desc, sql } from 'drizzle-orm';
-import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
-import { fail, notFound, ok, preconditionFailed, scimError, type Result, type ScimError } from '../scim/protocol/errors.js';
+import { fail, notFound, ok, scimError, type Result, type ScimError } from '../scim/protocol/errors.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
-import { compileSearch, type SearchQuery } from './search-query.js';
+import { checkIfMatch, listPage } from './records.js';
+import type { SearchQuery } from './search-query.js';
 import { groupResourceType } from '../scim/protocol/schemas/index.js';
 import type { MemberChange, MemberInput, Memberships } from './memberships.js';
-import type { DocumentChange, Page } from './users.js';
+import type { DocumentChange } from './users.js';
 
 export interface GroupRecord {
   id: string;
@@ -76,12 +75,6 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     return ok(undefined);
   }
 
-  function precondition(row: GroupRow, ifMatch: string | undefined): Result<void> {
-    if (ifMatch !== undefined && !ifMatchAllows(ifMatch, row.version)) {
-      return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(row.version)}`));
-    }
-    return ok(undefined);
-  }
 
   const createTx = sqlite.transaction((doc: JsonObject, members: MemberInput[]): Result<GroupRecord> => {
     const columns = groupColumns(doc);
@@ -100,7 +93,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): Result<GroupRecord> => {
       const row = byId.get(id);
       if (!row) return fail(notFound(`Group ${id} not found`));
-      const allowed = precondition(row, ifMatch);
+      const allowed = checkIfMatch(row.version, ifMatch);
       if (!allowed.ok) return allowed;
       let doc = JSON.parse(row.doc) as JsonObject;
       if (change) {
@@ -126,7 +119,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`Group ${id} not found`));
-    const allowed = precondition(row, ifMatch);
+    const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     memberships.removeAllEdges(id);
     memberships.removeMemberEverywhere(id);
@@ -152,19 +145,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
       modifyTx(id, change, memberChanges, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list(query: SearchQuery): Result<Page<GroupRecord>> {
-      const compiled = compileSearch(query, groupResourceType);
-      if (!compiled.ok) return compiled;
-      const where = compiled.value.where ?? sql`1`;
-      const total = db.select({ n: count() }).from(groups).where(where).get()?.n ?? 0;
-      if (query.limit === 0) return ok({ total, items: [] });
-      // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
-      const rowid = sql`${groups}.rowid`;
-      const sortKey = compiled.value.orderBy;
-      const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
-      const rows = db.select().from(groups).where(where).orderBy(...order).limit(query.limit).offset(query.offset).all();
-      return ok({ total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) });
-    },
+    list: (query: SearchQuery) => listPage(db, groups, groupResourceType, query),
   };
 }
 

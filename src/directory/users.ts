@@ -2,14 +2,14 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
-import { asc, count, desc, sql } from 'drizzle-orm';
-import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
-import { notFound, preconditionFailed, scimError, fail, ok, type Result } from '../scim/protocol/errors.js';
+import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
-import { compileSearch, type SearchQuery } from './search-query.js';
+import { checkIfMatch, listPage } from './records.js';
+export type { Page } from './records.js';
+import type { SearchQuery } from './search-query.js';
 import { userResourceType } from '../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
@@ -36,11 +36,6 @@ interface UserRow {
   version: number;
   created: string;
   last_modified: string;
-}
-
-export interface Page<T> {
-  total: number;
-  items: T[];
 }
 
 /** Called with the current document; returns the new one or an error that aborts the write. */
@@ -81,12 +76,6 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     return ok(undefined);
   }
 
-  function precondition(row: UserRow, ifMatch: string | undefined): Result<void> {
-    if (ifMatch !== undefined && !ifMatchAllows(ifMatch, row.version)) {
-      return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(row.version)}`));
-    }
-    return ok(undefined);
-  }
 
   const createTx = sqlite.transaction((doc: JsonObject): Result<UserRecord> => {
     const columns = userColumns(doc);
@@ -102,7 +91,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): Result<UserRecord> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
-    const allowed = precondition(row, ifMatch);
+    const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     const next = change(JSON.parse(row.doc) as JsonObject);
     if (!next.ok) return next;
@@ -120,7 +109,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
-    const allowed = precondition(row, ifMatch);
+    const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     memberships.removeMemberEverywhere(id);
     remove.run(id);
@@ -137,19 +126,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
     modify: (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list(query: SearchQuery): Result<Page<UserRecord>> {
-      const compiled = compileSearch(query, userResourceType);
-      if (!compiled.ok) return compiled;
-      const where = compiled.value.where ?? sql`1`;
-      const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
-      if (query.limit === 0) return ok({ total, items: [] });
-      // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
-      const rowid = sql`${users}.rowid`;
-      const sortKey = compiled.value.orderBy;
-      const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
-      const rows = db.select().from(users).where(where).orderBy(...order).limit(query.limit).offset(query.offset).all();
-      return ok({ total, items: rows.map((r) => ({ ...r, doc: JSON.parse(r.doc) as JsonObject })) });
-    },
+    list: (query: SearchQuery) => listPage(db, users, userResourceType, query),
   };
 }
 
