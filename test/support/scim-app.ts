@@ -41,7 +41,7 @@ export function createTestScimApp(options: { store?: Store; directory?: Omit<Dir
       }),
     ) as Promise<ScimResponse>;
   const snapshot = () => {
-    const tables = ['users', 'groups', 'group_members', 'events'];
+    const tables = ['users', 'groups', 'group_members', 'group_closure', 'events'];
     return Object.fromEntries(tables.map((t) => [t, store.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
   };
   return { app, store, directory, token, scim, snapshot };
