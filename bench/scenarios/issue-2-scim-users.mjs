@@ -1,0 +1,69 @@
+/**
+ * Issue 2: the SCIM /Users hot paths Entra drives, each beside the bare hono handler measured in
+ * the same run. Reads run before writes so POSTs do not grow the tenant the reads are measured on.
+ */
+import { loadRow, errorRow } from '../lib/rows.mjs';
+import { replaceDisplayName, userBody } from '../lib/scim-bodies.mjs';
+
+export const issue = 2;
+export const title = 'SCIM /Users hot paths vs a bare hono handler';
+
+/** Distinct requests each read/PATCH scenario rotates through. */
+const ROTATION = 500;
+
+export async function run(ctx) {
+  const users = ctx.config.smallUsers;
+  const baseline = await ctx.baseline(200);
+  const database = await ctx.tenant(users);
+  const seeded = ctx.readUsers(database, users);
+  const server = await ctx.scimgate(database, 'scimgate-users');
+  const runId = Date.now().toString(36);
+  const enc = encodeURIComponent;
+  const pageCount = 100;
+
+  // Reads and PATCHes rotate over a fixed list (cheap for the load generator); POSTs need a fresh userName each.
+  const list = (build) => Array.from({ length: Math.min(ROTATION, seeded.length) }, (_, n) => build(n));
+  const cases = [
+    { scenario: 'GET /Users/{id}', minRpsRatio: 0.4, requests: list((n) => ({ path: `/scim/v2/Users/${seeded[n].id}` })) },
+    {
+      scenario: 'GET /Users?filter=userName eq',
+      minRpsRatio: 0.4,
+      requests: list((n) => ({ path: `/scim/v2/Users?filter=${enc(`userName eq "${seeded[n].userName}"`)}` })),
+    },
+    {
+      scenario: 'GET /Users page of 100',
+      minRpsRatio: 0.05,
+      requests: list((n) => ({ path: `/scim/v2/Users?startIndex=${1 + ((n * 37) % Math.max(1, seeded.length - pageCount))}&count=${pageCount}` })),
+    },
+    {
+      scenario: 'PATCH /Users/{id} replace',
+      minRpsRatio: 0.15,
+      requests: list((n) => ({
+        method: 'PATCH',
+        path: `/scim/v2/Users/${seeded[n].id}`,
+        body: JSON.stringify(replaceDisplayName(`Renamed ${runId} ${n}`)),
+      })),
+    },
+    {
+      scenario: 'POST /Users',
+      minRpsRatio: 0.15,
+      next: (n) => ({ method: 'POST', path: '/scim/v2/Users', body: JSON.stringify(userBody(`bench-${runId}-${n}`, n)) }),
+    },
+  ];
+
+  const rows = [];
+  try {
+    for (const { scenario, minRpsRatio, requests, next } of cases) {
+      ctx.log(`${scenario} (${users} users)`);
+      try {
+        const measure = await ctx.load({ url: server.url, headers: server.headers, requests, next });
+        rows.push(loadRow({ issue, scenario, measure, baseline, versus: 'bare 200', minRpsRatio }));
+      } catch (error) {
+        rows.push(errorRow(issue, scenario, error));
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
