@@ -5,7 +5,7 @@
  * of any schema; which attribute a path names is decided when the patch is applied.
  */
 import { fail, ok, scimError, type Result } from '../errors.js';
-import { parseFilter, printAttrPath, printFilter, type Filter } from '../filter/index.js';
+import { parseAttrPath, parseFilter, printAttrPath, printFilter, type Filter } from '../filter/index.js';
 import type { AttrPath } from '../schemas/index.js';
 
 export interface PatchPath {
@@ -40,23 +40,10 @@ function closingBracket(text: string, open: number): number {
   return -1;
 }
 
-/** `urn:…:User:name.givenName` → {schema, attr, sub}; the URN is everything before the last colon. */
+/** `urn:…:User:name.givenName` → {schema, attr, sub}: the filter grammar's attribute path, as an invalidPath error. */
 function parseAttrPart(text: string, whole: string): Result<AttrPath> {
-  let rest = text;
-  let schema: string | undefined;
-  if (/^urn:/i.test(text)) {
-    const colon = text.lastIndexOf(':');
-    schema = text.slice(0, colon);
-    rest = text.slice(colon + 1);
-    if (!/^urn:[^\s:][^\s]*$/i.test(schema) || schema.endsWith(':')) return invalid(whole, 'malformed schema URN');
-  }
-  const parts = rest.split('.');
-  const [attr, sub] = parts;
-  if (attr === undefined || !ATTR_NAME.test(attr)) return invalid(whole, `'${attr ?? ''}' is not an attribute name`);
-  if (parts.length > 2 || (sub !== undefined && !ATTR_NAME.test(sub))) return invalid(whole, `'${rest}' is not an attribute or sub-attribute`);
-  const path: AttrPath = schema === undefined ? { attr } : { schema, attr };
-  if (sub !== undefined) path.sub = sub;
-  return ok(path);
+  const parsed = parseAttrPath(text);
+  return parsed.ok ? parsed : invalid(whole, parsed.error.detail);
 }
 
 /** Parse a PATCH path. Never throws: every problem is an invalidPath error. */
