@@ -1,0 +1,150 @@
+/**
+ * Server-side sessions over SQLite. `lookup` is on every forward-auth decision, so it is one
+ * prepared statement by the unique secret-hash index, and it writes at most once a minute per
+ * session to slide the idle expiry (a write per request would serialise every reader behind
+ * SQLite's single writer).
+ */
+import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
+import type { Store } from '../../store/index.js';
+import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from './secret.js';
+import type { NewSession, SessionRecord, SessionStore } from './types.js';
+
+/** Idle expiry is refreshed at most this often per session. */
+export const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionStoreDeps {
+  store: Store;
+  now?: () => Date;
+  randomBytes?: RandomBytes;
+  /** Called after any revocation or deletion that ended a live session (sign-out, deprovisioning),
+   *  so a decision cache keyed by session can drop its entries (see revocation/generation.ts).
+   *  May run inside the directory's transaction: keep it synchronous and cheap. */
+  onRevoke?: () => void;
+}
+
+interface SessionRow {
+  id: string;
+  userId: string;
+  tenantId: string | null;
+  issuer: string;
+  subject: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+  idleExpiresAt: number;
+  idleTtlSeconds: number;
+  revokedAt: number | null;
+}
+
+const COLUMNS = `id, user_id AS userId, tenant_id AS tenantId, issuer, subject, created_at AS createdAt,
+  expires_at AS expiresAt, last_seen_at AS lastSeenAt, idle_expires_at AS idleExpiresAt,
+  idle_ttl_seconds AS idleTtlSeconds, revoked_at AS revokedAt`;
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.userId,
+    tenantId: row.tenantId,
+    issuer: row.issuer,
+    subject: row.subject,
+    createdAt: new Date(row.createdAt),
+    expiresAt: new Date(row.expiresAt),
+    lastSeenAt: new Date(row.lastSeenAt),
+    idleExpiresAt: new Date(row.idleExpiresAt),
+  };
+}
+
+function positiveSeconds(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a positive number of seconds`);
+  return value;
+}
+
+export function createSessionStore(deps: SessionStoreDeps): SessionStore {
+  const { sqlite } = deps.store;
+  const now = deps.now ?? (() => new Date());
+  const randomBytes = deps.randomBytes ?? nodeRandomBytes;
+  const onRevoke = deps.onRevoke ?? (() => undefined);
+
+  const insert = sqlite.prepare(
+    `INSERT INTO sessions (id, secret_hash, user_id, tenant_id, issuer, subject, created_at, expires_at,
+       last_seen_at, idle_expires_at, idle_ttl_seconds)
+     VALUES (@id, @secretHash, @userId, @tenantId, @issuer, @subject, @createdAt, @expiresAt,
+       @createdAt, @idleExpiresAt, @idleTtlSeconds)`,
+  );
+  const byHash = sqlite.prepare<[string], SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE secret_hash = ?`);
+  const touch = sqlite.prepare<[number, number, string]>(
+    'UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL',
+  );
+  const revokeByHash = sqlite.prepare<[number, string, string]>(
+    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL',
+  );
+  const revokeByUser = sqlite.prepare<[number, string, string]>(
+    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL',
+  );
+  const deleteByUser = sqlite.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
+  // idle_expires_at <= expires_at always, so this one range over its index covers both expiries;
+  // revoked rows stay readable (who, when, why) until their idle expiry passes.
+  const purge = sqlite.prepare<[number]>('DELETE FROM sessions WHERE idle_expires_at <= ?');
+
+  return {
+    create(input: NewSession) {
+      const absolute = positiveSeconds('absoluteTtlSeconds', input.absoluteTtlSeconds) * 1000;
+      const idleTtlSeconds = positiveSeconds('idleTtlSeconds', input.idleTtlSeconds);
+      const createdAt = now().getTime();
+      const expiresAt = createdAt + absolute;
+      const secret = newSecret(randomBytes);
+      const row: SessionRow = {
+        id: randomUUID(),
+        userId: input.userId,
+        tenantId: input.tenantId,
+        issuer: input.issuer,
+        subject: input.subject,
+        createdAt,
+        expiresAt,
+        lastSeenAt: createdAt,
+        idleExpiresAt: Math.min(createdAt + idleTtlSeconds * 1000, expiresAt),
+        idleTtlSeconds,
+        revokedAt: null,
+      };
+      insert.run({ ...row, secretHash: hashSecret(secret) });
+      return { secret, session: toRecord(row) };
+    },
+
+    lookup(secret) {
+      if (!isSecretShaped(secret)) return undefined;
+      const row = byHash.get(hashSecret(secret));
+      if (!row || row.revokedAt !== null) return undefined;
+      const t = now().getTime();
+      if (t >= row.expiresAt || t >= row.idleExpiresAt) return undefined;
+      if (t - row.lastSeenAt >= TOUCH_INTERVAL_MS) {
+        row.lastSeenAt = t;
+        row.idleExpiresAt = Math.min(t + row.idleTtlSeconds * 1000, row.expiresAt);
+        touch.run(row.lastSeenAt, row.idleExpiresAt, row.id);
+      }
+      return toRecord(row);
+    },
+
+    revoke(secret, reason) {
+      if (!isSecretShaped(secret)) return false;
+      const changed = revokeByHash.run(now().getTime(), reason, hashSecret(secret)).changes > 0;
+      if (changed) onRevoke();
+      return changed;
+    },
+
+    revokeAllForUser(userId, reason) {
+      const n = revokeByUser.run(now().getTime(), reason, userId).changes;
+      if (n > 0) onRevoke();
+      return n;
+    },
+
+    deleteAllForUser(userId) {
+      const n = deleteByUser.run(userId).changes;
+      if (n > 0) onRevoke();
+      return n;
+    },
+
+    purgeExpired() {
+      return purge.run(now().getTime()).changes;
+    },
+  };
+}
