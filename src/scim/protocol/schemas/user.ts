@@ -59,7 +59,8 @@ export const userAttributes: readonly AttributeDef[] = [
   multi(
     'groups',
     [
-      str('value', { mutability: 'readOnly' }),
+      // Group ids are case-exact (RFC 7643 §3.1), which also lets the filter use the membership index.
+      str('value', { mutability: 'readOnly', caseExact: true }),
       ref('$ref', ['User', 'Group'], { mutability: 'readOnly' }),
       str('display', { mutability: 'readOnly' }),
       str('type', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
