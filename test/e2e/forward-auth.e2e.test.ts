@@ -1,0 +1,155 @@
+// Issue 4's acceptance, with real parts: nginx `auth_request` in front of an upstream app asks
+// scimgate (built, as a child process) on every request; headless Chromium signs in through a
+// real OpenID provider's login page; SCIM changes (group removal, Entra's `active: "False"`)
+// change the browser's very next request. The steps share one browser, so they run in order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestProvider, TEST_CLIENTS } from '../support/oidc-provider.js';
+import type { TestAccount, TestProvider } from '../support/oidc-provider.js';
+import { launchBrowser } from './support/browser.js';
+import type { Browser } from './support/browser.js';
+import { freePort } from './support/free-port.js';
+import { startNginx } from './support/nginx.js';
+import { signInAtProvider } from './support/provider-login.js';
+import type { Nginx } from './support/nginx.js';
+import { scimClient } from './support/scim-client.js';
+import type { ScimClient } from './support/scim-client.js';
+import { startScimgate } from './support/scimgate.js';
+import type { Scimgate } from './support/scimgate.js';
+import { startUpstream } from './support/upstream.js';
+import type { Upstream } from './support/upstream.js';
+
+const TENANT = '7e57e2e0-0000-4000-8000-00000000e2e0';
+const ERIN: TestAccount = {
+  login: 'erin',
+  oid: '7e57e2e0-0000-4000-8000-0000000e2100',
+  email: 'erin@e2e.example',
+  name: 'Erin Endtoend',
+  preferredUsername: 'erin@e2e.example',
+};
+const ADMIN_GROUP = 'e2e-admins';
+const SCIM_TOKEN = 'e2e-scim-token-0123456789abcdef0123456789abcdef';
+
+describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + SCIM', () => {
+  let dir: string;
+  let op: TestProvider;
+  let upstream: Upstream;
+  let scimgate: Scimgate;
+  let nginx: Nginx;
+  let browser: Browser;
+  let scim: ScimClient;
+  let userId: string;
+  let innerGroupId: string;
+  let outerGroupId: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'scimgate-e2e-'));
+    const [nginxPort, scimgatePort] = [await freePort(), await freePort()];
+    const publicUrl = `http://127.0.0.1:${nginxPort}`;
+    op = await startTestProvider({
+      tenants: [TENANT],
+      accounts: { [TENANT]: [ERIN] },
+      redirectUris: [`${publicUrl}/oauth2/callback`],
+    });
+    upstream = await startUpstream();
+    scimgate = await startScimgate({
+      dir,
+      port: scimgatePort,
+      publicUrl,
+      scimToken: SCIM_TOKEN,
+      oidc: { issuer: op.issuer(TENANT), clientId: TEST_CLIENTS.secretBasic.clientId, clientSecret: TEST_CLIENTS.secretBasic.secret, tenantId: TENANT },
+    });
+    nginx = await startNginx({ dir, listenPort: nginxPort, scimgatePort, upstreamPort: upstream.port, adminGroup: ADMIN_GROUP });
+    browser = await launchBrowser();
+
+    // Provisioned as Entra would: externalId is the account's object id; admin rights come
+    // only through a nested group, so the decision must follow the closure.
+    scim = scimClient(`${scimgate.origin}/scim/v2`, SCIM_TOKEN);
+    userId = await scim.createUser({
+      userName: ERIN.preferredUsername,
+      externalId: ERIN.oid,
+      active: true,
+      displayName: ERIN.name,
+      emails: [{ value: ERIN.email, type: 'work', primary: true }],
+    });
+    innerGroupId = await scim.createGroup('e2e-oncall', [{ value: userId, type: 'User' }]);
+    outerGroupId = await scim.createGroup(ADMIN_GROUP, [{ value: innerGroupId, type: 'Group' }]);
+  });
+
+  afterAll(async () => {
+    // Each stop is independent: one failing must not leave the others running.
+    await Promise.allSettled([browser?.close(), nginx?.stop(), scimgate?.stop(), upstream?.close(), op?.close()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Child output for an assertion message, so a CI failure says what the servers saw. */
+  const logs = (): string =>
+    `--- scimgate ---\n${scimgate?.child.output().slice(-4000)}\n--- nginx ---\n${nginx?.errorLog()}`;
+
+  it('sends an anonymous browser through nginx to the provider login page', async () => {
+    const { page } = browser;
+    // goto follows nginx's 302 to /oauth2/start and scimgate's 302 to the provider.
+    await page.goto(`${nginx.origin}/`);
+    await browser.screenshot('01-login-page');
+    expect(new URL(page.url()).origin, `ended at ${page.url()}\n${logs()}`).toBe(op.origin);
+    await expect(page.locator('input[name="login"]').count()).resolves.toBe(1);
+  });
+
+  it('signs in at the provider and lands on the upstream app as the provisioned user', async () => {
+    const { page } = browser;
+    const backAtApp = (url: URL): boolean => url.origin === nginx.origin && !url.pathname.startsWith('/oauth2/');
+    await signInAtProvider(page, { login: ERIN.login, leaving: (url) => url.origin === nginx.origin }).catch(() => undefined);
+    await page.waitForURL(backAtApp, { timeout: 10_000 }).catch(() => undefined);
+    await browser.screenshot('02-signed-in');
+    expect(page.url(), `${await page.content()}\n${logs()}`).toBe(`${nginx.origin}/`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Upstream app');
+    const user = await page.locator('#x-user').textContent();
+    expect([ERIN.preferredUsername, userId, ERIN.oid]).toContain(user);
+    await expect(page.locator('#x-email').textContent()).resolves.toBe(ERIN.email);
+  });
+
+  it('lets the user into the group-gated /admin/ through nested membership', async () => {
+    const response = await browser.page.goto(`${nginx.origin}/admin/`);
+    await browser.screenshot('03-admin-allowed');
+    expect(response?.status(), logs()).toBe(200);
+    await expect(browser.page.locator('#path').textContent()).resolves.toBe('/admin/');
+    const groups = (await browser.page.locator('#x-groups').textContent()) ?? '';
+    expect(groups.split(',').map((g) => g.trim())).toEqual(expect.arrayContaining([expect.stringMatching(/e2e-admins|e2e-oncall|[0-9a-f-]{36}/)]));
+  });
+
+  it('keeps strangers out: without the session cookie nginx redirects to sign-in', async () => {
+    const res = await fetch(`${nginx.origin}/admin/`, { redirect: 'manual' });
+    await res.body?.cancel();
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/oauth2/start?rd=/admin/');
+  });
+
+  it('refuses /admin/ (403) on the very next request after the nested group is removed, while / still works', async () => {
+    await scim.patch(`/Groups/${outerGroupId}`, [{ op: 'Remove', path: `members[value eq "${innerGroupId}"]` }]);
+    const admin = await browser.page.goto(`${nginx.origin}/admin/`);
+    await browser.screenshot('04-admin-forbidden');
+    expect(admin?.status(), logs()).toBe(403);
+    const home = await browser.page.goto(`${nginx.origin}/`);
+    expect(home?.status(), logs()).toBe(200);
+    await expect(browser.page.locator('#x-user').textContent()).resolves.not.toBe('');
+  });
+
+  it('refuses the browser\'s next request after Entra sets active "False", and sign-in then fails as inactive', async () => {
+    await scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: 'active', value: 'False' }]);
+    const responses: { url: string; status: number }[] = [];
+    browser.page.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
+    const final = await browser.page.goto(`${nginx.origin}/`);
+    await browser.screenshot('05-deactivated');
+    const trail = responses.map((r) => `${r.status} ${r.url}`).join('\n');
+    // The session was revoked, so nginx sent the browser to sign in again (the OP still knows it
+    // and comes straight back); the callback then refuses the deactivated user.
+    expect(responses[0]?.status, trail).toBe(302);
+    expect(responses.some((r) => r.url.startsWith(`${nginx.origin}/oauth2/start`)), trail).toBe(true);
+    expect(final?.status(), `${trail}\n${logs()}`).toBe(403);
+    expect(new URL(browser.page.url()).pathname).toBe('/oauth2/callback');
+    await expect(browser.page.locator('body').textContent()).resolves.toMatch(/inactive|deactivated|disabled/i);
+    await expect(browser.page.locator('h1').textContent()).resolves.not.toBe('Upstream app');
+  });
+});

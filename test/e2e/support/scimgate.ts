@@ -1,0 +1,72 @@
+// Starts the built scimgate (`node dist/cli/index.js serve --config FILE`) as a child process
+// with a temp SQLite file and a YAML config pointing at the test OP: what an operator would run
+// behind nginx. The same values also go in as environment variables, which the CLI reads too.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { startChild, waitForHttp } from './child-process.js';
+import type { RunningChild } from './child-process.js';
+
+export const SCIMGATE_CLI = resolve(import.meta.dirname, '../../../dist/cli/index.js');
+
+export interface ScimgateOptions {
+  dir: string;
+  port: number;
+  /** Origin browsers use (nginx), e.g. http://127.0.0.1:8081. */
+  publicUrl: string;
+  scimToken: string;
+  oidc: { issuer: string; clientId: string; clientSecret: string; tenantId: string };
+}
+
+export interface Scimgate {
+  /** Direct origin (bypassing nginx), for SCIM calls. */
+  origin: string;
+  configPath: string;
+  child: RunningChild;
+  stop(): Promise<void>;
+}
+
+export function scimgateConfig(o: ScimgateOptions): Record<string, unknown> {
+  return {
+    server: {
+      host: '127.0.0.1',
+      port: o.port,
+      publicUrl: o.publicUrl,
+      trustedProxies: ['127.0.0.0/8', '::1/128'],
+    },
+    database: { path: join(o.dir, 'scimgate.db') },
+    scim: { token: o.scimToken },
+    oidc: {
+      issuer: o.oidc.issuer,
+      clientId: o.oidc.clientId,
+      clientSecret: o.oidc.clientSecret,
+      clientSecretMethod: 'basic',
+      entra: { allowedTenants: [o.oidc.tenantId] },
+    },
+    redirects: { allowedDomains: [new URL(o.publicUrl).host] },
+    logging: { level: 'info' },
+  };
+}
+
+export async function startScimgate(o: ScimgateOptions): Promise<Scimgate> {
+  const configPath = join(o.dir, 'scimgate.yaml');
+  const config = scimgateConfig(o);
+  writeFileSync(configPath, stringify(config));
+  const child = startChild({
+    name: 'scimgate',
+    command: process.execPath,
+    args: [SCIMGATE_CLI, 'serve', '--config', configPath],
+    env: {
+      HOST: '127.0.0.1',
+      PORT: String(o.port),
+      SCIMGATE_DATABASE: join(o.dir, 'scimgate.db'),
+      SCIMGATE_SCIM_TOKEN: o.scimToken,
+      SCIMGATE_PUBLIC_URL: o.publicUrl,
+      SCIMGATE_LOG_LEVEL: 'info',
+      SCIMGATE_CONFIG: undefined,
+    },
+  });
+  const origin = `http://127.0.0.1:${o.port}`;
+  await waitForHttp(child, `${origin}/scim/v2/ServiceProviderConfig`);
+  return { origin, configPath, child, stop: () => child.stop() };
+}
