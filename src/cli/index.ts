@@ -5,6 +5,7 @@ import { openStore } from '../store/index.js';
 import { createTokenService } from '../tokens/index.js';
 import { resolveSettings, parseArgs, SettingsError } from './settings.js';
 import { runTokenCommand } from './token-command.js';
+import { runSeedCommand } from './seed-command.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -14,6 +15,8 @@ commands:
   token create NAME     create a SCIM bearer token (shown once)
   token list            list tokens (name, created, last used, revoked)
   token revoke NAME     revoke a token; takes effect on the next request
+  seed [--users N --groups N --memberships N --depth N --url URL --token T]
+                        load a generated tenant into a running server through its SCIM API
 
 options (environment variable in brackets):
   --host HOST           listen address [HOST] (default 127.0.0.1)
@@ -57,6 +60,13 @@ async function main(argv: string[]): Promise<number> {
         store.close();
       }
     }
+    case 'seed':
+      return runSeedCommand(flags, process.env, {
+        fetch: (url, init) => fetch(url, init),
+        progress: (text) => void process.stderr.write(text),
+        log: (line) => console.log(line),
+        error: (line) => console.error(line),
+      });
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;
