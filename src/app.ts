@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
+import { accessRoutes, renderRefusal, type AccessRouteDeps } from './access/http/index.js';
 import type { Directory } from './directory/index.js';
 import { silentLogger } from './http/logger.js';
 import { requestContext, type RequestContextVariables } from './http/request-context.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   scimLimits?: ScimLimits;
   /** Public base URL (e.g. https://id.example.com); derived from each request when absent. */
   publicUrl?: string | undefined;
+  /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
+  access?: AccessRouteDeps | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono<{ Variables: RequestContextVariables }> {
@@ -32,7 +35,12 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestContextVariab
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
     }),
   );
-  app.notFound((c) => c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404));
+  if (deps.access) app.route('/', accessRoutes(deps.access));
+  app.notFound((c) =>
+    // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not
+    // as a route, so a SCIM-only app serves exactly the SCIM routes).
+    !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404),
+  );
   app.onError((error, c) => {
     c.var.log?.error({ err: error }, 'unhandled error');
     return c.json({ error: 'server_error', error_description: 'internal server error' }, 500);

@@ -1,0 +1,132 @@
+/**
+ * The forward-auth decision, knowing nothing of HTTP: session secret → live session → active
+ * directory user → effective groups → the route's allowed groups. Every decision reads the
+ * live directory (or a cache entry that is only valid while the directory is unchanged), so a
+ * SCIM deactivation or group removal flips the very next decision. Reasons are stable strings
+ * in pomerium's style; src/access/http/decision-response.ts is the one place that turns an
+ * outcome into 202/401/403.
+ */
+import type { EffectiveGroup, UserStore } from '../directory/index.js';
+import { createDecisionCache, type DecisionCache } from './decision-cache.js';
+import type { SessionStore } from './sessions/index.js';
+
+export type DecisionOutcome = 'allow' | 'unauthenticated' | 'unauthorized';
+
+export type DecisionReason =
+  | 'user-unauthenticated' // no, unknown, expired or revoked session
+  | 'user-inactive' // the session's user is gone or deactivated in the directory
+  | 'user-authenticated' // allowed: signed in and no group restriction applies
+  | 'group-allowed' // allowed: in one of the route's groups
+  | 'user-unauthorized'; // signed in, but in none of the route's groups
+
+/** Who the session belongs to, as the directory says right now. */
+export interface AccessIdentity {
+  userId: string;
+  userName: string;
+  displayName: string | null;
+  email: string | undefined;
+  /** Effective (direct and nested) groups. */
+  groups: EffectiveGroup[];
+}
+
+export interface Decision {
+  outcome: DecisionOutcome;
+  reasons: DecisionReason[];
+  /** Present when the session resolved to an active user (allow and unauthorized). */
+  identity?: AccessIdentity;
+}
+
+export interface DecisionRequest {
+  /** The session cookie's value, if any. */
+  secret: string | undefined;
+  /**
+   * Group requirements (route config, `allowed_groups` query, …): each is a list of group ids,
+   * externalIds or displayNames of which the user needs any one; every requirement must hold
+   * (deny wins). None: any signed-in, active user is allowed.
+   */
+  requirements?: readonly (readonly string[])[] | undefined;
+}
+
+/** What a decision reads; each part is one indexed lookup. */
+export interface DecisionDeps {
+  /** Validates revocation and expiry (and touches the idle clock). */
+  sessions: Pick<SessionStore, 'lookup'>;
+  users: Pick<UserStore, 'get'>;
+  effectiveGroups(userId: string): EffectiveGroup[];
+  /** Directory generation (src/revocation/generation.ts); without it nothing is cached. */
+  generation?: () => number;
+  now?: () => number;
+  cache?: { maxAgeMs?: number; maxEntries?: number };
+}
+
+export interface Decider {
+  decide(request: DecisionRequest): Decision;
+  /** The identity behind a session secret (userinfo), or undefined. */
+  identify(secret: string | undefined): AccessIdentity | undefined;
+  /** Drop the cached identity of a session (sign-out, or any revocation outside the directory). */
+  forget(secret: string): void;
+}
+
+export function createDecider(deps: DecisionDeps): Decider {
+  const now = deps.now ?? Date.now;
+  const cache: DecisionCache<AccessIdentity> | undefined = deps.generation
+    ? createDecisionCache<AccessIdentity>({ generation: deps.generation, now, ...deps.cache })
+    : undefined;
+
+  function identify(secret: string | undefined): AccessIdentity | undefined {
+    if (!secret) return undefined;
+    const cached = cache?.get(secret);
+    if (cached) return cached;
+    // Read the generation before the database: a change landing after this read makes the
+    // entry stale instead of letting old data pass as new.
+    const generation = deps.generation?.();
+    const session = deps.sessions.lookup(secret);
+    if (!session) return undefined;
+    const user = deps.users.get(session.userId);
+    if (!user || !user.active) return undefined;
+    const identity: AccessIdentity = {
+      userId: user.id,
+      userName: user.userName,
+      displayName: user.displayName,
+      email: primaryEmail(user.doc),
+      groups: deps.effectiveGroups(user.id),
+    };
+    if (cache && generation !== undefined) {
+      cache.set(secret, identity, generation, Math.min(session.expiresAt.getTime(), session.idleExpiresAt.getTime()));
+    }
+    return identity;
+  }
+
+  return {
+    identify,
+    forget: (secret) => cache?.delete(secret),
+    decide(request) {
+      const identity = identify(request.secret);
+      if (!identity) {
+        return { outcome: 'unauthenticated', reasons: [request.secret ? 'user-inactive' : 'user-unauthenticated'] };
+      }
+      const requirements = (request.requirements ?? []).filter((list) => list.length > 0);
+      if (requirements.length === 0) return { outcome: 'allow', reasons: ['user-authenticated'], identity };
+      return requirements.every((allowed) => inAnyGroup(identity.groups, allowed))
+        ? { outcome: 'allow', reasons: ['group-allowed'], identity }
+        : { outcome: 'unauthorized', reasons: ['user-unauthorized'], identity };
+    },
+  };
+}
+
+/** Any listed group by id, externalId or displayName (display names case-insensitively, as SCIM's caseExact=false). */
+export function inAnyGroup(groups: readonly EffectiveGroup[], allowed: readonly string[]): boolean {
+  const wanted = new Set(allowed);
+  const wantedNames = new Set(allowed.map((name) => name.toLowerCase()));
+  return groups.some(
+    (g) => wanted.has(g.id) || (g.externalId !== null && wanted.has(g.externalId)) || wantedNames.has(g.displayName.toLowerCase()),
+  );
+}
+
+/** SCIM `emails`: the primary one, else the first. */
+export function primaryEmail(doc: Record<string, unknown>): string | undefined {
+  const emails = doc.emails;
+  if (!Array.isArray(emails)) return undefined;
+  const values = emails.filter((e): e is { value: string; primary?: unknown } => typeof e === 'object' && e !== null && typeof (e as { value?: unknown }).value === 'string');
+  return (values.find((e) => e.primary === true) ?? values[0])?.value;
+}

@@ -1,0 +1,38 @@
+/**
+ * The one place a decision becomes an HTTP answer, in the contract nginx `auth_request` users
+ * know from oauth2-proxy: 202 with identity headers when allowed, 401 when not signed in (nginx
+ * then sends the browser to /oauth2/start via `error_page 401`), 403 when signed in but not
+ * allowed. Bodies are empty: the proxy only reads the status and headers.
+ *
+ * Headers on 202:
+ * - `X-Auth-Request-User`, `X-Auth-Request-Preferred-Username`: the directory userName
+ * - `X-Auth-Request-Email`: the user's primary e-mail from the directory (absent if none)
+ * - `X-Auth-Request-Groups`: effective groups' displayNames, comma-separated
+ * - `X-Auth-Request-Group-Ids`: the same groups' ids, comma-separated (stable across renames)
+ * Values are percent-encoded (UTF-8) outside printable ASCII, and `%` and `,` inside a value are
+ * encoded too, so a group named "R&D, EMEA" cannot split into two.
+ */
+import type { Context } from 'hono';
+import type { Decision } from '../decision.js';
+
+const STATUS = { allow: 202, unauthenticated: 401, unauthorized: 403 } as const;
+
+export function decisionResponse(c: Context, decision: Decision): Response {
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  const identity = decision.identity;
+  if (decision.outcome === 'allow' && identity) {
+    headers.set('X-Auth-Request-User', headerValue(identity.userName));
+    headers.set('X-Auth-Request-Preferred-Username', headerValue(identity.userName));
+    if (identity.email) headers.set('X-Auth-Request-Email', headerValue(identity.email));
+    headers.set('X-Auth-Request-Groups', identity.groups.map((g) => headerValue(g.displayName)).join(','));
+    headers.set('X-Auth-Request-Group-Ids', identity.groups.map((g) => g.id).join(','));
+  }
+  const requestId = c.get('requestId') as string | undefined;
+  if (requestId) headers.set('X-Request-Id', requestId);
+  return new Response(null, { status: STATUS[decision.outcome], headers });
+}
+
+/** Node refuses header values outside Latin-1 (and CR/LF would split headers): encode them. */
+export function headerValue(value: string): string {
+  return value.replace(/[^\x20-\x24\x26-\x2b\x2d-\x7e]/gu, (ch) => encodeURIComponent(ch));
+}

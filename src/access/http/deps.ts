@@ -1,0 +1,32 @@
+/** What the sign-in and forward-auth routes are built from; main.ts assembles it from Config. */
+import type { Context } from 'hono';
+import type { CidrList } from '../cidr-list.js';
+import type { Decider } from '../decision.js';
+import type { LinkResult } from '../linking.js';
+import type { OidcClient, OidcIdentity } from '../oidc/index.js';
+import type { SessionStore } from '../sessions/index.js';
+
+
+export interface AccessRouteDeps {
+  oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'>;
+  /** Bound linkIdentity (directory, link mapping and allowed tenants already applied). */
+  link(identity: OidcIdentity): LinkResult;
+  sessions: Pick<SessionStore, 'create' | 'revoke'>;
+  decider: Decider;
+  /** scimgate's public origin; the callback URL handed to the OP is built from it. */
+  publicUrl: URL;
+  /** Where the OP sends the browser back (config oidc.redirectPath, default /oauth2/callback). */
+  callbackPath: string;
+  /** Hosts a post-login/post-logout `rd` may point at (config redirects.allowedDomains). */
+  allowedRedirectDomains: readonly string[];
+  sessionCookie: { name: string; secure: boolean; absoluteTtlSeconds: number; idleTtlSeconds: number };
+  loginTtlSeconds: number;
+  /** 32 bytes: seals the pending-login cookie (AES-256-GCM). */
+  pendingLoginKey: Uint8Array;
+  /** Group requirements of the route an original URL falls under (config routes). */
+  routeRequirements(url: URL): readonly (readonly string[])[];
+  /** Peers allowed to tell us the original URL (config server.trustedProxies). */
+  trustedProxies: CidrList;
+  /** TCP peer address; default reads the node socket (@hono/node-server getConnInfo). */
+  remoteAddress?: (c: Context) => string | undefined;
+}

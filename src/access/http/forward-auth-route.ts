@@ -1,0 +1,51 @@
+/**
+ * `/oauth2/auth`: the forward-auth endpoint nginx `auth_request` (and Traefik/Caddy forward
+ * auth) calls for every proxied request. The original URL is taken from proxy headers only
+ * when the TCP peer is a trusted proxy; the route's groups and any `allowed_groups=a,b` query
+ * parameter (oauth2-proxy's) are requirements that must all hold. decision-response.ts maps
+ * the outcome to 202/401/403.
+ */
+import type { Context, Hono } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { RequestContextVariables } from '../../http/request-context.js';
+import { originalRequestUrl } from '../forwarded.js';
+import { decisionResponse } from './decision-response.js';
+import type { SignInContext } from './sign-in-routes.js';
+
+type Env = { Variables: RequestContextVariables };
+
+export function mountForwardAuth(app: Hono<Env>, { deps, cookies }: SignInContext): void {
+  const remoteAddress = deps.remoteAddress ?? socketAddress;
+  app.get('/oauth2/auth', (c) => {
+    const original = originalRequestUrl(
+      { headers: c.req.raw.headers, remoteAddress: remoteAddress(c), url: c.req.url },
+      deps.trustedProxies,
+    );
+    const requirements = [...deps.routeRequirements(original.url)];
+    const fromQuery = parseGroupList(c.req.query('allowed_groups'));
+    if (fromQuery.length > 0) requirements.push(fromQuery);
+    const decision = deps.decider.decide({ secret: cookies.readSession(c), requirements });
+    if (decision.outcome !== 'allow') {
+      c.var.log.debug({ outcome: decision.outcome, reasons: decision.reasons, host: original.url.host, path: original.url.pathname }, 'access denied');
+    }
+    return decisionResponse(c, decision);
+  });
+}
+
+/** `a,b , c` → ['a','b','c']; empty items dropped. */
+export function parseGroupList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). */
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}

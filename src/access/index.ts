@@ -1,0 +1,85 @@
+/**
+ * The access layer's front door: everything main.ts (and tests) need to turn a Config plus the
+ * store, directory and session parts into the /oauth2 routes. The parts stay separately
+ * importable; this file only wires them.
+ */
+import type { Config, OidcConfig } from '../config/index.js';
+import { createUserLookup, type Directory } from '../directory/index.js';
+import type { Store } from '../store/index.js';
+import type { DirectoryGeneration } from '../revocation/index.js';
+import { createDecider, type Decider } from './decision.js';
+import type { AccessRouteDeps } from './http/index.js';
+import { routeRequirementsFor } from './http/route-requirements.js';
+import { linkIdentity } from './linking.js';
+import type { OidcClient, OidcClientConfig } from './oidc/index.js';
+import type { SessionStore } from './sessions/index.js';
+
+export { accessRoutes, decisionResponse, type AccessRouteDeps } from './http/index.js';
+export { linkIdentity, type LinkResult } from './linking.js';
+export { createDecider, inAnyGroup, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
+export { createDecisionCache, type DecisionCache } from './decision-cache.js';
+
+/** Config's oidc section → the OIDC client's settings. */
+export function oidcClientConfig(oidc: OidcConfig, loginTtlSeconds: number): OidcClientConfig {
+  return {
+    issuer: oidc.issuer,
+    clientId: oidc.clientId,
+    clientAuth: oidc.clientAuth,
+    redirectUri: oidc.redirectUri,
+    scopes: oidc.scopes,
+    ...(oidc.allowedTenants.length > 0 ? { allowedTenants: oidc.allowedTenants } : {}),
+    allowInsecureHttpIssuer: oidc.allowInsecureHttpIssuer,
+    pendingLoginTtlSeconds: loginTtlSeconds,
+  };
+}
+
+export interface AccessParts {
+  config: Config & { oidc: OidcConfig };
+  oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'>;
+  store: Store;
+  directory: Directory;
+  sessions: SessionStore;
+  /** Without it, decisions are not cached (every one reads the database). */
+  generation?: Pick<DirectoryGeneration, 'current'> | undefined;
+  /** 32 bytes for sealing pending logins. */
+  pendingLoginKey: Uint8Array;
+  now?: () => number;
+  /** Decision cache bound (default 5 s; 0 disables caching). */
+  cacheMaxAgeMs?: number;
+  remoteAddress?: AccessRouteDeps['remoteAddress'];
+}
+
+export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; decider: Decider } {
+  const { config, directory } = parts;
+  const generation = parts.generation;
+  const decider = createDecider({
+    sessions: parts.sessions,
+    users: directory.users,
+    effectiveGroups: (userId) => directory.effective.effectiveGroups(userId),
+    ...(generation ? { generation: () => generation.current() } : {}),
+    ...(parts.now ? { now: parts.now } : {}),
+    ...(parts.cacheMaxAgeMs !== undefined ? { cache: { maxAgeMs: parts.cacheMaxAgeMs } } : {}),
+  });
+  const linkOptions = { directory: createUserLookup(parts.store), link: config.oidc.link, allowedTenants: config.oidc.allowedTenants };
+  const routes: AccessRouteDeps = {
+    oidc: parts.oidc,
+    link: (identity) => linkIdentity(identity, linkOptions),
+    sessions: parts.sessions,
+    decider,
+    publicUrl: config.server.publicUrl,
+    callbackPath: config.oidc.redirectPath,
+    allowedRedirectDomains: config.redirects.allowedDomains,
+    sessionCookie: {
+      name: config.sessions.cookieName,
+      secure: config.sessions.cookieSecure,
+      absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
+      idleTtlSeconds: config.sessions.idleTtlSeconds,
+    },
+    loginTtlSeconds: config.sessions.loginTtlSeconds,
+    pendingLoginKey: parts.pendingLoginKey,
+    routeRequirements: routeRequirementsFor(config.routes),
+    trustedProxies: config.server.trustedProxies,
+    ...(parts.remoteAddress ? { remoteAddress: parts.remoteAddress } : {}),
+  };
+  return { routes, decider };
+}
