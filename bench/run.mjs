@@ -59,7 +59,7 @@ async function main() {
     node: process.version,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
-    config: { ...config, only: config.only?.source },
+    config: { ...config, only: config.only?.source, cases: config.cases?.source },
     seconds: (Date.now() - started) / 1000,
     loadAverage: { before: loadBefore, after: loadavg()[0] },
   });

@@ -29,6 +29,8 @@ export function loadConfig(env = process.env) {
     largeUsers: number(env, 'BENCH_USERS_LARGE', 100_000),
     /** Only scenario files whose name matches this regular expression. */
     only: env.BENCH_ONLY ? new RegExp(env.BENCH_ONLY) : undefined,
+    /** Within a scenario file, only the cases whose name matches this regular expression (for profiling one). */
+    cases: env.BENCH_CASES ? new RegExp(env.BENCH_CASES) : undefined,
     /** Write a V8 CPU profile of every scimgate server child to bench/.cache/profiles/. */
     cpuProfile: env.BENCH_CPU_PROF === '1',
   };

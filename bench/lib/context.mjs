@@ -33,7 +33,7 @@ export function createContext(config, log) {
     const bare = track(await startBareHono({ status }));
     try {
       log(`baseline: bare hono answering ${status}, ${config.connections} connections, ${config.duration} s`);
-      return await load({ url: bare.url, requests: [{ path: '/scim/v2/Users/baseline' }] });
+      return await load({ url: bare.url, requests: [{ path: '/scim/v2/Users/baseline' }], cpuSeconds: bare.cpuSeconds });
     } finally {
       await bare.stop();
     }

@@ -20,8 +20,9 @@ import autocannon from 'autocannon';
  *   headers?: Record<string, string>,
  *   requests?: RequestShape[],
  *   next?: (n: number) => RequestShape,
+ *   cpuSeconds?: () => number | undefined,
  * }} LoadOptions
- * @typedef {{ rps: number, p50: number, p90: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, timeouts: number, statusCodes: Record<string, number> }} LoadResult
+ * @typedef {{ rps: number, p50: number, p90: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, timeouts: number, statusCodes: Record<string, number>, cpuUsPerRequest?: number, cpuShare?: number }} LoadResult
  */
 
 function percentile(sorted, p) {
@@ -96,5 +97,12 @@ export async function measureLoad(options) {
   // One counter across warm-up and measurement, so POSTs never repeat a userName.
   const counter = { n: 0 };
   if (options.warmup && options.warmup > 0) await runOnce(options, options.warmup, counter);
-  return runOnce(options, options.duration, counter);
+  // The server's own CPU per request does not depend on how busy the rest of the machine is.
+  const cpuBefore = options.cpuSeconds?.();
+  const started = process.hrtime.bigint();
+  const result = await runOnce(options, options.duration, counter);
+  const cpuAfter = options.cpuSeconds?.();
+  if (cpuBefore === undefined || cpuAfter === undefined || result.requests === 0) return result;
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return { ...result, cpuUsPerRequest: ((cpuAfter - cpuBefore) * 1e6) / result.requests, cpuShare: (cpuAfter - cpuBefore) / elapsed };
 }

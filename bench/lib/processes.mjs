@@ -6,6 +6,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
+/** USER_HZ: 100 on every Linux build Node supports. */
+const CLOCK_TICKS = 100;
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -68,6 +71,17 @@ export async function startChild({ name, args, env, healthUrl, cwd, nodeArgs = [
       try {
         const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         return match ? Number(match[1]) / 1024 : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    /** CPU seconds (user + system) the child has used so far, from /proc (Linux); undefined elsewhere. */
+    cpuSeconds() {
+      try {
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th of them.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
       } catch {
         return undefined;
       }

@@ -19,9 +19,11 @@ const COLUMNS = [
   ['req/s | value', (r) => r.value ?? fixed(r.rps, 0)],
   ['p50 ms', (r) => ms(r.p50)],
   ['p99 ms', (r) => ms(r.p99)],
+  ['cpu µs/req', (r) => fixed(r.measure?.cpuUsPerRequest, 0)],
   ['vs', (r) => r.versus ?? ''],
   ['req/s ×', (r) => times(r.rpsRatio)],
   ['p99 ×', (r) => times(r.p99Ratio)],
+  ['cpu ×', (r) => times(r.cpuRatio)],
   ['target', (r) => r.target ?? ''],
   ['result', (r) => r.status],
 ];
@@ -29,7 +31,7 @@ const COLUMNS = [
 export function formatTable(rows) {
   const cells = rows.map((row) => COLUMNS.map(([, cell]) => cell(row)));
   const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...cells.map((line) => line[i].length)));
-  const line = (values) => values.map((value, i) => (i >= 2 && i <= 7 ? value.padStart(widths[i]) : value.padEnd(widths[i]))).join('  ');
+  const line = (values) => values.map((value, i) => (i >= 2 && i <= 9 && i !== 6 ? value.padStart(widths[i]) : value.padEnd(widths[i]))).join('  ');
   return [line(COLUMNS.map(([title]) => title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

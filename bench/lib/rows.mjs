@@ -17,6 +17,8 @@ function invalid(measure) {
 export function loadRow({ issue, scenario, measure, baseline, versus, minRpsRatio, maxP99Ratio }) {
   const rpsRatio = measure.rps / baseline.rps;
   const p99Ratio = measure.p99 / baseline.p99;
+  // Informational: how many times the baseline's CPU one request costs the server.
+  const cpuRatio = measure.cpuUsPerRequest !== undefined && baseline.cpuUsPerRequest ? measure.cpuUsPerRequest / baseline.cpuUsPerRequest : undefined;
   const targets = [];
   let pass = true;
   if (minRpsRatio !== undefined) {
@@ -38,6 +40,7 @@ export function loadRow({ issue, scenario, measure, baseline, versus, minRpsRati
     versus,
     rpsRatio,
     p99Ratio,
+    ...(cpuRatio !== undefined ? { cpuRatio } : {}),
     target: targets.join(', '),
     status,
     ...(note ? { note } : {}),

@@ -57,8 +57,11 @@ async function seedUsers(path, count, log) {
 /** Path of the cached database with `count` users, seeding it first if needed. */
 export async function seededDatabase(count, log) {
   mkdirSync(CACHE_DIR, { recursive: true });
-  const file = join(CACHE_DIR, `users-${count}-${migrationHash()}.db`);
+  const name = `users-${count}-${migrationHash()}.db`;
+  const file = join(CACHE_DIR, name);
   if (!existsSync(file)) {
+    // Tenants seeded under older migrations can never be used again; 100k users is ~100 MB each.
+    for (const stale of readdirSync(CACHE_DIR).filter((f) => f.startsWith(`users-${count}-`) && f !== name)) rmSync(join(CACHE_DIR, stale), { force: true });
     const partial = `${file}.partial-${process.pid}`;
     for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
     log(`seeding ${count} users into ${file} (cached for later runs)`);

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { CACHE_DIR, ROOT } from './config.mjs';
 import { freePort, startChild } from './processes.mjs';
 
-const CLI = join(ROOT, 'dist/cli/index.js');
+/** BENCH_SCIMGATE_DIST points at another build (a patched copy of dist/) for A/B experiments. */
+const CLI = join(process.env.BENCH_SCIMGATE_DIST ?? join(ROOT, 'dist'), 'cli/index.js');
 const BARE = fileURLToPath(new URL('./bare-hono.mjs', import.meta.url));
 
 /**

@@ -22,7 +22,7 @@ async function measureFilter(ctx, users) {
     const requests = Array.from({ length: Math.min(ROTATION, users) }, (_, n) => ({
       path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${seededUserKey(n * step)}@example.com"`)}`,
     }));
-    return await ctx.load({ url: server.url, headers: server.headers, requests });
+    return await ctx.load({ url: server.url, headers: server.headers, cpuSeconds: server.cpuSeconds, requests });
   } finally {
     await server.stop();
   }

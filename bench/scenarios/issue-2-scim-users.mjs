@@ -53,10 +53,10 @@ export async function run(ctx) {
 
   const rows = [];
   try {
-    for (const { scenario, minRpsRatio, requests, next } of cases) {
+    for (const { scenario, minRpsRatio, requests, next } of cases.filter((c) => !ctx.config.cases || ctx.config.cases.test(c.scenario))) {
       ctx.log(`${scenario} (${users} users)`);
       try {
-        const measure = await ctx.load({ url: server.url, headers: server.headers, requests, next });
+        const measure = await ctx.load({ url: server.url, headers: server.headers, cpuSeconds: server.cpuSeconds, requests, next });
         rows.push(loadRow({ issue, scenario, measure, baseline, versus: 'bare 200', minRpsRatio }));
       } catch (error) {
         rows.push(errorRow(issue, scenario, error));

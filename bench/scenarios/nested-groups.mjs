@@ -1,0 +1,237 @@
+/**
+ * Issue 3: nested groups at Entra scale (100k users, 10k groups, 1M memberships, chains 10 deep).
+ * Measured in-process against dist/ (after `npm run build`), in a child process so its RSS is the
+ * directory's and not the bench runner's:
+ *   - effective-groups lookup p50/p99 (directory.effective.effectiveGroups, one prepared query);
+ *   - one SCIM PATCH adding 10,000 user members;
+ *   - one SCIM PATCH adding a 10,000-member group under the deepest group of a 10-deep chain,
+ *     and the PATCH removing it again;
+ *   - RSS after opening the seeded tenant and running the above; database size.
+ * The tenant is seeded once (in-process through the directory API; `scimgate seed` is the HTTP
+ * path) into a cached file; measurements run on a private copy so the cache is never changed.
+ *
+ * Usage outside the runner: `node bench/scenarios/nested-groups.mjs [db-path]`.
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const issue = 3;
+export const title = 'nested groups: effective lookup, 10k-member PATCHes, nesting under a 10-deep chain';
+
+const SHAPE = { users: 100_000, groups: 10_000, memberships: 1_000_000, depth: 10, seed: 1 };
+const TARGETS = { effectiveLookupP99Ms: 0.2, patch10kMs: 150, add10kGroupUnderChainMs: 300, rssMb: 300 };
+const SELF = fileURLToPath(import.meta.url);
+const DIST = new URL('../../dist/', import.meta.url);
+const CHUNK = 5000;
+
+const dist = (path) => import(new URL(path, DIST).href);
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const fileMb = (path) => (existsSync(path) ? statSync(path).size : 0) / 1024 / 1024;
+
+function unwrap(result) {
+  if (!result.ok) throw new Error(`seeding failed: ${result.error.detail}`);
+  return result.value;
+}
+
+/** Seed the tenant through the directory API, in outer transactions of CHUNK writes. */
+async function seedInProcess(dbPath, log) {
+  const { openStore } = await dist('store/index.js');
+  const { createDirectory } = await dist('directory/index.js');
+  const { planTenant, memberIndexes } = await dist('cli/seed-plan.js');
+  const partial = `${dbPath}.partial`;
+  for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  mkdirSync(dirname(dbPath), { recursive: true });
+  const store = openStore(partial);
+  const directory = createDirectory({ store });
+  const plan = planTenant(SHAPE);
+  const inTx = (fn) => store.sqlite.transaction(fn)();
+  const started = process.hrtime.bigint();
+  const userIds = [];
+  for (let i = 0; i < SHAPE.users; i += CHUNK) {
+    inTx(() => {
+      for (let k = i; k < Math.min(i + CHUNK, SHAPE.users); k++) userIds.push(unwrap(directory.users.create(plan.userDoc(k))).id);
+    });
+  }
+  log(`seeded ${userIds.length} users (${(ms(started) / 1000).toFixed(1)} s)`);
+  const groupIds = [];
+  inTx(() => {
+    for (let j = 0; j < SHAPE.groups; j++) groupIds.push(unwrap(directory.groups.create(plan.groupDoc(j))).id);
+  });
+  let edges = 0;
+  let pending = 0;
+  let tx = [];
+  const flush = () => {
+    const batch = tx;
+    tx = [];
+    pending = 0;
+    inTx(() => batch.forEach((fn) => fn()));
+  };
+  for (let j = 0; j < SHAPE.groups; j++) {
+    const window = plan.groupMembers(j);
+    for (let from = 0; from < window.size; from += CHUNK) {
+      const members = memberIndexes(window, SHAPE.users, from, from + CHUNK).map((i) => ({ value: userIds[i], type: 'User' }));
+      tx.push(() => unwrap(directory.groups.modify(groupIds[j], undefined, [{ kind: 'add', members }])));
+      edges += members.length;
+      pending += members.length;
+      if (pending >= 50_000) flush();
+    }
+    if (j % 1000 === 999) log(`seeded members of ${j + 1} groups (${edges} memberships, ${(ms(started) / 1000).toFixed(1)} s)`);
+  }
+  flush();
+  inTx(() => {
+    for (const [parent, child] of plan.nesting) {
+      unwrap(directory.groups.modify(groupIds[parent], undefined, [{ kind: 'add', members: [{ value: groupIds[child], type: 'Group' }] }]));
+    }
+  });
+  store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  store.close();
+  renameSync(partial, dbPath);
+  log(`seeded ${edges} memberships, ${plan.nesting.length} nesting edges in ${(ms(started) / 1000).toFixed(1)} s → ${dbPath}`);
+}
+
+/** The measurement itself; runs in the child. */
+async function measureInProcess(dbPath) {
+  const { openStore } = await dist('store/index.js');
+  const { createDirectory } = await dist('directory/index.js');
+  const { createTokenService } = await dist('tokens/index.js');
+  const { createApp } = await dist('app.js');
+  const { planTenant } = await dist('cli/seed-plan.js');
+  const work = join(tmpdir(), `scimgate-nested-${process.pid}.db`);
+  copyFileSync(dbPath, work);
+  const store = openStore(work);
+  try {
+    const directory = createDirectory({ store });
+    const tokens = createTokenService(store);
+    const { token } = tokens.create(`bench-${process.pid}`);
+    const app = createApp({ directory, tokens });
+    const scim = async (method, path, body) => {
+      const res = await app.request(`http://bench.local/scim/v2${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+      return res.status === 204 ? undefined : res.json();
+    };
+
+    // Effective-groups lookups over random users (a sample large enough to leave the hot cache).
+    const sample = store.sqlite.prepare('SELECT id FROM users ORDER BY random() LIMIT 20000').pluck().all();
+    for (const id of sample.slice(0, 2000)) directory.effective.effectiveGroups(id);
+    const times = [];
+    let groupsSeen = 0;
+    for (const id of sample) {
+      const start = process.hrtime.bigint();
+      groupsSeen += directory.effective.effectiveGroups(id).length;
+      times.push(ms(start));
+    }
+    times.sort((a, b) => a - b);
+
+    // One PATCH adding 10,000 user members to an empty group (three groups, median).
+    const patchMembers = store.sqlite.prepare('SELECT id FROM users ORDER BY rowid LIMIT 10000').pluck().all();
+    const addBody = (values) => ({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Add', path: 'members', value: values.map((value) => ({ value })) }],
+    });
+    const patchTimes = [];
+    const bigGroups = [];
+    for (let n = 0; n < 3; n++) {
+      const created = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Bench 10k ${n}` });
+      const start = process.hrtime.bigint();
+      await scim('PATCH', `/Groups/${created.id}`, addBody(patchMembers));
+      patchTimes.push(ms(start));
+      bigGroups.push(created.id);
+    }
+
+    // Nest a 10,000-member group under the deepest group of a 10-deep chain, and take it out again.
+    const plan = planTenant(SHAPE);
+    const chain = plan.chains[0];
+    const groupId = store.sqlite.prepare('SELECT id FROM groups WHERE display_name = ?').pluck();
+    const deepest = groupId.get(`Seed Group ${chain[chain.length - 1]}`);
+    const top = groupId.get(`Seed Group ${chain[0]}`);
+    const addTimes = [];
+    const removeTimes = [];
+    let inheritedOk = true;
+    for (const big of bigGroups) {
+      let start = process.hrtime.bigint();
+      await scim('PATCH', `/Groups/${deepest}`, addBody([big]));
+      addTimes.push(ms(start));
+      inheritedOk &&= directory.effective.effectiveGroups(patchMembers[0]).some((g) => g.id === top);
+      start = process.hrtime.bigint();
+      await scim('PATCH', `/Groups/${deepest}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Remove', path: `members[value eq "${big}"]` }],
+      });
+      removeTimes.push(ms(start));
+    }
+    if (!inheritedOk) throw new Error('a member of the nested 10k group did not inherit the chain top');
+
+    return {
+      effectiveLookupP50Ms: quantile(times, 0.5),
+      effectiveLookupP99Ms: quantile(times, 0.99),
+      avgEffectiveGroups: groupsSeen / sample.length,
+      patch10kMs: median(patchTimes),
+      add10kGroupUnderChainMs: median(addTimes),
+      removeItMs: median(removeTimes),
+      rssMb: process.memoryUsage().rss / 1024 / 1024,
+      dbSizeMb: fileMb(dbPath) + fileMb(`${dbPath}-wal`),
+    };
+  } finally {
+    store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  }
+}
+
+function child(args, log) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--expose-gc', SELF, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (chunk) => (out += chunk));
+    proc.stderr.on('data', (chunk) => String(chunk).split('\n').filter(Boolean).forEach((line) => log(line)));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`nested-groups ${args[0]} exited ${code}`))));
+  });
+}
+
+/**
+ * The issue-3 figures for the tenant cached at `dbPath` (seeded there first when missing).
+ * @param {{ dbPath: string, log: (message: string) => void }} input
+ */
+export async function measureNestedGroups({ dbPath, log }) {
+  if (!existsSync(dbPath)) {
+    log(`seeding the nested-groups tenant (${SHAPE.users} users, ${SHAPE.groups} groups, ${SHAPE.memberships} memberships, depth ${SHAPE.depth})`);
+    await child(['seed', dbPath], log);
+  }
+  const out = await child(['measure', dbPath], log);
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+/** The bench runner's entry: figures as report rows beside the issue's targets. */
+export async function run(ctx) {
+  const { CACHE_DIR } = await import('../lib/config.mjs');
+  const { migrationHash } = await import('../lib/seed.mjs');
+  const { metricRow } = await import('../lib/rows.mjs');
+  const f = await measureNestedGroups({ dbPath: join(CACHE_DIR, `nested-groups-100k-${migrationHash()}.db`), log: ctx.log });
+  ctx.log(`nested groups: ${JSON.stringify(f)}`);
+  return [
+    metricRow({ issue, scenario: 'effective groups lookup p99 (in-process)', value: f.effectiveLookupP99Ms, unit: 'ms', max: TARGETS.effectiveLookupP99Ms, p50: f.effectiveLookupP50Ms, p99: f.effectiveLookupP99Ms }),
+    metricRow({ issue, scenario: 'PATCH adding 10,000 members', value: f.patch10kMs, unit: 'ms', max: TARGETS.patch10kMs }),
+    metricRow({ issue, scenario: '10k-member group under a 10-deep chain', value: f.add10kGroupUnderChainMs, unit: 'ms', max: TARGETS.add10kGroupUnderChainMs }),
+    metricRow({ issue, scenario: '… and removing it again', value: f.removeItMs, unit: 'ms' }),
+    metricRow({ issue, scenario: 'RSS after seeding (directory process)', value: f.rssMb, unit: 'MB', max: TARGETS.rssMb }),
+    metricRow({ issue, scenario: 'database size (100k/10k/1M)', value: f.dbSizeMb, unit: 'MB' }),
+  ];
+}
+
+// Child-process modes, and a direct run for people who want just these figures.
+if (process.argv[1] === SELF) {
+  const [mode, path] = process.argv.slice(2);
+  const log = (message) => console.error(`[nested-groups] ${message}`);
+  if (mode === 'seed') await seedInProcess(path, log);
+  else if (mode === 'measure') console.log(JSON.stringify(await measureInProcess(path)));
+  else console.log(JSON.stringify(await measureNestedGroups({ dbPath: mode ?? join(tmpdir(), 'scimgate-nested-groups.db'), log }), null, 2));
+}
