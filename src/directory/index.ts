@@ -8,6 +8,7 @@ import { createEventLog } from './events.js';
 import { createGroupStore } from './groups.js';
 import { createMemberReads } from './member-reads.js';
 import { createMemberships } from './memberships.js';
+import { createUserLookup } from './user-lookup.js';
 import { createUserStore } from './users.js';
 
 export type { DirectoryDeps } from './deps.js';
@@ -18,6 +19,7 @@ export type { MemberReads, UserGroupRecord } from './member-reads.js';
 export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
 export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
 export type { SearchQuery } from './search-query.js';
+export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAttribute, type LinkedUser, type UserLookup, type UserLookupResult } from './user-lookup.js';
 
 export function createDirectory(input: DirectoryDeps) {
   const deps = resolveDeps(input);
@@ -29,6 +31,8 @@ export function createDirectory(input: DirectoryDeps) {
     reads: createMemberReads(deps.store.sqlite),
     /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
     effective: createEffectiveGroups(deps.store.sqlite),
+    /** Sign-in linking by an immutable attribute (never e-mail): `lookup.findUserByAttribute(…)`. */
+    lookup: createUserLookup(deps.store),
   };
 }
 
