@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { linkIdentity, type LinkConfig } from '../../src/access/linking.js';
 import type { OidcIdentity } from '../../src/access/oidc/index.js';
 import { createDirectory, createUserLookup, findUserByAttribute, parseLinkAttribute, type Directory } from '../../src/directory/index.js';
+import type { JsonObject } from '../../src/scim/protocol/json.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../src/scim/protocol/schemas/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
@@ -23,7 +24,7 @@ function identity(claims: Record<string, unknown>): OidcIdentity {
   return { issuer: `https://login.microsoftonline.com/${str('tid') ?? 'x'}/v2.0`, tid: str('tid'), oid: str('oid'), sub: str('sub') ?? 'sub', claims };
 }
 
-function seed(doc: Record<string, unknown>): string {
+function seed(doc: JsonObject): string {
   const created = directory.users.create(doc);
   if (!created.ok) throw new Error(created.error.message);
   return created.value.id;
