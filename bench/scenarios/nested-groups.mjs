@@ -230,7 +230,8 @@ export async function run(ctx) {
 // Child-process modes, and a direct run for people who want just these figures.
 if (process.argv[1] === SELF) {
   const [mode, path] = process.argv.slice(2);
-  const log = (message) => console.error(`[nested-groups] ${message}`);
+  // A child's lines are prefixed by the parent's log already.
+  const log = mode === 'seed' || mode === 'measure' ? (message) => console.error(message) : (message) => console.error(`[nested-groups] ${message}`);
   if (mode === 'seed') await seedInProcess(path, log);
   else if (mode === 'measure') console.log(JSON.stringify(await measureInProcess(path)));
   else console.log(JSON.stringify(await measureNestedGroups({ dbPath: mode ?? join(tmpdir(), 'scimgate-nested-groups.db'), log }), null, 2));
