@@ -29,7 +29,10 @@ const ERIN: TestAccount = {
   name: 'Erin Endtoend',
   preferredUsername: 'erin@e2e.example',
 };
+/** Required by nginx's /admin/ auth subrequest (`allowed_groups=`); holds ONCALL_GROUP. */
 const ADMIN_GROUP = 'e2e-admins';
+/** Holds the user directly; required for /ops by a route in scimgate's config file. */
+const ONCALL_GROUP = 'e2e-oncall';
 const SCIM_TOKEN = 'e2e-scim-token-0123456789abcdef0123456789abcdef';
 
 describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + SCIM', () => {
@@ -60,6 +63,7 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
       publicUrl,
       scimToken: SCIM_TOKEN,
       oidc: { issuer: op.issuer(TENANT), clientId: TEST_CLIENTS.secretBasic.clientId, clientSecret: TEST_CLIENTS.secretBasic.secret, tenantId: TENANT },
+      routes: [{ pathPrefix: '/ops', allowedGroups: [ONCALL_GROUP] }],
     });
     nginx = await startNginx({ dir, listenPort: nginxPort, scimgatePort, upstreamPort: upstream.port, adminGroup: ADMIN_GROUP });
     browser = await launchBrowser();
@@ -74,7 +78,7 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
       displayName: ERIN.name,
       emails: [{ value: ERIN.email, type: 'work', primary: true }],
     });
-    innerGroupId = await scim.createGroup('e2e-oncall', [{ value: userId, type: 'User' }]);
+    innerGroupId = await scim.createGroup(ONCALL_GROUP, [{ value: userId, type: 'User' }]);
     outerGroupId = await scim.createGroup(ADMIN_GROUP, [{ value: innerGroupId, type: 'Group' }]);
   });
 
@@ -83,6 +87,9 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     await Promise.allSettled([browser?.close(), nginx?.stop(), scimgate?.stop(), upstream?.close(), op?.close()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  const groupsShown = async (): Promise<string[]> =>
+    ((await browser.page.locator('#x-groups').textContent()) ?? '').split(',').map((g) => g.trim()).filter(Boolean);
 
   /** Child output for an assertion message, so a CI failure says what the servers saw. */
   const logs = (): string =>
@@ -105,8 +112,8 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     await browser.screenshot('02-signed-in');
     expect(page.url(), `${await page.content()}\n${logs()}`).toBe(`${nginx.origin}/`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Upstream app');
-    const user = await page.locator('#x-user').textContent();
-    expect([ERIN.preferredUsername, userId, ERIN.oid]).toContain(user);
+    // oauth2-proxy's contract: the directory's userName and e-mail, effective groups by name.
+    await expect(page.locator('#x-user').textContent()).resolves.toBe(ERIN.preferredUsername);
     await expect(page.locator('#x-email').textContent()).resolves.toBe(ERIN.email);
   });
 
@@ -115,8 +122,9 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     await browser.screenshot('03-admin-allowed');
     expect(response?.status(), logs()).toBe(200);
     await expect(browser.page.locator('#path').textContent()).resolves.toBe('/admin/');
-    const groups = (await browser.page.locator('#x-groups').textContent()) ?? '';
-    expect(groups.split(',').map((g) => g.trim())).toEqual(expect.arrayContaining([expect.stringMatching(/e2e-admins|e2e-oncall|[0-9a-f-]{36}/)]));
+    await expect(groupsShown()).resolves.toEqual(expect.arrayContaining([ADMIN_GROUP, ONCALL_GROUP]));
+    const ops = await browser.page.goto(`${nginx.origin}/ops/`);
+    expect(ops?.status(), logs()).toBe(200);
   });
 
   it('keeps strangers out: without the session cookie nginx redirects to sign-in', async () => {
@@ -131,25 +139,41 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     const admin = await browser.page.goto(`${nginx.origin}/admin/`);
     await browser.screenshot('04-admin-forbidden');
     expect(admin?.status(), logs()).toBe(403);
+    // Still signed in, still in the inner group directly: the config-file route lets them in.
+    const ops = await browser.page.goto(`${nginx.origin}/ops/`);
+    expect(ops?.status(), logs()).toBe(200);
+    await expect(browser.page.locator('#x-user').textContent()).resolves.toBe(ERIN.preferredUsername);
+    await expect(groupsShown()).resolves.toEqual([ONCALL_GROUP]);
     const home = await browser.page.goto(`${nginx.origin}/`);
     expect(home?.status(), logs()).toBe(200);
-    await expect(browser.page.locator('#x-user').textContent()).resolves.not.toBe('');
   });
 
   it('refuses the browser\'s next request after Entra sets active "False", and sign-in then fails as inactive', async () => {
     await scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: 'active', value: 'False' }]);
+    const { page } = browser;
     const responses: { url: string; status: number }[] = [];
-    browser.page.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
-    const final = await browser.page.goto(`${nginx.origin}/`);
+    page.on('response', (r) => responses.push({ url: r.url(), status: r.status() }));
+    await page.goto(`${nginx.origin}/`);
+    // The session was revoked, so nginx sent the browser to sign in again. The provider still
+    // knows the browser and usually comes straight back; if it asks again, sign in again.
+    if (new URL(page.url()).origin === op.origin) {
+      await signInAtProvider(page, { login: ERIN.login, leaving: (url) => url.origin === nginx.origin });
+    }
+    await page.waitForLoadState();
     await browser.screenshot('05-deactivated');
     const trail = responses.map((r) => `${r.status} ${r.url}`).join('\n');
-    // The session was revoked, so nginx sent the browser to sign in again (the OP still knows it
-    // and comes straight back); the callback then refuses the deactivated user.
-    expect(responses[0]?.status, trail).toBe(302);
+    expect(responses[0], trail).toMatchObject({ url: `${nginx.origin}/`, status: 302 });
     expect(responses.some((r) => r.url.startsWith(`${nginx.origin}/oauth2/start`)), trail).toBe(true);
-    expect(final?.status(), `${trail}\n${logs()}`).toBe(403);
-    expect(new URL(browser.page.url()).pathname).toBe('/oauth2/callback');
-    await expect(browser.page.locator('body').textContent()).resolves.toMatch(/inactive|deactivated|disabled/i);
-    await expect(browser.page.locator('h1').textContent()).resolves.not.toBe('Upstream app');
+    // …and the callback refuses the deactivated user with the 403 page saying why.
+    const callback = responses.find((r) => r.url.startsWith(`${nginx.origin}/oauth2/callback`));
+    expect(callback?.status, `${trail}\n${logs()}`).toBe(403);
+    expect(new URL(page.url()).pathname).toBe('/oauth2/callback');
+    await expect(page.locator('body').textContent()).resolves.toMatch(/disabled|inactive|deactivated/i);
+    await expect(page.locator('h1').textContent()).resolves.not.toBe('Upstream app');
   });
+
+  // Found by this suite: a background request (favicon, an SPA's poll) that hits 401 while a
+  // sign-in is under way runs its own /oauth2/start, replacing the one pending-login cookie, so
+  // the page's callback fails with state_mismatch. nginx exempts /favicon.ico above meanwhile.
+  it.todo('a background request during sign-in does not break the page\'s sign-in');
 });

@@ -7,7 +7,8 @@ import { stringify } from 'yaml';
 import { startChild, waitForHttp } from './child-process.js';
 import type { RunningChild } from './child-process.js';
 
-export const SCIMGATE_CLI = resolve(import.meta.dirname, '../../../dist/cli/index.js');
+/** The built CLI; SCIMGATE_E2E_CLI points the suite at another build of it. */
+export const SCIMGATE_CLI = process.env.SCIMGATE_E2E_CLI ?? resolve(import.meta.dirname, '../../../dist/cli/index.js');
 
 export interface ScimgateOptions {
   dir: string;
@@ -16,6 +17,8 @@ export interface ScimgateOptions {
   publicUrl: string;
   scimToken: string;
   oidc: { issuer: string; clientId: string; clientSecret: string; tenantId: string };
+  /** Config-file route policies (the other way, beside nginx's `allowed_groups` query). */
+  routes?: { pathPrefix: string; allowedGroups: string[] }[];
 }
 
 export interface Scimgate {
@@ -44,6 +47,7 @@ export function scimgateConfig(o: ScimgateOptions): Record<string, unknown> {
       entra: { allowedTenants: [o.oidc.tenantId] },
     },
     redirects: { allowedDomains: [new URL(o.publicUrl).host] },
+    routes: o.routes ?? [],
     logging: { level: 'info' },
   };
 }
