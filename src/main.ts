@@ -1,22 +1,22 @@
 /**
- * Boot: open the store (migrating it), build the app from its parts, listen, and shut down
- * cleanly on SIGINT/SIGTERM. The only module that touches process-wide state.
+ * Boot: from a validated Config, open the store (migrating it), build the parts — sessions,
+ * the directory with its in-transaction listeners (revocation, then the decision-cache
+ * generation), tokens, and the OIDC client when sign-in is configured — hand them to
+ * createApp, listen, and shut down cleanly on SIGINT/SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
+import { buildAccess, oidcClientConfig } from './access/index.js';
+import { createOidcClient } from './access/oidc/index.js';
+import { createSessionStore } from './access/sessions/index.js';
 import { createApp } from './app.js';
+import type { Config } from './config/index.js';
 import { createDirectory } from './directory/index.js';
 import { createLogger, type Logger } from './http/logger.js';
+import { createDirectoryGeneration, createRevocationListener } from './revocation/index.js';
+import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openStore } from './store/index.js';
 import { createTokenService } from './tokens/index.js';
-
-export interface ServeSettings {
-  host: string;
-  port: number;
-  databasePath: string;
-  publicUrl?: string | undefined;
-  bootstrapToken?: string | undefined;
-  logLevel?: string | undefined;
-}
 
 export interface RunningServer {
   url: string;
@@ -24,35 +24,95 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(settings: ServeSettings, logger: Logger = createLogger({ level: settings.logLevel })): Promise<RunningServer> {
-  const store = openStore(settings.databasePath);
-  const tokens = createTokenService(store);
-  if (settings.bootstrapToken) {
-    const { outcome, record } = tokens.ensureBootstrapToken(settings.bootstrapToken);
-    logger.info({ token: record.name, outcome }, 'bootstrap SCIM token from SCIMGATE_SCIM_TOKEN');
-    if (record.revokedAt) logger.warn({ token: record.name }, 'the bootstrap SCIM token is revoked; set a new value to re-enable it');
-  }
-  const directory = createDirectory({ store });
-  const app = createApp({ directory, tokens, logger, publicUrl: settings.publicUrl });
+export interface StartOptions {
+  logger?: Logger;
+  /**
+   * Seals pending-login cookies. Default: 32 random bytes per process, so a login started
+   * before a restart must be started again (it is short-lived anyway), and replicas behind one
+   * name need a shared key — see the report on issue 4.
+   */
+  pendingLoginKey?: Uint8Array;
+}
 
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger({ level: config.logging.level });
+  const store = openStore(config.database.path);
+  try {
+    const tokens = createTokenService(store);
+    if (config.scim.token) {
+      const { outcome, record } = tokens.ensureBootstrapToken(config.scim.token);
+      logger.info({ token: record.name, outcome }, 'bootstrap SCIM token from configuration');
+      if (record.revokedAt) logger.warn({ token: record.name }, 'the bootstrap SCIM token is revoked; set a new value to re-enable it');
+    }
+    const generation = createDirectoryGeneration();
+    // A revocation that happens outside a directory change (sign-out) also moves the generation.
+    const sessions = createSessionStore({ store, onRevoke: () => void generation.bump() });
+    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions), generation.listener] });
+
+    let access;
+    if (config.oidc) {
+      const oidc = await createOidcClient(oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds));
+      access = buildAccess({
+        config: { ...config, oidc: config.oidc },
+        oidc,
+        store,
+        directory,
+        sessions,
+        generation,
+        pendingLoginKey: options.pendingLoginKey ?? randomBytes(32),
+      }).routes;
+      logger.info({ issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
+    } else {
+      logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
+    }
+    const publicUrl = config.server.publicUrl.origin;
+    const app = createApp({
+      directory,
+      tokens,
+      logger,
+      scimLimits: { ...DEFAULT_SCIM_LIMITS, maxResults: config.scim.maxResults, maxPayloadBytes: config.scim.maxPayloadBytes },
+      publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
+      access,
+    });
+    return await listen(app.fetch, config, store.close, logger, explicitPublicUrl(config) ? publicUrl : undefined);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+async function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: Config,
+  closeStore: () => void,
+  logger: Logger,
+  publicUrl: string | undefined,
+): Promise<RunningServer> {
+  const { host } = config.server;
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+    const s = serve({ fetch, hostname: host, port: config.server.port }, () => resolve(s));
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : settings.port;
-  const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  const url = settings.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-  logger.info({ database: settings.databasePath, scimBaseUrl: `${url}/scim/v2` }, 'scimgate listening');
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  const url = publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  logger.info({ database: config.database.path, scimBaseUrl: `${url}/scim/v2` }, 'scimgate listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => {
-        store.close();
+        closeStore();
         resolve();
       });
       // Keep-alive connections would hold close() open; SCIM clients retry, so end them.
       if ('closeAllConnections' in server) server.closeAllConnections();
     }));
   return { url, server, close };
+}
+
+/** The loader fills publicUrl with http://localhost:PORT when unset; SCIM then uses each request's own URL. */
+function explicitPublicUrl(config: Config): boolean {
+  const u = config.server.publicUrl;
+  return !(u.protocol === 'http:' && u.hostname === 'localhost' && u.port === String(config.server.port));
 }

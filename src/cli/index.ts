@@ -3,7 +3,7 @@
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { createTokenService } from '../tokens/index.js';
-import { resolveSettings, parseArgs, SettingsError } from './settings.js';
+import { loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
 import { runSeedCommand } from './seed-command.js';
 
@@ -18,7 +18,9 @@ commands:
   seed [--users N --groups N --memberships N --depth N --url URL --token T]
                         load a generated tenant into a running server through its SCIM API
 
-options (environment variable in brackets):
+options (environment variable in brackets; flags win over the config file and the environment):
+  --config FILE         YAML configuration [SCIMGATE_CONFIG] (see docs/configuration.md);
+                        without one, scimgate serves SCIM only and sign-in is disabled
   --host HOST           listen address [HOST] (default 127.0.0.1)
   --port PORT           listen port [PORT] (default 8080)
   --database PATH       SQLite file [SCIMGATE_DATABASE] (default ./data/scimgate.db)
@@ -33,14 +35,29 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const settings = resolveSettings(flags, process.env);
+  if (command === 'seed') {
+    return runSeedCommand(flags, process.env, {
+      fetch: (url, init) => fetch(url, init),
+      progress: (text) => void process.stderr.write(text),
+      log: (line) => console.log(line),
+      error: (line) => console.error(line),
+    });
+  }
+  const loaded = loadCliConfig(flags, process.env);
+  if (!loaded.ok) {
+    console.error(loaded.error.message);
+    return 1;
+  }
+  const config = loaded.value;
+  const databasePath = config.database.path;
   switch (command) {
     case 'serve': {
-      const running = await startServer(settings);
+      const running = await startServer(config);
       console.error(
         `\nscimgate is ready.\n  SCIM base URL (Tenant URL in Entra): ${running.url}/scim/v2\n` +
-          `  Secret token: run \`npm run scimgate -- token create entra --database ${settings.databasePath}\`` +
-          ` (or start with SCIMGATE_SCIM_TOKEN set)\n`,
+          `  Secret token: run \`npm run scimgate -- token create entra --database ${databasePath}\`` +
+          ` (or start with SCIMGATE_SCIM_TOKEN set)\n` +
+          (config.oidc ? `  Sign-in: ${config.oidc.redirectUri} is the redirect URI to register at the provider\n` : ''),
       );
       const stop = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
@@ -48,25 +65,18 @@ async function main(argv: string[]): Promise<number> {
       return -1; // keep running
     }
     case 'migrate': {
-      openStore(settings.databasePath).close();
-      console.log(`database ${settings.databasePath} is up to date`);
+      openStore(databasePath).close();
+      console.log(`database ${databasePath} is up to date`);
       return 0;
     }
     case 'token': {
-      const store = openStore(settings.databasePath);
+      const store = openStore(databasePath);
       try {
         return runTokenCommand(rest, createTokenService(store), console);
       } finally {
         store.close();
       }
     }
-    case 'seed':
-      return runSeedCommand(flags, process.env, {
-        fetch: (url, init) => fetch(url, init),
-        progress: (text) => void process.stderr.write(text),
-        log: (line) => console.log(line),
-        error: (line) => console.error(line),
-      });
     default:
       console.error(`unknown command "${command}"\n\n${USAGE}`);
       return 2;
@@ -78,7 +88,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof SettingsError ? error.message : error);
+    console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
   },
 );

@@ -1,18 +1,10 @@
 /**
- * Settings for `scimgate serve` and the database-touching commands: flags win over
- * environment variables, which win over defaults. Invalid values fail with the name of the
- * flag or variable at fault.
+ * Configuration for `scimgate serve` and the database-touching commands: the YAML file from
+ * `--config FILE` (or SCIMGATE_CONFIG), then environment variables, then flags — flags win.
+ * Everything is validated by src/config, which names the key (and flag or variable) at fault.
  */
-export interface CliSettings {
-  host: string;
-  port: number;
-  databasePath: string;
-  publicUrl: string | undefined;
-  bootstrapToken: string | undefined;
-  logLevel: string;
-}
-
-export const DEFAULT_DATABASE = './data/scimgate.db';
+import { loadConfig, type Config, type ConfigError, type ConfigOverrides, type Env } from '../config/index.js';
+import type { Result } from '../scim/protocol/errors.js';
 
 export interface ParsedArgs {
   positional: string[];
@@ -42,27 +34,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { positional, flags };
 }
 
-export class SettingsError extends Error {}
+/** Flags → config overrides (only the flags given). */
+export function flagOverrides(flags: ReadonlyMap<string, string>): ConfigOverrides {
+  const server: NonNullable<ConfigOverrides['server']> = {};
+  const host = flags.get('host');
+  if (host !== undefined) server.host = host;
+  const port = flags.get('port');
+  // Non-numbers stay strings so validation reports them under server.port.
+  if (port !== undefined) server.port = (/^\d+$/.test(port) ? Number(port) : port) as number;
+  const publicUrl = flags.get('public-url');
+  if (publicUrl !== undefined) server.publicUrl = publicUrl.replace(/\/+$/, '');
+  const overrides: ConfigOverrides = { server };
+  const database = flags.get('database');
+  if (database !== undefined) overrides.database = { path: database };
+  const level = flags.get('log-level');
+  if (level !== undefined) overrides.logging = { level: level as NonNullable<ConfigOverrides['logging']>['level'] };
+  return overrides;
+}
 
-export function resolveSettings(flags: Map<string, string>, env: Record<string, string | undefined>): CliSettings {
-  const problems: string[] = [];
-  const portText = flags.get('port') ?? env.PORT ?? '8080';
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    problems.push(`${flags.has('port') ? '--port' : 'PORT'}: "${portText}" is not a TCP port (0-65535)`);
-  }
-  const publicUrl = flags.get('public-url') ?? env.SCIMGATE_PUBLIC_URL;
-  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl)) {
-    problems.push(`${flags.has('public-url') ? '--public-url' : 'SCIMGATE_PUBLIC_URL'}: "${publicUrl}" is not an http(s) URL`);
-  }
-  if (problems.length > 0) throw new SettingsError(problems.join('\n'));
-  return {
-    // Loopback by default: a fresh install is not exposed until someone decides to expose it.
-    host: flags.get('host') ?? env.HOST ?? '127.0.0.1',
-    port,
-    databasePath: flags.get('database') ?? env.SCIMGATE_DATABASE ?? DEFAULT_DATABASE,
-    publicUrl: publicUrl?.replace(/\/+$/, ''),
-    bootstrapToken: env.SCIMGATE_SCIM_TOKEN || undefined,
-    logLevel: flags.get('log-level') ?? env.SCIMGATE_LOG_LEVEL ?? 'info',
-  };
+export function loadCliConfig(flags: ReadonlyMap<string, string>, env: Env): Result<Config, ConfigError> {
+  return loadConfig({ file: flags.get('config'), env, overrides: flagOverrides(flags) });
 }

@@ -41,7 +41,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
 export const serverSchema = z.strictObject({
-  host: nonEmpty.default('0.0.0.0'),
+  // Loopback by default: a fresh install is not exposed until someone decides to (the image sets HOST=0.0.0.0).
+  host: nonEmpty.default('127.0.0.1'),
   port: z.number().int().min(1).max(65_535).default(8080),
   publicUrl: httpUrl('e.g. https://auth.example.com')
     .refine((value) => !URL.canParse(value) || isOriginOnly(new URL(value)), {

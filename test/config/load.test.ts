@@ -42,7 +42,7 @@ oidc:
 describe('configuration defaults', () => {
   it('env-only with nothing set gives a SCIM-only server with documented defaults', () => {
     const config = load();
-    expect(config.server).toMatchObject({ host: '0.0.0.0', port: 8080 });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
     expect(config.server.publicUrl.href).toBe('http://localhost:8080/');
     expect(config.server.trustedProxies.entries).toEqual(['127.0.0.0/8', '::1/128']);
     expect(config.server.trustedProxies.contains('::ffff:127.0.0.1')).toBe(true);
