@@ -1,0 +1,105 @@
+/** Properties of the policy evaluator and the route matcher (fast-check). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createRouteMatcher, evaluatePolicy, matchRoute, parseRoutePolicy, underPrefix, normalizePath, type RoutePolicy } from '../../../src/access/policy/index.js';
+
+const name = fc.constantFrom('Admins', 'admins', 'Staff', 'Ops', 'g-1', 'g-2', 'g-3', 'ext-1', 'ext-2', 'Finance');
+const group = fc.record({
+  id: fc.constantFrom('g-1', 'g-2', 'g-3', 'g-4'),
+  displayName: fc.constantFrom('Admins', 'Staff', 'Ops', 'Finance', 'Sales'),
+  externalId: fc.option(fc.constantFrom('ext-1', 'ext-2', 'ext-3'), { nil: null }),
+});
+const groups = fc.array(group, { maxLength: 6 });
+const lists = fc.array(fc.array(name, { minLength: 1, maxLength: 4 }), { maxLength: 4 });
+const user = fc.record({ id: fc.constant('u'), active: fc.boolean() });
+
+function build(route: string[] | undefined, query: string[][]): RoutePolicy {
+  const params = new URLSearchParams(query.map((list) => ['allowed_groups', list.join(',')]));
+  const parsed = parseRoutePolicy({ route: route ? { allowedGroups: route } : undefined, query: params });
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return parsed.value;
+}
+
+describe('policy evaluator properties', () => {
+  it('deny wins: allowed only if active and every criterion alone would allow', () => {
+    fc.assert(
+      fc.property(fc.option(fc.array(name, { minLength: 1, maxLength: 4 }), { nil: undefined }), lists, user, groups, (route, query, u, gs) => {
+        const whole = evaluatePolicy(build(route, query), { user: u, groups: gs });
+        const parts = [...(route ? [build(route, [])] : []), ...query.map((list) => build(undefined, [list]))];
+        const each = parts.every((p) => evaluatePolicy(p, { user: u, groups: gs }).allow);
+        expect(whole.allow).toBe(u.active && each);
+        expect(whole.reasons).toHaveLength(1);
+      }),
+    );
+  });
+
+  it('adding a group the user is in to an allowed list never turns allow into deny', () => {
+    fc.assert(
+      fc.property(lists.filter((l) => l.length > 0), user, groups.filter((g) => g.length > 0), fc.nat(), fc.nat(), (query, u, gs, which, pick) => {
+        const before = evaluatePolicy(build(undefined, query), { user: u, groups: gs }).allow;
+        const mine = gs[pick % gs.length]!;
+        const widened = query.map((list, i) => (i === which % query.length ? [...list, mine.id] : list));
+        const after = evaluatePolicy(build(undefined, widened), { user: u, groups: gs }).allow;
+        if (before) expect(after).toBe(true);
+      }),
+    );
+  });
+
+  it('an extra query criterion never turns deny into allow (intersection)', () => {
+    fc.assert(
+      fc.property(lists, fc.array(name, { minLength: 1, maxLength: 4 }), user, groups, (query, extra, u, gs) => {
+        const before = evaluatePolicy(build(undefined, query), { user: u, groups: gs }).allow;
+        const after = evaluatePolicy(build(undefined, [...query, extra]), { user: u, groups: gs }).allow;
+        if (!before) expect(after).toBe(false);
+      }),
+    );
+  });
+
+  it('more groups for the user never turns allow into deny', () => {
+    fc.assert(
+      fc.property(lists, user, groups, groups, (query, u, gs, more) => {
+        const p = build(undefined, query);
+        if (evaluatePolicy(p, { user: u, groups: gs }).allow) expect(evaluatePolicy(p, { user: u, groups: [...gs, ...more] }).allow).toBe(true);
+      }),
+    );
+  });
+});
+
+const segment = fc.constantFrom('admin', 'app', 'reports', 'x', 'a');
+const prefix = fc.array(segment, { maxLength: 3 }).map((s) => `/${s.join('/')}`);
+const route = fc.record({ host: fc.option(fc.constantFrom('a.example', 'b.example'), { nil: undefined }), pathPrefix: prefix, id: fc.nat() });
+const path = fc.array(fc.oneof(segment, fc.constantFrom('..', '.', '', '%61dmin')), { maxLength: 5 }).map((s) => `/${s.join('/')}`);
+const host = fc.constantFrom('a.example', 'B.EXAMPLE', 'c.example');
+
+describe('route matcher properties', () => {
+  it('is deterministic, agrees with the pre-sorted matcher, and no matching route is more specific', () => {
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 8 }), host, path, (routes, h, p) => {
+        const found = matchRoute(routes, h, p);
+        expect(matchRoute(routes, h, p)).toBe(found);
+        expect(createRouteMatcher(routes)(h, p)).toBe(found);
+        const n = normalizePath(p);
+        const matching = routes.filter((r) => (r.host === undefined || r.host === h.toLowerCase()) && underPrefix(n, r.pathPrefix));
+        expect(found === undefined).toBe(matching.length === 0);
+        if (!found) return;
+        for (const r of matching) {
+          const rank = (x: typeof r) => [x.host !== undefined ? 1 : 0, x.pathPrefix.length] as const;
+          const [fh, fl] = rank(found);
+          const [rh, rl] = rank(r);
+          expect(rh > fh || (rh === fh && rl > fl)).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('the answer does not depend on route order, except among equally specific routes', () => {
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 8 }), host, path, (routes, h, p) => {
+        const a = matchRoute(routes, h, p);
+        const b = matchRoute([...routes].reverse(), h, p);
+        expect(a?.host).toBe(b?.host);
+        expect(a?.pathPrefix).toBe(b?.pathPrefix);
+      }),
+    );
+  });
+});
