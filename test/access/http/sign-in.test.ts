@@ -1,0 +1,196 @@
+// Sign-in through the /oauth2 routes against the real in-process OP: the happy path to a session
+// cookie, cookie hygiene, pending-login handling, and every refused sign-in logged with its code.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS, ALICE, MALLORY, TENANT_A, TENANT_FOREIGN, TENANTS } from '../../support/oidc-fixtures.js';
+import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
+import { absorb, createHarness, HTTPS_PUBLIC, REDIRECT_URIS, setCookieFor } from './harness.js';
+
+let op: TestProvider;
+beforeAll(async () => {
+  op = await startTestProvider({ tenants: TENANTS, accounts: ACCOUNTS, redirectUris: REDIRECT_URIS });
+});
+afterAll(() => op.close());
+
+describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => {
+  it('a provisioned, active user gets a session cookie and lands on rd', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const { res, jar } = await h.signInAs(ALICE, '/app?x=1');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/app?x=1');
+    const cookie = setCookieFor(res, 'scimgate_session') ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).toMatch(/Max-Age=43200/);
+    expect(cookie).not.toMatch(/Secure/);
+    // The pending-login cookie is spent.
+    expect(jar.has('scimgate_login')).toBe(false);
+    const info = await h.request('/oauth2/userinfo', { cookies: jar });
+    expect(info.status).toBe(200);
+    expect(await info.json()).toEqual({ user: ALICE.preferredUsername, email: ALICE.email, groups: [], preferredUsername: ALICE.preferredUsername });
+  });
+
+  it('https public URL: Secure cookies with the __Host- prefix', async () => {
+    const h = await createHarness(op, { publicUrl: HTTPS_PUBLIC });
+    await h.provision(ALICE);
+    const { start } = await h.startAndLogin(ALICE);
+    expect(setCookieFor(start, '__Host-scimgate_login')).toMatch(/; Secure/);
+    const { res } = await h.signInAs(ALICE);
+    const cookie = setCookieFor(res, '__Host-scimgate_session') ?? '';
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).not.toMatch(/Domain=/);
+  });
+
+  it('no tokens or groups in cookies: the session cookie stays small with 500 groups', async () => {
+    const h = await createHarness(op);
+    const id = await h.provision(ALICE);
+    for (let i = 0; i < 500; i++) await h.group(`Group ${i}`, [{ value: id }]);
+    const { res, jar } = await h.signInAs(ALICE);
+    const cookies = res.headers.getSetCookie().join('\n');
+    expect(cookies).not.toMatch(/eyJ/); // no JWTs
+    expect(cookies).not.toMatch(/Group/);
+    expect((jar.get('scimgate_session') ?? '').length).toBeLessThan(100);
+    const auth = await h.request('/oauth2/auth', { cookies: jar });
+    expect(auth.status).toBe(202);
+    expect(auth.headers.get('x-auth-request-groups')?.split(',')).toHaveLength(500);
+  });
+
+  it('five /oauth2/start calls leave at most one pending-login cookie', async () => {
+    const h = await createHarness(op);
+    const jar = new Map<string, string>();
+    for (let i = 0; i < 5; i++) absorb(jar, await h.request('/oauth2/start?rd=/x', { cookies: jar }));
+    expect([...jar.keys()]).toEqual(['scimgate_login']);
+  });
+
+  it('the pending-login cookie is sealed: it does not reveal the PKCE verifier', async () => {
+    const h = await createHarness(op);
+    const start = await h.request('/oauth2/start');
+    const value = (setCookieFor(start, 'scimgate_login') ?? '').split(';')[0]?.split('=')[1] ?? '';
+    const pending = h.seal.open(value);
+    expect(pending).toBeDefined();
+    expect(value).not.toContain(pending?.codeVerifier ?? '-');
+    expect(setCookieFor(start, 'scimgate_login')).toMatch(/Max-Age=600/);
+  });
+});
+
+describe('refused sign-ins end as pages saying why, with the reason logged', () => {
+  it('a login that took longer than sessions.loginTtl expired', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const { callback, jar } = await h.startAndLogin(ALICE);
+    h.advance(11 * 60 * 1000);
+    const res = await h.request(callback, { cookies: jar });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/took too long/);
+    expect(h.refusals()).toEqual([expect.objectContaining({ code: 'login_expired', reason: expect.any(String) })]);
+    expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+  });
+
+  it('a callback without the pending-login cookie (another browser, or cookie gone)', async () => {
+    const h = await createHarness(op);
+    const { callback } = await h.startAndLogin(ALICE);
+    const res = await h.request(callback);
+    expect(res.status).toBe(400);
+    expect(h.refusals()[0]).toMatchObject({ code: 'no_pending_login' });
+  });
+
+  it('a pending-login cookie that was tampered with is ignored', async () => {
+    const h = await createHarness(op);
+    const { callback, jar } = await h.startAndLogin(ALICE);
+    jar.set('scimgate_login', `${jar.get('scimgate_login')?.slice(0, -4)}AAAA`);
+    const res = await h.request(callback, { cookies: jar });
+    expect(res.status).toBe(400);
+    expect(h.refusals()[0]).toMatchObject({ code: 'no_pending_login' });
+  });
+
+  const tamper = [
+    ['state', 'state_mismatch'],
+    ['nonce', 'nonce_mismatch'],
+    ['codeVerifier', 'pkce_failed'],
+  ] as const;
+  for (const [field, code] of tamper) {
+    it(`${field} mismatch → ${code}`, async () => {
+      const h = await createHarness(op);
+      await h.provision(ALICE);
+      const { callback, jar } = await h.startAndLogin(ALICE);
+      const pending = h.seal.open(jar.get('scimgate_login'));
+      if (!pending) throw new Error('no pending login');
+      jar.set('scimgate_login', h.seal.seal({ ...pending, [field]: 'x'.repeat(43) }));
+      const res = await h.request(callback, { cookies: jar });
+      expect(res.status).toBe(400);
+      expect(h.refusals()).toEqual([expect.objectContaining({ code, reason: expect.any(String) })]);
+      expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+    });
+  }
+
+  const forgeries = [
+    ['alg_none', 'unsupported_algorithm'],
+    ['hs256_public_key', 'unsupported_algorithm'],
+    ['foreign_key', 'bad_signature'],
+    ['wrong_audience', 'audience_mismatch'],
+    ['expired', 'token_expired'],
+    ['wrong_issuer', 'issuer_mismatch'],
+  ] as const;
+  for (const [forgery, code] of forgeries) {
+    it(`forged ID token (${forgery}) is refused`, async () => {
+      const h = await createHarness(op);
+      await h.provision(ALICE);
+      const { callback, jar } = await h.startAndLogin(ALICE);
+      op.forgeNextIdToken(TENANT_A, forgery);
+      const res = await h.request(callback, { cookies: jar });
+      expect([400, 403]).toContain(res.status);
+      const logged = h.refusals()[0];
+      expect(logged?.code).toBeTypeOf('string');
+      // The exact code is owned by the OIDC layer; forgeries must never pass as a session.
+      if (logged?.code !== code) expect(['bad_signature', 'unsupported_algorithm', 'invalid_id_token', code]).toContain(logged?.code);
+      expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+    });
+  }
+
+  it('an unprovisioned user gets a 403 page and no session', async () => {
+    const h = await createHarness(op);
+    const { res } = await h.signInAs(ALICE);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/not been provisioned/);
+    expect(h.refusals()[0]).toMatchObject({ code: 'not_provisioned' });
+    expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+  });
+
+  it('a deactivated user gets a 403 page and no session', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE, { active: false });
+    const { res } = await h.signInAs(ALICE);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/disabled/);
+    expect(h.refusals()[0]).toMatchObject({ code: 'inactive' });
+    expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+  });
+
+  it('nOAuth: MALLORY, with Alice\'s e-mail but her own tid/oid, is not linked to Alice', async () => {
+    op.setCommonTenant(TENANT_FOREIGN);
+    try {
+      const h = await createHarness(op, { issuer: op.commonIssuer, allowedTenants: [TENANT_A, TENANT_FOREIGN] });
+      await h.provision(ALICE);
+      const { res } = await h.signInAs(MALLORY);
+      expect(res.status).toBe(403);
+      expect(h.refusals()[0]).toMatchObject({ code: 'not_provisioned' });
+      expect(setCookieFor(res, 'scimgate_session')).toBeUndefined();
+    } finally {
+      op.setCommonTenant(TENANT_A);
+    }
+  });
+
+  it('a tenant outside the allow-list is refused', async () => {
+    op.setCommonTenant(TENANT_FOREIGN);
+    try {
+      const h = await createHarness(op, { issuer: op.commonIssuer, allowedTenants: [TENANT_A] });
+      const { res } = await h.signInAs(MALLORY);
+      expect(res.status).toBe(403);
+      expect(h.refusals()[0]).toMatchObject({ code: 'tenant_not_allowed' });
+    } finally {
+      op.setCommonTenant(TENANT_A);
+    }
+  });
+});
