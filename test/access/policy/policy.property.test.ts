@@ -14,7 +14,7 @@ const lists = fc.array(fc.array(name, { minLength: 1, maxLength: 4 }), { maxLeng
 const user = fc.record({ id: fc.constant('u'), active: fc.boolean() });
 
 function build(route: string[] | undefined, query: string[][]): RoutePolicy {
-  const params = new URLSearchParams(query.map((list) => ['allowed_groups', list.join(',')]));
+  const params = new URLSearchParams(query.map((list): [string, string] => ['allowed_groups', list.join(',')]));
   const parsed = parseRoutePolicy({ route: route ? { allowedGroups: route } : undefined, query: params });
   if (!parsed.ok) throw new Error(parsed.error.message);
   return parsed.value;
