@@ -1,7 +1,8 @@
 /**
- * What a scenario file gets to work with: the config, a baseline measured once per status code in
- * this run, load measurement with the run's shape, scimgate servers on private tenant copies, and
- * cleanup of every child it started even when a scenario throws.
+ * What a scenario file gets to work with: the config, the bare hono baseline (kept running for the
+ * whole run and re-measured next to each scenario that asks, so both see the same machine load),
+ * load measurement with the run's shape, scimgate servers on private tenant copies, and cleanup of
+ * every child it started even when a scenario throws.
  */
 import { measureLoad } from './load.mjs';
 import { readUsers, tenantCopy } from './seed.mjs';
@@ -10,7 +11,9 @@ import { startBareHono, startScimgate } from './servers.mjs';
 export function createContext(config, log) {
   /** @type {Set<{ stop(): Promise<void> }>} */
   const running = new Set();
-  /** @type {Map<number, Promise<import('./load.mjs').LoadResult>>} */
+  /** Bare servers by status code, started on first use. */
+  const bareServers = new Map();
+  /** @type {Map<number, import('./load.mjs').LoadResult[]>} every baseline measurement, by status */
   const baselines = new Map();
 
   const track = (child) => {
@@ -25,18 +28,12 @@ export function createContext(config, log) {
     };
   };
 
-  /** @param {Omit<import('./load.mjs').LoadOptions, 'connections' | 'duration' | 'warmup'>} shape */
-  const load = (shape) =>
-    measureLoad({ ...shape, connections: config.connections, duration: config.duration, warmup: config.warmup });
+  /** @param {Omit<import('./load.mjs').LoadOptions, 'connections'> & { duration?: number, warmup?: number }} shape */
+  const load = (shape) => measureLoad({ connections: config.connections, duration: config.duration, warmup: config.warmup, ...shape });
 
-  async function measureBaseline(status) {
-    const bare = track(await startBareHono({ status }));
-    try {
-      log(`baseline: bare hono answering ${status}, ${config.connections} connections, ${config.duration} s`);
-      return await load({ url: bare.url, requests: [{ path: '/scim/v2/Users/baseline' }], cpuSeconds: bare.cpuSeconds });
-    } finally {
-      await bare.stop();
-    }
+  async function bare(status) {
+    if (!bareServers.has(status)) bareServers.set(status, startBareHono({ status }).then(track));
+    return bareServers.get(status);
   }
 
   return {
@@ -44,10 +41,17 @@ export function createContext(config, log) {
     log,
     load,
     readUsers,
-    /** The bare hono handler's figures for `status`, measured at most once per run. */
-    baseline(status = 200) {
-      if (!baselines.has(status)) baselines.set(status, measureBaseline(status));
-      return baselines.get(status);
+    /**
+     * Measure the bare hono handler answering `status` now, with the run's connections and duration.
+     * Call it right before the scenario it is compared with; every measurement is kept for the report.
+     */
+    async baseline(status = 200) {
+      const server = await bare(status);
+      log(`baseline: bare hono answering ${status}`);
+      // The server stays up between measurements, so a short warm-up only re-opens the sockets.
+      const measure = await load({ url: server.url, requests: [{ path: '/scim/v2/Users/baseline' }], cpuSeconds: server.cpuSeconds, warmup: Math.min(config.warmup, 0.5) });
+      baselines.set(status, [...(baselines.get(status) ?? []), measure]);
+      return measure;
     },
     baselines,
     /** A private copy of the cached tenant with `users` users. */
@@ -59,6 +63,7 @@ export function createContext(config, log) {
     async stopAll() {
       await Promise.all([...running].map((child) => child.stop()));
       running.clear();
+      bareServers.clear();
     },
   };
 }
