@@ -15,5 +15,16 @@ done
 [ "$missing" -eq 0 ] || exit 1
 
 npm run build
-# Bounded: the suite itself takes well under a minute; a hang must not eat CI's time.
-timeout --kill-after=10s 300s npx vitest run --config test/e2e/vitest.config.ts "$@"
+
+# The suite runs in its own process group so that nothing it started (nginx, scimgate, Chromium)
+# outlives it, even if a worker crashes; a watchdog bounds the run (it takes well under a minute).
+setsid npx vitest run --config test/e2e/vitest.config.ts "$@" &
+group=$!
+( sleep "${E2E_TIMEOUT_SECONDS:-300}"; kill -TERM -- "-$group"; sleep 10; kill -KILL -- "-$group" ) >/dev/null 2>&1 &
+watchdog=$!
+status=0
+wait "$group" || status=$?
+kill "$watchdog" 2>/dev/null || true
+kill -KILL -- "-$group" 2>/dev/null || true
+if [ "$status" -ge 128 ]; then echo "e2e: the suite was killed (signal $((status - 128)); timeout ${E2E_TIMEOUT_SECONDS:-300}s)" >&2; fi
+exit "$status"

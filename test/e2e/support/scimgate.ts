@@ -1,6 +1,6 @@
 // Starts the built scimgate (`node dist/cli/index.js serve --config FILE`) as a child process
 // with a temp SQLite file and a YAML config pointing at the test OP: what an operator would run
-// behind nginx. The same values also go in as environment variables, which the CLI reads too.
+// behind nginx.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -60,17 +60,15 @@ export async function startScimgate(o: ScimgateOptions): Promise<Scimgate> {
     name: 'scimgate',
     command: process.execPath,
     args: [SCIMGATE_CLI, 'serve', '--config', configPath],
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(o.port),
-      SCIMGATE_DATABASE: join(o.dir, 'scimgate.db'),
-      SCIMGATE_SCIM_TOKEN: o.scimToken,
-      SCIMGATE_PUBLIC_URL: o.publicUrl,
-      SCIMGATE_LOG_LEVEL: 'info',
-      SCIMGATE_CONFIG: undefined,
-    },
+    // The YAML file alone configures it: variables that would override it are cleared.
+    env: Object.fromEntries(Object.keys(process.env).filter(overridesConfig).map((name) => [name, undefined])),
   });
   const origin = `http://127.0.0.1:${o.port}`;
   await waitForHttp(child, `${origin}/scim/v2/ServiceProviderConfig`);
   return { origin, configPath, child, stop: () => child.stop() };
+}
+
+/** Environment variables scimgate reads over its config file (docs/configuration.md). */
+function overridesConfig(name: string): boolean {
+  return name === 'HOST' || name === 'PORT' || name.startsWith('SCIMGATE_') || name.startsWith('AZURE_FEDERATED_TOKEN_FILE');
 }
