@@ -6,25 +6,17 @@
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
 import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import type { MemberChange } from '../scim/protocol/patch/index.js';
+import type { MemberInput } from '../scim/protocol/resource/members.js';
 
 export type MemberType = 'User' | 'Group';
+export type { MemberChange, MemberInput };
 
-export interface MemberInput {
-  value: string;
-  type?: MemberType | undefined;
-}
-
+/** A member whose id was found, with the type the directory knows it by. */
 export interface MemberRef {
   id: string;
   type: MemberType;
 }
-
-/** One membership edit, in request order (from POST/PUT bodies and PATCH operations). */
-export type MemberChange =
-  | { kind: 'add'; members: MemberInput[] }
-  | { kind: 'remove'; values: string[] }
-  | { kind: 'removeAll' }
-  | { kind: 'replace'; members: MemberInput[] };
 
 export interface MemberRecord {
   groupId: string;
@@ -34,8 +26,17 @@ export interface MemberRecord {
 }
 
 export function createMemberships(sqlite: Database.Database) {
-  const userExists = sqlite.prepare<[string], { id: string }>('SELECT id FROM users WHERE id = ?');
-  const groupExists = sqlite.prepare<[string], { id: string }>('SELECT id FROM groups WHERE id = ?');
+  // One statement per batch, not one per member: a 10k-member PATCH stays inside SQLite.
+  const typesOf = sqlite.prepare<[string], { id: string; type: MemberType | null }>(
+    `SELECT j.value AS id,
+            CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = j.value) THEN 'User'
+                 WHEN EXISTS (SELECT 1 FROM groups g WHERE g.id = j.value) THEN 'Group' END AS type
+       FROM json_each(?) j`,
+  );
+  const insertUserEdges = sqlite.prepare<[string, string]>(
+    `INSERT INTO group_members (group_id, member_id, member_type)
+     SELECT ?, value, 'User' FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
+  );
   const insertEdge = sqlite.prepare(
     'INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -56,13 +57,11 @@ export function createMemberships(sqlite: Database.Database) {
 
   /** Each member must name an existing user or group; a stated type must agree with what the id is. */
   function resolve(inputs: readonly MemberInput[]): Result<MemberRef[]> {
+    if (inputs.length === 0) return ok([]);
+    const rows = typesOf.all(JSON.stringify(inputs.map((input) => input.value)));
     const refs: MemberRef[] = [];
-    for (const input of inputs) {
-      const type: MemberType | undefined = userExists.get(input.value)
-        ? 'User'
-        : groupExists.get(input.value)
-          ? 'Group'
-          : undefined;
+    for (const [index, input] of inputs.entries()) {
+      const type = rows[index]?.type ?? undefined;
       if (!type) return fail(scimError('invalidValue', `member "${input.value}" is not a known User or Group`));
       if (input.type && input.type !== type) {
         return fail(scimError('invalidValue', `member "${input.value}" is a ${type}, not a ${input.type}`));
@@ -74,11 +73,13 @@ export function createMemberships(sqlite: Database.Database) {
 
   /** Returns how many edges were added. */
   function addEdges(groupId: string, members: readonly MemberRef[]): number {
-    let added = 0;
+    // User edges never touch the closure (it is over groups only), so they go in as one batch.
+    const userIds = members.filter((member) => member.type === 'User').map((member) => member.id);
+    let added = userIds.length > 0 ? insertUserEdges.run(groupId, JSON.stringify(userIds)).changes : 0;
     for (const member of members) {
+      if (member.type !== 'Group') continue;
       const changes = insertEdge.run(groupId, member.id, member.type).changes;
-      // User edges never touch the closure: it is over groups only.
-      if (changes > 0 && member.type === 'Group') closure.linked(groupId, member.id);
+      if (changes > 0) closure.linked(groupId, member.id);
       added += changes;
     }
     return added;

@@ -14,20 +14,18 @@ import { listedValuesFromEntra } from '../entra-quirks.js';
 import { fail, ok, scimError, type Result } from '../errors.js';
 import type { Filter } from '../filter/index.js';
 import { GROUP_SCHEMA } from '../schemas/index.js';
-import { getKey, isJsonObject, setKey, type JsonObject, type JsonValue } from './json.js';
+import { isJsonObject, setKey, type JsonObject } from './json.js';
 import { printPatchPath, type PatchPath } from './path.js';
 import type { PatchOperation } from './request.js';
+import { normalizeMembers, type MemberInput } from '../resource/members.js';
 
-export interface MemberRef {
-  value: string;
-  type?: 'User' | 'Group';
-}
+export type { MemberInput } from '../resource/members.js';
 
 export type MemberChange =
-  | { kind: 'add'; members: MemberRef[] }
+  | { kind: 'add'; members: MemberInput[] }
   | { kind: 'remove'; values: string[] }
   | { kind: 'removeAll' }
-  | { kind: 'replace'; members: MemberRef[] };
+  | { kind: 'replace'; members: MemberInput[] };
 
 export interface GroupPatchPlan {
   docOps: PatchOperation[];
@@ -39,34 +37,6 @@ const MEMBERS_KEYS = new Set(['members', `${GROUP_SCHEMA}:members`.toLowerCase()
 function isMembersPath(path: PatchPath): boolean {
   const { schema, attr } = path.attrPath;
   return attr.toLowerCase() === 'members' && (schema === undefined || schema.toLowerCase() === GROUP_SCHEMA.toLowerCase());
-}
-
-function memberRef(item: JsonValue): Result<MemberRef> {
-  const value = isJsonObject(item) ? getKey(item, 'value') : undefined;
-  if (typeof value !== 'string' || value.trim() === '') {
-    return fail(scimError('invalidValue', 'each member must be an object with a non-empty "value" (the member id)'));
-  }
-  const ref: MemberRef = { value: value.trim() };
-  const type = isJsonObject(item) ? getKey(item, 'type') : undefined;
-  if (typeof type === 'string' && type !== '') {
-    const lower = type.toLowerCase();
-    if (lower !== 'user' && lower !== 'group') return fail(scimError('invalidValue', `member type must be "User" or "Group", not ${JSON.stringify(type.slice(0, 50))}`));
-    ref.type = lower === 'user' ? 'User' : 'Group';
-  } else if (type !== undefined && type !== null && type !== '') {
-    return fail(scimError('invalidValue', 'member type must be "User" or "Group"'));
-  }
-  return ok(ref);
-}
-
-function memberRefs(value: JsonValue | undefined): Result<MemberRef[]> {
-  if (value === undefined || value === null) return ok([]);
-  const refs: MemberRef[] = [];
-  for (const item of Array.isArray(value) ? value : [value]) {
-    const ref = memberRef(item);
-    if (!ref.ok) return ref;
-    refs.push(ref.value);
-  }
-  return ok(refs);
 }
 
 /** `value eq "a" or value eq "b"` → ["a", "b"]; undefined for any other filter. */
@@ -99,7 +69,7 @@ function membersOperation(operation: PatchOperation, path: PatchPath): Result<Me
     return ok(ids.value.length === 0 ? [] : [{ kind: 'remove', values: ids.value }]);
   }
   if (operation.op === 'add' && operation.value === null) return fail(scimError('invalidValue', 'add members needs a list of members'));
-  const members = memberRefs(operation.value);
+  const members = normalizeMembers(operation.value);
   if (!members.ok) return members;
   if (operation.op === 'replace') return ok([{ kind: 'replace', members: members.value }]);
   return ok(members.value.length === 0 ? [] : [{ kind: 'add', members: members.value }]);
@@ -130,7 +100,7 @@ export function splitGroupPatch(operations: readonly PatchOperation[]): Result<G
         setKey(rest, key, item);
         continue;
       }
-      const members = memberRefs(item);
+      const members = normalizeMembers(item);
       if (!members.ok) return members;
       if (operation.op === 'replace') memberChanges.push({ kind: 'replace', members: members.value });
       else if (members.value.length > 0) memberChanges.push({ kind: 'add', members: members.value });
