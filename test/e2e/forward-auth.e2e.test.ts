@@ -199,13 +199,10 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     await expect(page.locator('h1').textContent()).resolves.not.toBe('Upstream app');
   });
 
-  // Found by this suite: while a sign-in is under way, any other request that hits 401 in the
-  // same browser (a second tab, an SPA's poll, a favicon) runs its own /oauth2/start, which
-  // replaces the one pending-login cookie, so the first sign-in's callback fails with
-  // state_mismatch ("Sign-in failed"). nginx exempts /favicon.ico above meanwhile. Pinned with
-  // it.fails: when sign-in keeps a few pending logins apart (e.g. keyed by state in the one
-  // cookie), this starts passing and becomes a plain `it`.
-  it.fails('two tabs signing in at once: the first tab still lands on its page', async () => {
+  // Found by this suite: while a sign-in is under way, another request that hits 401 in the same
+  // browser (a second tab, an SPA's poll, a favicon) runs its own /oauth2/start. The pending-login
+  // cookie keeps the few newest logins keyed by state, so the first tab's callback still succeeds.
+  it('two tabs signing in at once: the first tab still lands on its page', async () => {
     await scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: 'active', value: true }]);
     await browser.context.clearCookies();
     const { page } = browser;

@@ -28,17 +28,23 @@ export function mountSignIn(app: Hono<Env>, { deps, cookies, seal, redirects }: 
   app.get('/oauth2/start', async (c) => {
     const returnTo = safeRedirect(c.req.query('rd'), redirects, SIGNED_IN_PATH);
     const { authorizationUrl, pending } = await deps.oidc.startLogin({ returnTo });
-    // One fixed cookie name: a second /start overwrites the first instead of piling up.
-    cookies.setPending(c, seal.seal(pending));
+    // One fixed cookie name, holding the few newest logins: cookies never pile up, and a
+    // concurrent login in another tab keeps its own state.
+    cookies.setPending(c, seal.seal([...seal.open(cookies.readPending(c)), pending]));
     c.header('Cache-Control', 'no-store');
     return c.redirect(authorizationUrl, 302);
   });
 
   app.get(deps.callbackPath, async (c) => {
     c.header('Cache-Control', 'no-store');
-    const pending = seal.open(cookies.readPending(c));
-    // A pending login is good for one callback, whatever its outcome.
-    cookies.clearPending(c);
+    const pendings = seal.open(cookies.readPending(c));
+    const state = c.req.query('state');
+    // Without a match, the newest login goes to finishLogin, which refuses it as state_mismatch.
+    const pending = pendings.find((candidate) => candidate.state === state) ?? pendings.at(-1);
+    // A pending login is good for one callback, whatever its outcome; the others stay pending.
+    const remaining = pendings.filter((candidate) => candidate !== pending);
+    if (remaining.length > 0) cookies.setPending(c, seal.seal(remaining));
+    else cookies.clearPending(c);
     if (!pending) return refuse(c, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
 
     // The OP redirected to our *public* URL; behind a proxy the request URL we see differs.

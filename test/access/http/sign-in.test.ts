@@ -64,11 +64,25 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     expect([...jar.keys()]).toEqual(['scimgate_login']);
   });
 
+  it('two tabs signing in at once: the first tab still completes its login', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const first = await h.startAndLogin(ALICE);
+    // A second tab (or a background request answered 401) starts another login in the same browser.
+    absorb(first.jar, await h.request('/oauth2/start?rd=/other', { cookies: first.jar }));
+    expect(h.seal.open(first.jar.get('scimgate_login'))).toHaveLength(2);
+    const res = await h.request(first.callback, { cookies: first.jar });
+    expect(res.status).toBe(302);
+    expect(setCookieFor(res, 'scimgate_session')).toBeDefined();
+    // The other login is still pending; the spent one is gone.
+    expect(h.seal.open((setCookieFor(res, 'scimgate_login') ?? '').split(';')[0]?.split('=')[1])).toHaveLength(1);
+  });
+
   it('the pending-login cookie is sealed: it does not reveal the PKCE verifier', async () => {
     const h = await createHarness(op);
     const start = await h.request('/oauth2/start');
     const value = (setCookieFor(start, 'scimgate_login') ?? '').split(';')[0]?.split('=')[1] ?? '';
-    const pending = h.seal.open(value);
+    const [pending] = h.seal.open(value);
     expect(pending).toBeDefined();
     expect(value).not.toContain(pending?.codeVerifier ?? '-');
     expect(setCookieFor(start, 'scimgate_login')).toMatch(/Max-Age=600/);
@@ -115,9 +129,9 @@ describe('refused sign-ins end as pages saying why, with the reason logged', () 
       const h = await createHarness(op);
       await h.provision(ALICE);
       const { callback, jar } = await h.startAndLogin(ALICE);
-      const pending = h.seal.open(jar.get('scimgate_login'));
+      const [pending] = h.seal.open(jar.get('scimgate_login'));
       if (!pending) throw new Error('no pending login');
-      jar.set('scimgate_login', h.seal.seal({ ...pending, [field]: 'x'.repeat(43) }));
+      jar.set('scimgate_login', h.seal.seal([{ ...pending, [field]: 'x'.repeat(43) }]));
       const res = await h.request(callback, { cookies: jar });
       expect(res.status).toBe(400);
       expect(h.refusals()).toEqual([expect.objectContaining({ code, reason: expect.any(String) })]);

@@ -54,14 +54,6 @@ http {
       auth_request /oauth2/auth;${identity}
     }
 
-    # Chromium fetches /favicon.ico in the background. Through auth_request a signed-out browser's
-    # favicon fetch would run its own /oauth2/start and replace the pending-login cookie of the
-    # page's sign-in, whose callback then fails with state_mismatch; common configs exempt it.
-    location = /favicon.ico {
-      access_log off;
-      return 204;
-    }
-
     location /admin/ {
       auth_request /oauth2/auth-admin;${identity}
     }
