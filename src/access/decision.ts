@@ -8,16 +8,17 @@
  */
 import type { EffectiveGroup, UserStore } from '../directory/index.js';
 import { createDecisionCache, type DecisionCache } from './decision-cache.js';
+import { evaluatePolicy, type PolicyReason, type RoutePolicy } from './policy/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 export type DecisionOutcome = 'allow' | 'unauthenticated' | 'unauthorized';
 
 export type DecisionReason =
-  | 'user-unauthenticated' // no, unknown, expired or revoked session
-  | 'user-inactive' // the session's user is gone or deactivated in the directory
-  | 'user-authenticated' // allowed: signed in and no group restriction applies
-  | 'group-allowed' // allowed: in one of the route's groups
-  | 'user-unauthorized'; // signed in, but in none of the route's groups
+  | 'user-unauthenticated' // no session cookie
+  | 'user-inactive' // unknown, expired or revoked session, or its user is gone or deactivated
+  | 'policy-invalid' // the proxy asked with a malformed allowed_groups: deny rather than guess
+  | 'original-url-invalid' // a trusted proxy's original-URL headers were unusable: deny rather than guess
+  | PolicyReason; // no-policy, allowed-groups-matched, groups-unauthorized
 
 /** Who the session belongs to, as the directory says right now. */
 export interface AccessIdentity {
@@ -39,12 +40,8 @@ export interface Decision {
 export interface DecisionRequest {
   /** The session cookie's value, if any. */
   secret: string | undefined;
-  /**
-   * Group requirements (route config, `allowed_groups` query, …): each is a list of group ids,
-   * externalIds or displayNames of which the user needs any one; every requirement must hold
-   * (deny wins). None: any signed-in, active user is allowed.
-   */
-  requirements?: readonly (readonly string[])[] | undefined;
+  /** The route's policy (src/access/policy); no criteria: any signed-in, active user. */
+  policy: RoutePolicy;
 }
 
 /** What a decision reads; each part is one indexed lookup. */
@@ -105,22 +102,11 @@ export function createDecider(deps: DecisionDeps): Decider {
       if (!identity) {
         return { outcome: 'unauthenticated', reasons: [request.secret ? 'user-inactive' : 'user-unauthenticated'] };
       }
-      const requirements = (request.requirements ?? []).filter((list) => list.length > 0);
-      if (requirements.length === 0) return { outcome: 'allow', reasons: ['user-authenticated'], identity };
-      return requirements.every((allowed) => inAnyGroup(identity.groups, allowed))
-        ? { outcome: 'allow', reasons: ['group-allowed'], identity }
-        : { outcome: 'unauthorized', reasons: ['user-unauthorized'], identity };
+      // The identity exists only for an active user; the evaluator still checks, deny-first.
+      const verdict = evaluatePolicy(request.policy, { user: { id: identity.userId, active: true }, groups: identity.groups });
+      return { outcome: verdict.allow ? 'allow' : 'unauthorized', reasons: verdict.reasons, identity };
     },
   };
-}
-
-/** Any listed group by id, externalId or displayName (display names case-insensitively, as SCIM's caseExact=false). */
-export function inAnyGroup(groups: readonly EffectiveGroup[], allowed: readonly string[]): boolean {
-  const wanted = new Set(allowed);
-  const wantedNames = new Set(allowed.map((name) => name.toLowerCase()));
-  return groups.some(
-    (g) => wanted.has(g.id) || (g.externalId !== null && wanted.has(g.externalId)) || wantedNames.has(g.displayName.toLowerCase()),
-  );
 }
 
 /** SCIM `emails`: the primary one, else the first. */

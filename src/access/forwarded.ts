@@ -5,7 +5,9 @@
  * - `X-Original-URL: https://app.example.com/path?q` (nginx `auth_request` convention), or
  * - `X-Forwarded-Proto` + `X-Forwarded-Host` + `X-Forwarded-Uri` (Traefik / Caddy convention).
  * From anyone else these headers are ignored entirely: a client could otherwise choose the URL
- * the policy is evaluated for. Malformed values never throw; they are skipped.
+ * the policy is evaluated for. Malformed values never throw. When a trusted proxy sent proxy
+ * headers and none of them is usable, the answer says so (`source: 'malformed'`) instead of
+ * quietly falling back to our own URL, whose policy could be laxer: callers must deny.
  */
 import type { CidrList } from './cidr-list.js';
 
@@ -17,7 +19,7 @@ export interface ForwardedRequest {
   url: string;
 }
 
-export type OriginalUrlSource = 'x-original-url' | 'x-forwarded' | 'request';
+export type OriginalUrlSource = 'x-original-url' | 'x-forwarded' | 'request' | 'malformed';
 
 export interface OriginalUrl {
   url: URL;
@@ -40,7 +42,8 @@ export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrLi
     req.headers.get('x-forwarded-uri'),
   );
   if (forwarded) return { url: forwarded, trusted: true, source: 'x-forwarded' };
-  return own;
+  const sent = ['x-original-url', 'x-forwarded-host', 'x-forwarded-uri', 'x-forwarded-proto'].some((name) => req.headers.has(name));
+  return sent ? { ...own, source: 'malformed' } : own;
 }
 
 function requestUrl(raw: string): URL {

@@ -9,14 +9,14 @@ import type { Store } from '../store/index.js';
 import type { DirectoryGeneration } from '../revocation/index.js';
 import { createDecider, type Decider } from './decision.js';
 import type { AccessRouteDeps } from './http/index.js';
-import { routeRequirementsFor } from './http/route-requirements.js';
+import { createPolicyResolver } from './policy/index.js';
 import { linkIdentity } from './linking.js';
 import type { OidcClient, OidcClientConfig } from './oidc/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 export { accessRoutes, decisionResponse, type AccessRouteDeps } from './http/index.js';
 export { linkIdentity, type LinkResult } from './linking.js';
-export { createDecider, inAnyGroup, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
+export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';
 
 /** Config's oidc section → the OIDC client's settings. */
@@ -77,7 +77,7 @@ export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; deci
     },
     loginTtlSeconds: config.sessions.loginTtlSeconds,
     pendingLoginKey: parts.pendingLoginKey,
-    routeRequirements: routeRequirementsFor(config.routes),
+    policyFor: createPolicyResolver(config.routes),
     trustedProxies: config.server.trustedProxies,
     ...(parts.remoteAddress ? { remoteAddress: parts.remoteAddress } : {}),
   };

@@ -43,9 +43,9 @@ describe('nginx auth_request: X-Original-URL', () => {
     'https://',
     'https://app.example.com/\\evil',
     'http://[::1',
-  ])('malformed %j is skipped, not thrown', (value) => {
+  ])('malformed %j is reported as malformed (callers deny), never thrown', (value) => {
     const r = ask({ 'x-original-url': value });
-    expect(r).toMatchObject({ trusted: false, source: 'request' });
+    expect(r).toMatchObject({ trusted: false, source: 'malformed' });
     expect(r.url.href).toBe(AUTH_URL);
   });
 });
@@ -89,9 +89,9 @@ describe('Traefik / Caddy: X-Forwarded-Proto, -Host, -Uri', () => {
     { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/a\\b' },
     { 'x-forwarded-proto': 'https', 'x-forwarded-host': ',' },
     { 'x-forwarded-proto': ', ', 'x-forwarded-host': 'app.example.com' },
-  ])('malformed %j is skipped, not thrown', (headers) => {
+  ])('malformed %j is reported as malformed (callers deny), never thrown', (headers) => {
     const r = ask(headers);
-    expect(r).toMatchObject({ trusted: false, source: 'request' });
+    expect(r).toMatchObject({ trusted: false, source: 'malformed' });
     expect(r.url.href).toBe(AUTH_URL);
   });
 });

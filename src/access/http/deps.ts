@@ -4,6 +4,7 @@ import type { CidrList } from '../cidr-list.js';
 import type { Decider } from '../decision.js';
 import type { LinkResult } from '../linking.js';
 import type { OidcClient, OidcIdentity } from '../oidc/index.js';
+import type { PolicyResolver } from '../policy/index.js';
 import type { SessionStore } from '../sessions/index.js';
 
 
@@ -23,8 +24,8 @@ export interface AccessRouteDeps {
   loginTtlSeconds: number;
   /** 32 bytes: seals the pending-login cookie (AES-256-GCM). */
   pendingLoginKey: Uint8Array;
-  /** Group requirements of the route an original URL falls under (config routes). */
-  routeRequirements(url: URL): readonly (readonly string[])[];
+  /** The policy for an original URL and the auth subrequest's query (config routes + allowed_groups). */
+  policyFor: PolicyResolver;
   /** Peers allowed to tell us the original URL (config server.trustedProxies). */
   trustedProxies: CidrList;
   /** TCP peer address; default reads the node socket (@hono/node-server getConnInfo). */

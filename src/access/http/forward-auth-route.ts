@@ -2,7 +2,7 @@
  * `/oauth2/auth`: the forward-auth endpoint nginx `auth_request` (and Traefik/Caddy forward
  * auth) calls for every proxied request. The original URL is taken from proxy headers only
  * when the TCP peer is a trusted proxy; the route's groups and any `allowed_groups=a,b` query
- * parameter (oauth2-proxy's) are requirements that must all hold. decision-response.ts maps
+ * parameter (oauth2-proxy's) are policy criteria that must all hold (src/access/policy). decision-response.ts maps
  * the outcome to 202/401/403.
  */
 import type { Context, Hono } from 'hono';
@@ -21,24 +21,21 @@ export function mountForwardAuth(app: Hono<Env>, { deps, cookies }: SignInContex
       { headers: c.req.raw.headers, remoteAddress: remoteAddress(c), url: c.req.url },
       deps.trustedProxies,
     );
-    const requirements = [...deps.routeRequirements(original.url)];
-    const fromQuery = parseGroupList(c.req.query('allowed_groups'));
-    if (fromQuery.length > 0) requirements.push(fromQuery);
-    const decision = deps.decider.decide({ secret: cookies.readSession(c), requirements });
+    if (original.source === 'malformed') {
+      c.var.log.warn({ reason: 'a trusted proxy sent an unusable original URL' }, 'forward-auth refused');
+      return decisionResponse(c, { outcome: 'unauthorized', reasons: ['original-url-invalid'] });
+    }
+    const policy = deps.policyFor(original.url, new URL(c.req.url).searchParams);
+    if (!policy.ok) {
+      c.var.log.warn({ code: policy.error.code, reason: policy.error.message }, 'forward-auth policy refused');
+      return decisionResponse(c, { outcome: 'unauthorized', reasons: ['policy-invalid'] });
+    }
+    const decision = deps.decider.decide({ secret: cookies.readSession(c), policy: policy.value });
     if (decision.outcome !== 'allow') {
       c.var.log.debug({ outcome: decision.outcome, reasons: decision.reasons, host: original.url.host, path: original.url.pathname }, 'access denied');
     }
     return decisionResponse(c, decision);
   });
-}
-
-/** `a,b , c` → ['a','b','c']; empty items dropped. */
-export function parseGroupList(value: string | undefined): string[] {
-  if (!value) return [];
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
 }
 
 /** The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). */

@@ -70,6 +70,24 @@ describe('nginx auth_request contract (oauth2-proxy compatible)', () => {
     expect((await at('https://other.example.com/admin')).status).toBe(202);
   });
 
+  it('an /admin route cannot be slipped past with //admin, /%61dmin or /x/../admin', async () => {
+    const { h, jar, userId } = await signedIn({
+      config: { routes: [{ host: 'app.example.com', pathPrefix: '/admin', allowedGroups: ['Admins'] }] },
+    });
+    await h.group('Staff', [{ value: userId }]);
+    h.peer.address = '127.0.0.1';
+    for (const path of ['/admin', '//admin', '/%61dmin/x', '/x/../admin', '/admin/', '/\\admin']) {
+      const res = await auth(h, jar, '', { 'x-original-url': `https://app.example.com${path}` });
+      expect(res.status, path).toBe(403);
+    }
+  });
+
+  it('a malformed allowed_groups is refused (403) instead of meaning "no restriction"', async () => {
+    const { h, jar } = await signedIn();
+    expect((await auth(h, jar, '?allowed_groups=')).status).toBe(403);
+    expect((await auth(h, jar, '?allowed_groups=a,,b')).status).toBe(403);
+  });
+
   it('spoofed X-Forwarded-* / X-Original-URL from an untrusted peer are ignored', async () => {
     const { h, jar } = await signedIn({ config: { routes: [{ host: 'secret.example.com', allowedGroups: ['Nobody'] }] } });
     h.peer.address = '203.0.113.50';
