@@ -4,7 +4,6 @@
  * generation), tokens, and the OIDC client when sign-in is configured — hand them to
  * createApp, listen, and shut down cleanly on SIGINT/SIGTERM.
  */
-import { randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
 import { buildAccess, oidcClientConfig } from './access/index.js';
 import { createOidcClient } from './access/oidc/index.js';
@@ -16,6 +15,7 @@ import { createLogger, type Logger } from './http/logger.js';
 import { createDirectoryGeneration, createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openStore } from './store/index.js';
+import { serverKey } from './store/server-keys.js';
 import { createTokenService } from './tokens/index.js';
 
 export interface RunningServer {
@@ -26,11 +26,7 @@ export interface RunningServer {
 
 export interface StartOptions {
   logger?: Logger;
-  /**
-   * Seals pending-login cookies. Default: 32 random bytes per process, so a login started
-   * before a restart must be started again (it is short-lived anyway), and replicas behind one
-   * name need a shared key — see the report on issue 4.
-   */
+  /** Seals pending-login cookies. Default: a key made at first start and kept in the database. */
   pendingLoginKey?: Uint8Array;
 }
 
@@ -59,7 +55,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         directory,
         sessions,
         generation,
-        pendingLoginKey: options.pendingLoginKey ?? randomBytes(32),
+        pendingLoginKey: options.pendingLoginKey ?? serverKey(store, 'pending-login', 32),
       }).routes;
       logger.info({ issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
     } else {

@@ -3,7 +3,7 @@
  * changes here into SQL migrations under migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
   'users',
@@ -134,3 +134,13 @@ export const sessions = sqliteTable(
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_idle_expires').on(t.idleExpiresAt)],
 );
+
+/**
+ * Server-side keys generated at first start (e.g. the one sealing pending-login cookies), so a
+ * restart — or another replica on the same database — keeps accepting what it issued.
+ */
+export const serverKeys = sqliteTable('server_keys', {
+  name: text('name').primaryKey(),
+  key: blob('key', { mode: 'buffer' }).notNull(),
+  createdAt: text('created_at').notNull(),
+});
