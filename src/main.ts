@@ -11,6 +11,7 @@ import { createSessionStore } from './access/sessions/index.js';
 import { createApp } from './app.js';
 import type { Config } from './config/index.js';
 import { createDirectory } from './directory/index.js';
+import { parseLinkAttribute } from './directory/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { createDirectoryGeneration, createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
@@ -47,6 +48,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
     let access;
     if (config.oidc) {
+      const link = parseLinkAttribute(config.oidc.link.attribute);
+      if (!link.ok) throw new Error(`oidc.link.attribute: ${link.error}`);
       const oidc = await createOidcClient(oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds));
       access = buildAccess({
         config: { ...config, oidc: config.oidc },
