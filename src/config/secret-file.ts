@@ -28,7 +28,7 @@ export function checkReadable(path: string, key: string): Result<string, ConfigP
   }
 }
 
-function describeFsError(cause: unknown): string {
+export function describeFsError(cause: unknown): string {
   const code = cause instanceof Error && 'code' in cause ? String(cause.code) : '';
   switch (code) {
     case 'ENOENT':
