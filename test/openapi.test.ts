@@ -1,11 +1,15 @@
 /**
  * openapi.yaml stays true to the app: it is a valid OpenAPI 3.1 document, it lists exactly the
- * routes createApp serves (read from the built app, so a new router fails this test until it is
- * documented), and real responses match the documented statuses, headers and schemas.
+ * routes createApp serves with every optional router enabled (read from the built app, so a new
+ * router fails this test until it is documented), and real responses — SCIM, sign-in and forward
+ * auth — match the documented statuses, headers and schemas.
  */
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { absorb, createHarness, REDIRECT_URIS, type Harness, type Jar } from './access/http/harness.js';
+import { ACCOUNTS, ALICE, TENANTS } from './support/oidc-fixtures.js';
+import { startTestProvider, type TestProvider } from './support/oidc-provider.js';
 import { createResponseChecker } from './support/openapi-responses.js';
 import {
   OPENAPI_PATH,
@@ -24,6 +28,22 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const doc = loadOpenApi();
 const check = createResponseChecker(doc);
 
+// The in-process OpenID provider the access-enabled app signs in against (loopback only).
+let op: TestProvider;
+beforeAll(async () => {
+  op = await startTestProvider({ tenants: TENANTS, accounts: ACCOUNTS, redirectUris: REDIRECT_URIS });
+});
+afterAll(() => op.close());
+
+/** Each operation's own `security` (undefined when it inherits the document's). */
+function operationSecurity(): [string, Record<string, unknown>[] | undefined][] {
+  return sorted(documentedOperations(doc)).map((key) => {
+    const [method = '', path = ''] = key.split(' ');
+    const operation = doc.paths[path]?.[method.toLowerCase()] as { security?: Record<string, unknown>[] };
+    return [key, operation.security];
+  });
+}
+
 const sorted = (set: Set<string>) => [...set].sort();
 const minus = (a: Set<string>, b: Set<string>) => sorted(new Set([...a].filter((x) => !b.has(x))));
 
@@ -34,25 +54,47 @@ describe('OpenAPI 3.1 document', () => {
     expect(result).toMatchObject({ valid: true, specification: 'OpenAPI', warnings: [] });
   });
 
-  it('is OpenAPI 3.1 and uses bearer auth everywhere except /healthz', () => {
+  it('is OpenAPI 3.1: bearer auth under /scim/v2, cookies (never the bearer token) under /oauth2, none on /healthz', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
     expect(doc.security).toEqual([{ bearer: [] }]);
     expect((doc.paths['/healthz']?.get as { security?: unknown }).security).toEqual([]);
+    const cookieSchemes = new Set(['sessionCookie', 'pendingLoginCookie']);
+    for (const [key, security] of operationSecurity()) {
+      if (key.includes(' /scim/v2/')) expect(security, `${key} inherits bearer`).toBeUndefined();
+      if (!key.includes(' /oauth2/')) continue;
+      expect(security, `${key} states its own security`).toBeDefined();
+      const schemes = (security ?? []).flatMap((requirement) => Object.keys(requirement));
+      expect(schemes.filter((name) => !cookieSchemes.has(name)), key).toEqual([]);
+    }
+    expect(doc.components.securitySchemes?.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie' });
   });
 });
 
 describe('openapi.yaml documents every route the app serves, and nothing else', () => {
-  // Built through createApp like the server. A router mounted only when its deps are given
-  // (sign-in under /oauth2 needs OIDC settings) must be enabled in this app to be covered.
-  const { app } = createTestScimApp();
-  const served = servedOperations(app);
+  // Built through createApp like the server, with every optional router enabled: sign-in and
+  // forward auth under /oauth2 are mounted only when OIDC is configured, so the app comes from
+  // the access harness (a real OIDC client against the test provider), not the SCIM-only app.
+  let served: Set<string>;
   const documented = documentedOperations(doc);
+  beforeAll(async () => {
+    served = servedOperations((await createHarness(op)).app);
+  });
 
   it('sees the routes of mounted routers (guards against a vacuous comparison)', () => {
     expect(served).toContain('GET /healthz');
     expect(served).toContain('GET /scim/v2/Users/{id}');
     expect(served).toContain('POST /scim/v2/Groups/.search');
     expect(served).toContain('GET /scim/v2/ServiceProviderConfig');
+    expect(served).toContain('GET /oauth2/start');
+    expect(served).toContain('GET /oauth2/callback');
+    expect(served).toContain('POST /oauth2/sign_out');
+    expect(served).toContain('GET /oauth2/auth');
+  });
+
+  it('the SCIM-only app serves a subset of the access-enabled one (nothing is covered only there)', () => {
+    const scimOnly = servedOperations(createTestScimApp().app);
+    expect(minus(scimOnly, served)).toEqual([]);
+    expect(sorted(scimOnly).filter((op) => op.includes(' /oauth2/'))).toEqual([]);
   });
 
   it('every served route is documented', () => {
@@ -63,13 +105,18 @@ describe('openapi.yaml documents every route the app serves, and nothing else', 
     expect(minus(documented, served), 'remove these operations from openapi.yaml, or serve them').toEqual([]);
   });
 
-  it('a router mounted later is caught until it is documented', () => {
-    const grown = createTestScimApp().app;
-    const oauth = new Hono();
-    oauth.get('/start', (c) => c.redirect('/'));
-    oauth.use('*', async (_c, next) => next());
-    grown.route('/oauth2', oauth);
-    expect(minus(servedOperations(grown), documented)).toEqual(['GET /oauth2/start']);
+  it('a router mounted later is caught until it is documented', async () => {
+    const grown = (await createHarness(op)).app;
+    const extra = new Hono();
+    extra.post('/refresh', (c) => c.redirect('/'));
+    extra.use('*', async (_c, next) => next());
+    grown.route('/oauth2', extra);
+    expect(minus(servedOperations(grown), documented)).toEqual(['POST /oauth2/refresh']);
+  });
+
+  it('a sign-in callback moved by oidc.redirectPath is caught until it is documented', async () => {
+    const moved = await createHarness(op, { config: { oidc: { redirectPath: '/auth/return' } } });
+    expect(minus(servedOperations(moved.app), documented)).toEqual(['GET /auth/return']);
   });
 
   it.each([
