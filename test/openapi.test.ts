@@ -8,8 +8,8 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { absorb, createHarness, REDIRECT_URIS, type Harness, type Jar } from './access/http/harness.js';
-import { ACCOUNTS, ALICE, TENANTS } from './support/oidc-fixtures.js';
-import { startTestProvider, type TestProvider } from './support/oidc-provider.js';
+import { ACCOUNTS, ALICE, TENANT_A, TENANTS } from './support/oidc-fixtures.js';
+import { startTestProvider, TEST_CLIENTS, type TestProvider } from './support/oidc-provider.js';
 import { createResponseChecker } from './support/openapi-responses.js';
 import {
   OPENAPI_PATH,
@@ -115,7 +115,8 @@ describe('openapi.yaml documents every route the app serves, and nothing else', 
   });
 
   it('a sign-in callback moved by oidc.redirectPath is caught until it is documented', async () => {
-    const moved = await createHarness(op, { config: { oidc: { redirectPath: '/auth/return' } } });
+    const oidc = { issuer: op.issuer(TENANT_A), clientId: TEST_CLIENTS.secretBasic.clientId, redirectPath: '/auth/return' };
+    const moved = await createHarness(op, { config: { oidc } });
     expect(minus(servedOperations(moved.app), documented)).toEqual(['GET /auth/return']);
   });
 
@@ -238,5 +239,62 @@ describe('real responses match the documented statuses, headers and schemas', ()
     await expectDocumented('GET', '/scim/v2/ResourceTypes', await t.scim('GET', '/ResourceTypes'), 200);
     await expectDocumented('GET', '/scim/v2/ResourceTypes/{id}', await t.scim('GET', '/ResourceTypes/Group'), 200);
     await expectDocumented('GET', '/healthz', await t.app.request('http://scim.test/healthz'), 200);
+  });
+});
+
+describe('real /oauth2 responses match the documented sign-in and forward-auth contract', () => {
+  /** Alice provisioned in a group whose name needs percent-encoding, signed in; jar holds her session. */
+  async function signedIn(): Promise<{ h: Harness; jar: Jar; start: Response; callback: Response }> {
+    const h = await createHarness(op);
+    const userId = await h.provision(ALICE);
+    await h.group('R&D, EMEA', [{ value: userId }]);
+    const { callback: url, jar, start } = await h.startAndLogin(ALICE, '/app');
+    const callback = await h.request(url, { cookies: jar });
+    absorb(jar, callback.clone());
+    return { h, jar, start, callback };
+  }
+
+  it('start → 302 to the provider with the pending-login cookie; callback → 302 with the session cookie', async () => {
+    const { start, callback } = await signedIn();
+    await expectDocumented('GET', '/oauth2/start', start, 302);
+    await expectDocumented('GET', '/oauth2/callback', callback, 302);
+  });
+
+  it('callback without a pending login → 400 HTML page naming the code', async () => {
+    const h = await createHarness(op);
+    const response = await h.request('/oauth2/callback?code=c&state=s');
+    expect(await response.clone().text()).toContain('no_pending_login');
+    await expectDocumented('GET', '/oauth2/callback', response, 400);
+  });
+
+  it('auth → 202 with identity headers when signed in, 401 without a session, 403 outside allowed_groups', async () => {
+    const { h, jar } = await signedIn();
+    const allowed = await h.request('/oauth2/auth', { cookies: jar });
+    expect(allowed.headers.get('x-auth-request-groups')).toBe('R&D%2C EMEA');
+    await expectDocumented('GET', '/oauth2/auth', allowed, 202);
+    await expectDocumented('GET', '/oauth2/auth', await h.request('/oauth2/auth'), 401);
+    await expectDocumented('GET', '/oauth2/auth', await h.request('/oauth2/auth?allowed_groups=Nobody', { cookies: jar }), 403);
+  });
+
+  it('userinfo → 200 UserInfo or 401; signed_in → 200 HTML or 302; sign_out → 302 to rd or 200 HTML', async () => {
+    const { h, jar } = await signedIn();
+    await expectDocumented('GET', '/oauth2/userinfo', await h.request('/oauth2/userinfo', { cookies: jar }), 200);
+    await expectDocumented('GET', '/oauth2/userinfo', await h.request('/oauth2/userinfo'), 401);
+    await expectDocumented('GET', '/oauth2/signed_in', await h.request('/oauth2/signed_in', { cookies: jar }), 200);
+    await expectDocumented('GET', '/oauth2/signed_in', await h.request('/oauth2/signed_in'), 302);
+    await expectDocumented('POST', '/oauth2/sign_out', await h.request('/oauth2/sign_out?rd=/bye', { method: 'POST', cookies: jar }), 302);
+    await expectDocumented('GET', '/oauth2/sign_out', await h.request('/oauth2/sign_out'), 200);
+  });
+
+  it('the checker holds /oauth2 responses to the contract (a 202 without identity headers fails)', async () => {
+    const bare = await check('GET', '/oauth2/auth', new Response(null, { status: 202, headers: { 'Cache-Control': 'no-store' } }));
+    expect(bare.problems).toEqual([
+      'header X-Auth-Request-User is documented but missing',
+      'header X-Auth-Request-Preferred-Username is documented but missing',
+      'header X-Auth-Request-Groups is documented but missing',
+      'header X-Auth-Request-Group-Ids is documented but missing',
+    ]);
+    const badInfo = await check('GET', '/oauth2/userinfo', Response.json({ user: 'a', groups: 'x' }, { headers: { 'Cache-Control': 'no-store' } }));
+    expect(badInfo.problems.join('\n')).toMatch(/must have required property 'email'[\s\S]*body\/groups must be array/);
   });
 });
