@@ -7,7 +7,7 @@ import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
-import { checkIfMatch, listPage } from './records.js';
+import { checkIfMatch, createPager } from './records.js';
 import type { SearchQuery } from './search-query.js';
 import { groupResourceType } from '../scim/protocol/schemas/index.js';
 import type { MemberChange, MemberInput, Memberships } from './memberships.js';
@@ -54,6 +54,7 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
 
 export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
   const { sqlite, db } = deps.store;
+  const listPage = createPager(sqlite, db, groups, groupResourceType, toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM groups WHERE lower(display_name) = lower(?) AND id <> ?',
@@ -145,7 +146,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
       modifyTx(id, change, memberChanges, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list: (query: SearchQuery) => listPage(db, groups, groupResourceType, query),
+    list: (query: SearchQuery) => listPage(query),
   };
 }
 

@@ -7,7 +7,7 @@ import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
-import { checkIfMatch, listPage } from './records.js';
+import { checkIfMatch, createPager } from './records.js';
 export type { Page } from './records.js';
 import type { SearchQuery } from './search-query.js';
 import { userResourceType } from '../scim/protocol/schemas/index.js';
@@ -57,6 +57,7 @@ export function toUserRecord(row: UserRow): UserRecord {
 
 export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
   const { sqlite, db } = deps.store;
+  const listPage = createPager(sqlite, db, users, userResourceType, toUserRecord);
   const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM users WHERE lower(user_name) = lower(?) AND id <> ?',
@@ -126,7 +127,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
     modify: (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
-    list: (query: SearchQuery) => listPage(db, users, userResourceType, query),
+    list: (query: SearchQuery) => listPage(query),
   };
 }
 

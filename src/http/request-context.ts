@@ -21,9 +21,11 @@ export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: R
     const log = logger.child({ requestId });
     c.set('requestId', requestId);
     c.set('log', log);
+    // Set before the handler runs: touching a finished response's headers makes the node
+    // adapter rebuild it as a full Response and leave its fast path.
+    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
     const status = c.res.status;
     const entry = {
       method: c.req.method,

@@ -19,15 +19,14 @@ export { DEFAULT_SCIM_LIMITS } from './deps.js';
 export function scimRoutes(deps: ScimDeps): Hono<{ Variables: RequestContextVariables }> {
   const app = new Hono<{ Variables: RequestContextVariables }>();
   app.use('*', scimBearerAuth(deps.tokens));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.limits.maxPayloadBytes,
-      onError: () => {
-        throw new ScimError({ status: 413, detail: `request body exceeds ${deps.limits.maxPayloadBytes} bytes` });
-      },
-    }),
-  );
+  // Only where a body is expected: the limit reads the raw request stream, which costs every GET.
+  const limitBody = bodyLimit({
+    maxSize: deps.limits.maxPayloadBytes,
+    onError: () => {
+      throw new ScimError({ status: 413, detail: `request body exceeds ${deps.limits.maxPayloadBytes} bytes` });
+    },
+  });
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'DELETE' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.route('/Users', userRoutes(deps));
   app.route('/Groups', groupRoutes(deps));
   app.route('/', discoveryRoutes(deps));

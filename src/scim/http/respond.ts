@@ -6,11 +6,9 @@ import { ScimError } from '../protocol/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 
+/** Through the context (not `new Response`), so headers set by middleware travel and the node adapter's fast path applies. */
 export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': SCIM_MEDIA_TYPE, ...headers },
-  });
+  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': SCIM_MEDIA_TYPE, ...headers });
 }
 
 function hasHeaders(error: unknown): error is { headers: Record<string, string> } {

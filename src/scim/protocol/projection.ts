@@ -121,8 +121,26 @@ export function wantsAttribute(options: ProjectionOptions, name: string): boolea
   );
 }
 
+const hiddenByType = new WeakMap<ResourceTypeDef, ReadonlySet<string>>();
+
+/** True when a top-level attribute is `returned: never` or `request` (e.g. password), so the full rules must run. */
+function hidesAnything(resource: JsonObject, resourceType: ResourceTypeDef): boolean {
+  let hidden = hiddenByType.get(resourceType);
+  if (!hidden) {
+    hidden = new Set(
+      resourceType.schema.attributes.filter((a) => a.returned === 'never' || a.returned === 'request').map((a) => a.name.toLowerCase()),
+    );
+    hiddenByType.set(resourceType, hidden);
+  }
+  for (const key of Object.keys(resource)) if (hidden.has(key.toLowerCase())) return true;
+  return false;
+}
+
 /** Apply the projection rules to a full resource; the input is not modified. */
 export function project(resource: JsonObject, resourceType: ResourceTypeDef, options: ProjectionOptions): JsonObject {
+  // Nothing asked for and nothing to hide: the default view is the resource itself — the common
+  // case on every read, kept cheap.
+  if (!options.attributes && !options.excludedAttributes && !hidesAnything(resource, resourceType)) return resource;
   const include = keysOf(options.attributes, resourceType);
   const exclude = keysOf(options.excludedAttributes, resourceType);
   const coreAttributes = [...commonAttributes, ...resourceType.schema.attributes];
