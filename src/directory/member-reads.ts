@@ -46,6 +46,20 @@ export function createMemberReads(sqlite: Database.Database) {
       ORDER BY e.user_id, g.display_name`,
   );
 
+  // The same question for one user: a GET by id is the hot path, and the batched form's fixed
+  // cost (json_each, two temporary B-trees) is several times the lookups themselves.
+  const groupsOfUser = sqlite.prepare<{ id: string }, { group_id: string; display: string; direct: number }>(
+    `SELECT g.id AS group_id, g.display_name AS display, max(e.direct) AS direct
+       FROM (SELECT m.group_id, 1 AS direct FROM group_members m WHERE m.member_id = @id AND m.member_type = 'User'
+             UNION ALL
+             SELECT c.ancestor_id, 0
+               FROM group_members m JOIN group_closure c ON c.descendant_id = m.group_id
+              WHERE m.member_id = @id AND m.member_type = 'User') AS e
+       JOIN groups g ON g.id = e.group_id
+      GROUP BY g.id
+      ORDER BY g.display_name`,
+  );
+
   return {
     membersOf(groupIds: readonly string[]): Map<string, MemberRecord[]> {
       const byGroup = new Map<string, MemberRecord[]>(groupIds.map((id) => [id, []]));
@@ -58,6 +72,14 @@ export function createMemberReads(sqlite: Database.Database) {
     groupsOf(userIds: readonly string[]): Map<string, UserGroupRecord[]> {
       const byUser = new Map<string, UserGroupRecord[]>(userIds.map((id) => [id, []]));
       if (userIds.length === 0) return byUser;
+      const [only] = userIds;
+      if (userIds.length === 1 && only !== undefined) {
+        const list = byUser.get(only) ?? [];
+        for (const row of groupsOfUser.iterate({ id: only })) {
+          list.push({ userId: only, groupId: row.group_id, display: row.display, type: row.direct === 1 ? 'direct' : 'indirect' });
+        }
+        return byUser;
+      }
       const ids = JSON.stringify(userIds);
       for (const row of groupsOfUsers.iterate(ids, ids)) {
         const type = row.direct === 1 ? 'direct' : 'indirect';

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { createRequestLog, type RequestLog } from './request-log.js';
 
 export interface RequestContextVariables {
   requestId: string;
-  log: Logger;
+  log: RequestLog;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -18,7 +19,7 @@ export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: R
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const log = logger.child({ requestId });
+    const log = createRequestLog(logger, requestId);
     c.set('requestId', requestId);
     c.set('log', log);
     // Set before the handler runs: touching a finished response's headers makes the node

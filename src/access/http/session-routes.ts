@@ -37,7 +37,7 @@ export function mountSession(app: Hono<Env>, { deps, cookies, redirects }: SignI
     if (secret) {
       const revoked = deps.sessions.revoke(secret, 'sign-out');
       deps.decider.forget(secret);
-      if (revoked) c.var.log.info('signed out');
+      if (revoked) c.var.log.info({}, 'signed out');
     }
     cookies.clearSession(c);
     const target = safeRedirect(c.req.query('rd'), redirects, '');

@@ -1,7 +1,7 @@
 /** Writing SCIM responses: the media type RFC 7644 §3.1 requires, and SCIM error bodies. */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { Logger } from 'pino';
+import type { RequestLog } from '../../http/request-log.js';
 import { ScimError } from '../protocol/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
@@ -25,7 +25,7 @@ export function toScimError(error: unknown): ScimError {
   return new ScimError({ status: 500, detail: 'internal server error' });
 }
 
-export function renderScimError(error: unknown, c: Context, log: Logger | undefined): Response {
+export function renderScimError(error: unknown, c: Context, log: RequestLog | undefined): Response {
   const scimErr = toScimError(error);
   if (scimErr.status >= 500) log?.error({ err: error }, 'unhandled error in SCIM request');
   else log?.info({ status: scimErr.status, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
