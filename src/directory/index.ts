@@ -25,7 +25,16 @@ export function createDirectory(input: DirectoryDeps) {
   const deps = resolveDeps(input);
   const events = createEventLog(deps.store.sqlite, deps.listeners);
   const memberships = createMemberships(deps.store.sqlite);
+  const { sqlite } = deps.store;
   return {
+    /**
+     * Runs several reads as one snapshot. In WAL mode every statement outside a transaction
+     * takes and drops a read lock (two fcntl calls); a request's reads share one lock instead,
+     * and see one consistent state. Synchronous by design: nothing can interleave.
+     */
+    read<T>(reads: () => T): T {
+      return sqlite.inTransaction ? reads() : sqlite.transaction(reads)();
+    },
     users: createUserStore(deps, events, memberships),
     groups: createGroupStore(deps, events, memberships),
     reads: createMemberReads(deps.store.sqlite),

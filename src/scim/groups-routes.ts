@@ -22,6 +22,7 @@ export function groupRoutes(deps: ScimDeps): Hono {
   const { groups, reads } = deps.directory;
   const { app, responder } = resourceRoutes<GroupRecord>(deps, {
     resourceType: groupResourceType,
+    read: deps.directory.read,
     get: groups.get,
     list: groups.list,
     delete: groups.delete,

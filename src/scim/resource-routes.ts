@@ -25,6 +25,8 @@ export interface VersionedRecord {
 
 export interface ResourceKind<R extends VersionedRecord> {
   resourceType: ResourceTypeDef;
+  /** Runs a request's reads as one snapshot (Directory.read). */
+  read<T>(reads: () => T): T;
   get(id: string): R | undefined;
   list(query: SearchQuery): Result<Page<R>>;
   delete(id: string, ifMatch: string | undefined): Result<void>;
@@ -44,10 +46,14 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
   const app = new Hono();
   const base = (c: Context) => scimBaseUrl(c, deps.baseUrl);
 
+  const view = (c: Context, record: R, projection: ProjectionOptions): JsonObject => {
+    const [rendered] = kind.render([record], projection, base(c));
+    return project(rendered ?? {}, resourceType, projection);
+  };
+
   const responder: ResourceResponder<R> = {
     respond(c, record, status, projection, headers = {}) {
-      const [view] = kind.render([record], projection, base(c));
-      return scimJson(c, project(view ?? {}, resourceType, projection), status, { ETag: etagOf(record.version), ...headers });
+      return scimJson(c, view(c, record, projection), status, { ETag: etagOf(record.version), ...headers });
     },
     location: (c, record) => `${base(c)}${resourceType.endpoint}/${record.id}`,
   };
@@ -56,7 +62,7 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     const parsed = unwrap(params);
     const projection = unwrap(projectionOf(c, resourceType, parsed));
     const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, base(c)) };
-    return scimJson(c, unwrap(listResources(parsed, projection, resourceType, source)));
+    return scimJson(c, unwrap(kind.read(() => listResources(parsed, projection, resourceType, source))));
   };
 
   app.get('/', (c) => list(c, parseListParams(c.req.query(), deps.limits)));
@@ -64,13 +70,17 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
 
   app.get('/:id', (c) => {
     const projection = unwrap(projectionOf(c, resourceType));
-    const record = kind.get(c.req.param('id'));
-    if (!record) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
     const ifNoneMatch = c.req.header('if-none-match');
-    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, record.version)) {
-      return c.body(null, 304, { ETag: etagOf(record.version) });
-    }
-    return responder.respond(c, record, 200, projection);
+    const found = kind.read(() => {
+      const record = kind.get(c.req.param('id'));
+      if (!record) return undefined;
+      const fresh = ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, record.version);
+      return { record, body: fresh ? undefined : view(c, record, projection) };
+    });
+    if (!found) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
+    const etag = etagOf(found.record.version);
+    if (!found.body) return c.body(null, 304, { ETag: etag });
+    return scimJson(c, found.body, 200, { ETag: etag });
   });
 
   app.delete('/:id', (c) => {

@@ -17,6 +17,7 @@ export function userRoutes(deps: ScimDeps): Hono {
   const { users, reads } = deps.directory;
   const { app, responder } = resourceRoutes<UserRecord>(deps, {
     resourceType: userResourceType,
+    read: deps.directory.read,
     get: users.get,
     list: users.list,
     delete: users.delete,
