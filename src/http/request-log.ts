@@ -1,23 +1,44 @@
 /**
  * A request's logger: every line carries the request id, but the pino child that adds it is
  * only made when a line is actually written at an enabled level — most requests write none
- * beyond the access line, and building a child per request showed up on every hot path.
+ * beyond the access line, and building a child (or closures) per request showed up on every
+ * hot path.
  */
 import type { Logger } from 'pino';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
-type LogFn = (object: object, message?: string) => void;
 
-export type RequestLog = Record<Level, LogFn>;
+export class RequestLog {
+  #child: Logger | undefined;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly requestId: string,
+  ) {}
+
+  debug(object: object, message?: string): void {
+    this.#write('debug', object, message);
+  }
+
+  info(object: object, message?: string): void {
+    this.#write('info', object, message);
+  }
+
+  warn(object: object, message?: string): void {
+    this.#write('warn', object, message);
+  }
+
+  error(object: object, message?: string): void {
+    this.#write('error', object, message);
+  }
+
+  #write(level: Level, object: object, message: string | undefined): void {
+    if (!this.logger.isLevelEnabled(level)) return;
+    this.#child ??= this.logger.child({ requestId: this.requestId });
+    this.#child[level](object, message);
+  }
+}
 
 export function createRequestLog(logger: Logger, requestId: string): RequestLog {
-  let child: Logger | undefined;
-  const at =
-    (level: Level): LogFn =>
-    (object, message) => {
-      if (!logger.isLevelEnabled(level)) return;
-      child ??= logger.child({ requestId });
-      child[level](object, message);
-    };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return new RequestLog(logger, requestId);
 }

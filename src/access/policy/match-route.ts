@@ -18,8 +18,14 @@ type RouteLike = Pick<RouteConfig, 'host' | 'pathPrefix'>;
 const UNRESERVED_ESCAPE = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DdEe]|5[Ff]|7[Ee])/g;
 
 /** The path a route is matched against (see the module comment). Query and fragment are dropped. */
+/** Nothing an attacker could use to disguise a path: no escapes, backslashes, dot or empty segments. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~!$&'()*+,;=:@-][A-Za-z0-9_.~!$&'()*+,;=:@-]*)*\/?$/;
+
 export function normalizePath(path: string): string {
   const bare = path.split(/[?#]/, 1)[0] ?? '';
+  // The common case, checked without building a URL: already in normal form. A segment may
+  // contain dots but not start with one, so `.` and `..` segments take the full path below.
+  if (PLAIN_PATH.test(bare)) return bare === '' ? '/' : bare;
   const decoded = bare.replace(UNRESERVED_ESCAPE, (escape) => String.fromCharCode(Number.parseInt(escape.slice(1), 16)));
   const merged = `/${decoded}`.replace(/\\/g, '/').replace(/\/{2,}/g, '/');
   return new URL(merged, 'http://route.invalid').pathname;

@@ -1,5 +1,6 @@
 /** Route matching: most specific route wins; normalised paths cannot slip past a prefix. */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createRouteMatcher, matchRoute, normalizeHost, normalizePath } from '../../../src/access/policy/index.js';
 
 const routes = [
@@ -54,5 +55,27 @@ describe('route matching', () => {
     expect(normalizePath('/a%2Fb')).toBe('/a%2Fb');
     expect(normalizePath('')).toBe('/');
     expect(normalizeHost('[::1]:8080')).toBe('[::1]');
+  });
+});
+
+describe('normalizePath fast path', () => {
+  // The reference: always through the URL parser, as before the fast path existed.
+  const slow = (path: string): string => {
+    const bare = path.split(/[?#]/, 1)[0] ?? '';
+    const decoded = bare.replace(/%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DdEe]|5[Ff]|7[Ee])/g, (e) =>
+      String.fromCharCode(Number.parseInt(e.slice(1), 16)),
+    );
+    return new URL(`/${decoded}`.replace(/\\/g, '/').replace(/\/{2,}/g, '/'), 'http://route.invalid').pathname;
+  };
+
+  it('agrees with the full URL normalisation on any path', () => {
+    const segment = fc.stringMatching(/^[A-Za-z0-9._~%\\/-]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), (parts) => {
+        const path = `/${parts.join('/')}`;
+        expect(normalizePath(path)).toBe(slow(path));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
