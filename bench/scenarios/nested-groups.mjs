@@ -147,6 +147,25 @@ async function measureInProcess(dbPath) {
       bigGroups.push(created.id);
     }
 
+    // A group of 100k members read with excludedAttributes=members must cost what an empty one does:
+    // the members are rows, and an excluded attribute must not touch them.
+    const everyone = store.sqlite.prepare('SELECT id FROM users ORDER BY rowid LIMIT 100000').pluck().all();
+    const huge = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench 100k' });
+    for (let i = 0; i < everyone.length; i += 10000) await scim('PATCH', `/Groups/${huge.id}`, addBody(everyone.slice(i, i + 10000)));
+    const empty = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench empty' });
+    const readTimes = async (id) => {
+      const times = [];
+      for (let i = 0; i < 3000; i++) {
+        const start = process.hrtime.bigint();
+        await scim('GET', `/Groups/${id}?excludedAttributes=members`);
+        times.push(ms(start));
+      }
+      return median(times.slice(500));
+    };
+    await readTimes(empty.id);
+    const hugeGetMs = await readTimes(huge.id);
+    const emptyGetMs = await readTimes(empty.id);
+
     // Nest a 10,000-member group under the deepest group of a 10-deep chain, and take it out again.
     const plan = planTenant(SHAPE);
     const chain = plan.chains[0];
@@ -177,6 +196,8 @@ async function measureInProcess(dbPath) {
       patch10kMs: median(patchTimes),
       add10kGroupUnderChainMs: median(addTimes),
       removeItMs: median(removeTimes),
+      hugeGroupGetMs: hugeGetMs,
+      emptyGroupGetMs: emptyGetMs,
       rssMb: process.memoryUsage().rss / 1024 / 1024,
       dbSizeMb: fileMb(dbPath) + fileMb(`${dbPath}-wal`),
     };
@@ -222,6 +243,7 @@ export async function run(ctx) {
     metricRow({ issue, scenario: 'PATCH adding 10,000 members', value: f.patch10kMs, unit: 'ms', max: TARGETS.patch10kMs }),
     metricRow({ issue, scenario: '10k-member group under a 10-deep chain', value: f.add10kGroupUnderChainMs, unit: 'ms', max: TARGETS.add10kGroupUnderChainMs }),
     metricRow({ issue, scenario: '… and removing it again', value: f.removeItMs, unit: 'ms' }),
+    metricRow({ issue, scenario: 'GET 100k-member group, excludedAttributes=members ÷ empty group', value: f.hugeGroupGetMs / f.emptyGroupGetMs, unit: '×', max: 1.2 }),
     metricRow({ issue, scenario: 'RSS after seeding (directory process)', value: f.rssMb, unit: 'MB', max: TARGETS.rssMb }),
     metricRow({ issue, scenario: 'database size (100k/10k/1M)', value: f.dbSizeMb, unit: 'MB' }),
   ];
