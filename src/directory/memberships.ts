@@ -33,9 +33,11 @@ export function createMemberships(sqlite: Database.Database) {
                  WHEN EXISTS (SELECT 1 FROM groups g WHERE g.id = j.value) THEN 'Group' END AS type
        FROM json_each(?) j`,
   );
+  // In id order: the member index is keyed by member id, so sorted inserts visit its pages in
+  // order instead of hopping between them.
   const insertUserEdges = sqlite.prepare<[string, string]>(
     `INSERT INTO group_members (group_id, member_id, member_type)
-     SELECT ?, value, 'User' FROM json_each(?) WHERE true ON CONFLICT DO NOTHING`,
+     SELECT ?, value, 'User' FROM json_each(?) WHERE true ORDER BY value ON CONFLICT DO NOTHING`,
   );
   const insertEdge = sqlite.prepare(
     'INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
