@@ -11,8 +11,9 @@
  */
 import type { CidrList } from './cidr-list.js';
 
+/** Only `get` is used, so callers can read headers without building a fetch `Headers`. */
 export interface ForwardedRequest {
-  headers: Headers;
+  headers: Pick<Headers, 'get'>;
   /** The TCP peer address as the socket reports it (may be IPv4-mapped IPv6). */
   remoteAddress: string | undefined;
   /** The URL of the request as received by scimgate (absolute). */
@@ -31,8 +32,9 @@ export interface OriginalUrl {
 const MAX_HEADER_LENGTH = 8192;
 
 export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrList): OriginalUrl {
-  const own = { url: requestUrl(req.url), trusted: false, source: 'request' } as const;
-  if (!trustedProxies.contains(req.remoteAddress)) return own;
+  // Our own URL only when it is the answer: a trusted proxy's requests never need it parsed.
+  const own = () => ({ url: requestUrl(req.url), trusted: false, source: 'request' }) as const;
+  if (!trustedPeer(trustedProxies, req.remoteAddress)) return own();
 
   const original = fromOriginalUrl(req.headers.get('x-original-url'));
   if (original) return { url: original, trusted: true, source: 'x-original-url' };
@@ -42,8 +44,30 @@ export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrLi
     req.headers.get('x-forwarded-uri'),
   );
   if (forwarded) return { url: forwarded, trusted: true, source: 'x-forwarded' };
-  const sent = ['x-original-url', 'x-forwarded-host', 'x-forwarded-uri', 'x-forwarded-proto'].some((name) => req.headers.has(name));
-  return sent ? { ...own, source: 'malformed' } : own;
+  const sent = ['x-original-url', 'x-forwarded-host', 'x-forwarded-uri', 'x-forwarded-proto'].some((name) => req.headers.get(name) !== null);
+  return sent ? { ...own(), source: 'malformed' } : own();
+}
+
+/**
+ * `CidrList.contains` per peer address, remembered: node's BlockList builds a SocketAddress on
+ * every check, and a gate sees the same few proxy addresses on every request. The answer is a
+ * pure function of an immutable list and the address, so a remembered one is always right;
+ * the memo is bounded so a flood of distinct peers cannot grow it.
+ */
+const peerMemo = new WeakMap<CidrList, Map<string, boolean>>();
+const MAX_REMEMBERED_PEERS = 256;
+
+function trustedPeer(list: CidrList, address: string | undefined): boolean {
+  if (address === undefined) return list.contains(address);
+  let memo = peerMemo.get(list);
+  if (!memo) peerMemo.set(list, (memo = new Map()));
+  let trusted = memo.get(address);
+  if (trusted === undefined) {
+    trusted = list.contains(address);
+    if (memo.size >= MAX_REMEMBERED_PEERS) memo.clear();
+    memo.set(address, trusted);
+  }
+  return trusted;
 }
 
 function requestUrl(raw: string): URL {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { requestHeader } from './request-header.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 
 export interface RequestContextVariables {
@@ -17,7 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: RequestContextVariables }> {
   return async (c, next) => {
-    const incoming = c.req.header('x-request-id');
+    const incoming = requestHeader(c, 'x-request-id');
     const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const log = createRequestLog(logger, requestId);
     c.set('requestId', requestId);

@@ -4,6 +4,7 @@
  * Token values never appear in errors or logs.
  */
 import type { MiddlewareHandler } from 'hono';
+import { requestHeader } from '../http/request-header.js';
 import { ScimError } from './protocol/errors.js';
 import type { TokenRecord, TokenService } from '../tokens/token-service.js';
 
@@ -44,7 +45,7 @@ const BEARER = /^bearer(?: +(.*))?$/i;
 
 export function scimBearerAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHandler<ScimAuthEnv> {
   return async (c, next) => {
-    const header = c.req.header('Authorization');
+    const header = requestHeader(c, 'authorization');
     if (header === undefined || header.trim() === '') {
       throw new ScimAuthError('token-missing', 'Authorization header with a Bearer token is required');
     }

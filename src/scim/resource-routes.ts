@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Page, SearchQuery } from '../directory/index.js';
+import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
 import { readScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
@@ -70,7 +71,7 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
 
   app.get('/:id', (c) => {
     const projection = unwrap(projectionOf(c, resourceType));
-    const ifNoneMatch = c.req.header('if-none-match');
+    const ifNoneMatch = requestHeader(c, 'if-none-match');
     const found = kind.read(() => {
       const record = kind.get(c.req.param('id'));
       if (!record) return undefined;

@@ -5,8 +5,9 @@
  * the previous one instead of piling up per-state cookies).
  */
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { parse, type CookieOptions } from 'hono/utils/cookie';
+import { requestHeader } from '../../http/request-header.js';
 
 export interface CookieSettings {
   /** Session cookie name (`__Host-…` when secure; from config.sessions.cookieName). */
@@ -38,13 +39,19 @@ export function signInCookies(settings: CookieSettings): SignInCookies {
   return {
     sessionName: settings.sessionName,
     pendingName,
-    readSession: (c) => nonEmpty(getCookie(c, settings.sessionName)),
+    readSession: (c) => nonEmpty(readCookie(c, settings.sessionName)),
     setSession: (c, secret) => setCookie(c, settings.sessionName, secret, { ...base, maxAge: settings.sessionMaxAgeSeconds }),
     clearSession: (c) => void deleteCookie(c, settings.sessionName, base),
-    readPending: (c) => nonEmpty(getCookie(c, pendingName)),
+    readPending: (c) => nonEmpty(readCookie(c, pendingName)),
     setPending: (c, sealed) => setCookie(c, pendingName, sealed, { ...base, maxAge: settings.loginMaxAgeSeconds }),
     clearPending: (c) => void deleteCookie(c, pendingName, base),
   };
+}
+
+/** hono's getCookie for one name, reading the Cookie header without building fetch Headers. */
+function readCookie(c: Context, name: string): string | undefined {
+  const header = requestHeader(c, 'cookie');
+  return header ? parse(header, name)[name] : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

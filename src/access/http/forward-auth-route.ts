@@ -8,6 +8,7 @@
 import type { Context, Hono } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { RequestContextVariables } from '../../http/request-context.js';
+import { requestHeader } from '../../http/request-header.js';
 import { originalRequestUrl } from '../forwarded.js';
 import { decisionResponse } from './decision-response.js';
 import type { SignInContext } from './sign-in-routes.js';
@@ -18,14 +19,14 @@ export function mountForwardAuth(app: Hono<Env>, { deps, cookies }: SignInContex
   const remoteAddress = deps.remoteAddress ?? socketAddress;
   app.get('/oauth2/auth', (c) => {
     const original = originalRequestUrl(
-      { headers: c.req.raw.headers, remoteAddress: remoteAddress(c), url: c.req.url },
+      { headers: { get: (name) => requestHeader(c, name) ?? null }, remoteAddress: remoteAddress(c), url: c.req.url },
       deps.trustedProxies,
     );
     if (original.source === 'malformed') {
       c.var.log.warn({ reason: 'a trusted proxy sent an unusable original URL' }, 'forward-auth refused');
       return decisionResponse(c, { outcome: 'unauthorized', reasons: ['original-url-invalid'] });
     }
-    const policy = deps.policyFor(original.url, new URL(c.req.url).searchParams);
+    const policy = deps.policyFor(original.url, authQuery(c.req.url));
     if (!policy.ok) {
       c.var.log.warn({ code: policy.error.code, reason: policy.error.message }, 'forward-auth policy refused');
       return decisionResponse(c, { outcome: 'unauthorized', reasons: ['policy-invalid'] });
@@ -36,6 +37,14 @@ export function mountForwardAuth(app: Hono<Env>, { deps, cookies }: SignInContex
     }
     return decisionResponse(c, decision);
   });
+}
+
+/** The auth subrequest's own query, as `new URL(url).searchParams` gives it, without parsing the whole URL. */
+function authQuery(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  if (start === -1) return new URLSearchParams();
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(end === -1 ? url.slice(start + 1) : url.slice(start + 1, end));
 }
 
 /** The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). */

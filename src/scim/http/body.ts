@@ -3,12 +3,13 @@
  * (plain JSON is what many clients send). Anything else is refused with a SCIM error.
  */
 import type { Context } from 'hono';
+import { requestHeader } from '../../http/request-header.js';
 import { ScimError, fail, ok, scimError, type Result } from '../protocol/errors.js';
 
 const JSON_TYPES = new Set(['application/scim+json', 'application/json']);
 
 export async function readScimBody(c: Context): Promise<Result<unknown>> {
-  const contentType = c.req.header('content-type');
+  const contentType = requestHeader(c, 'content-type');
   if (contentType !== undefined) {
     const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
     if (!JSON_TYPES.has(essence)) {

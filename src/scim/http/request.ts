@@ -1,5 +1,6 @@
 /** Reading what every SCIM resource request carries: the base URL, projection and If-Match. */
 import type { Context } from 'hono';
+import { requestHeader } from '../../http/request-header.js';
 import { ok, type Result } from '../protocol/errors.js';
 import { parseAttributeList, type ProjectionOptions } from '../protocol/projection.js';
 import type { ResourceTypeDef } from '../protocol/schemas/index.js';
@@ -26,4 +27,4 @@ export function projectionOf(
   return ok({ attributes: attributes.value, excludedAttributes: excludedAttributes.value });
 }
 
-export const ifMatchOf = (c: Context): string | undefined => c.req.header('if-match');
+export const ifMatchOf = (c: Context): string | undefined => requestHeader(c, 'if-match');

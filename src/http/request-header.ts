@@ -1,0 +1,39 @@
+/**
+ * Reading one request header without building a fetch `Headers` object. Under
+ * @hono/node-server the first `c.req.header()` (or `c.req.raw.headers`) copies every raw
+ * header into an undici `Headers`, which showed up on every hot path although we read two or
+ * three of them. Here the node request's `rawHeaders` are scanned instead, with the same answer
+ * `Headers.get` gives: names case-insensitive, repeated headers joined (`; ` for Cookie, `, `
+ * otherwise), values without surrounding whitespace. Elsewhere (app.request in tests) hono's
+ * own reader answers.
+ */
+import type { Context } from 'hono';
+
+interface NodeBindings {
+  incoming?: { rawHeaders?: readonly string[] };
+}
+
+/** `name` must be lower case. */
+export function requestHeader(c: Context, name: string): string | undefined {
+  const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+  if (raw === undefined) return c.req.header(name);
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const next = normalize(raw[i + 1] ?? '');
+    value = value === undefined ? next : `${value}${name === 'cookie' ? '; ' : ', '}${next}`;
+  }
+  return value;
+}
+
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/** Fetch's header value normalisation; node has usually trimmed already, so test before replacing. */
+function normalize(value: string): string {
+  if (value === '') return value;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  const padded = first === 32 || first === 9 || first === 10 || first === 13 || last === 32 || last === 9 || last === 10 || last === 13;
+  return padded ? value.replace(HTTP_WHITESPACE, '') : value;
+}
