@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { asc, count, desc, sql } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
 import { fail, ok, preconditionFailed, type Result } from '../scim/protocol/errors.js';
 import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
@@ -28,10 +29,16 @@ type Table = typeof users | typeof groups;
 
 const MAX_CACHED_STATEMENTS = 256;
 
+/** The dialect drizzle(sqlite) renders with (no casing option), for the per-request clauses. */
+const dialect = new SQLiteSyncDialect();
+
 /**
  * Pages through one table. Filters differ only in their bound values from one request to the
  * next (`userName eq "…"`), so statements are prepared once per SQL text and reused: preparing
- * costs more than running an indexed lookup.
+ * costs more than running an indexed lookup. Likewise the `select <every column> from <table>`
+ * head of both queries is rendered by drizzle once: building a whole select per request (its
+ * column list walked entity by entity) cost more than the lookup itself. Only the request's own
+ * clauses (where, order, limit) are rendered per request, by the same dialect the db uses.
  */
 export function createPager<Row, R>(sqlite: Database.Database, db: Db, table: Table, resourceType: ResourceTypeDef, toRecord: (row: Row) => R) {
   const statements = new Map<string, Database.Statement>();
@@ -45,21 +52,21 @@ export function createPager<Row, R>(sqlite: Database.Database, db: Db, table: Ta
     return prepared;
   };
 
+  const selectHead = db.select().from(table).toSQL().sql;
+  const countHead = db.select({ n: count() }).from(table).toSQL().sql;
+  const rowid = sql`${table}.rowid`;
+
   return function listPage(query: SearchQuery): Result<Page<R>> {
     const compiled = compileSearch(query, resourceType);
     if (!compiled.ok) return compiled;
-    const where = compiled.value.where ?? sql`1`;
-    const countTotal = (): number => {
-      const counted = db.select({ n: count() }).from(table).where(where).toSQL();
-      return statement(counted.sql).pluck().get(...counted.params) as number;
-    };
+    const where = dialect.sqlToQuery(sql` where ${compiled.value.where ?? sql`1`}`);
+    const countTotal = (): number => statement(countHead + where.sql).pluck().get(...where.params) as number;
     if (query.limit === 0) return ok({ total: countTotal(), items: [] });
     // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
-    const rowid = sql`${table}.rowid`;
     const sortKey = compiled.value.orderBy;
     const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
-    const selected = db.select().from(table).where(where).orderBy(...order).limit(query.limit).offset(query.offset).toSQL();
-    const rows = statement(selected.sql).all(...selected.params) as Row[];
+    const tail = dialect.sqlToQuery(sql` order by ${sql.join(order, sql`, `)} limit ${query.limit}${query.offset ? sql` offset ${query.offset}` : sql``}`);
+    const rows = statement(selectHead + where.sql + tail.sql).all(...where.params, ...tail.params) as Row[];
     // A first page that is not full already holds every match: no need to count them again.
     const total = query.offset === 0 && rows.length < query.limit ? rows.length : countTotal();
     return ok({ total, items: rows.map(toRecord) });
