@@ -26,6 +26,8 @@ export function createDirectory(input: DirectoryDeps) {
   const events = createEventLog(deps.store.sqlite, deps.listeners);
   const memberships = createMemberships(deps.store.sqlite);
   const { sqlite } = deps.store;
+  // Built once: better-sqlite3 wraps a transaction function in several closures.
+  const snapshot = sqlite.transaction(<T>(reads: () => T): T => reads());
   return {
     /**
      * Runs several reads as one snapshot. In WAL mode every statement outside a transaction
@@ -33,7 +35,7 @@ export function createDirectory(input: DirectoryDeps) {
      * and see one consistent state. Synchronous by design: nothing can interleave.
      */
     read<T>(reads: () => T): T {
-      return sqlite.inTransaction ? reads() : sqlite.transaction(reads)();
+      return sqlite.inTransaction ? reads() : (snapshot(reads) as T);
     },
     users: createUserStore(deps, events, memberships),
     groups: createGroupStore(deps, events, memberships),
