@@ -153,18 +153,24 @@ async function measureInProcess(dbPath) {
     const huge = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench 100k' });
     for (let i = 0; i < everyone.length; i += 10000) await scim('PATCH', `/Groups/${huge.id}`, addBody(everyone.slice(i, i + 10000)));
     const empty = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Bench empty' });
-    const readTimes = async (id) => {
-      const times = [];
-      for (let i = 0; i < 3000; i++) {
-        const start = process.hrtime.bigint();
-        await scim('GET', `/Groups/${id}?excludedAttributes=members`);
-        times.push(ms(start));
-      }
-      return median(times.slice(500));
+    // Interleaved (huge, empty, huge, …) so drift on the shared machine hits both sides alike.
+    const read = async (id) => {
+      const start = process.hrtime.bigint();
+      await scim('GET', `/Groups/${id}?excludedAttributes=members`);
+      return ms(start);
     };
-    await readTimes(empty.id);
-    const hugeGetMs = await readTimes(huge.id);
-    const emptyGetMs = await readTimes(empty.id);
+    const hugeTimes = [];
+    const emptyTimes = [];
+    for (let i = 0; i < 6000; i++) {
+      const [first, second] = i % 2 === 0 ? [huge.id, empty.id] : [empty.id, huge.id];
+      const a = await read(first);
+      const b = await read(second);
+      if (i < 1000) continue; // warm-up
+      (first === huge.id ? hugeTimes : emptyTimes).push(a);
+      (second === huge.id ? hugeTimes : emptyTimes).push(b);
+    }
+    const hugeGetMs = median(hugeTimes);
+    const emptyGetMs = median(emptyTimes);
 
     // Nest a 10,000-member group under the deepest group of a 10-deep chain, and take it out again.
     const plan = planTenant(SHAPE);
