@@ -2,7 +2,7 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
-import { fail, notFound, ok, scimError, type Result, type ScimError } from '../scim/protocol/errors.js';
+import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
@@ -82,10 +82,12 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     const id = deps.newId();
     const unique = uniqueName(columns.displayName, id);
     if (!unique.ok) return unique;
+    // Members are checked before anything is written, so a bad one leaves nothing behind.
+    const refs = memberships.resolve(members);
+    if (!refs.ok) return refs;
     const ts = deps.now().toISOString();
     insert.run({ id, ...columns, doc: JSON.stringify(doc), ts });
-    const applied = memberships.apply(id, members.length > 0 ? [{ kind: 'add', members }] : []);
-    if (!applied.ok) throw new RollbackWith(applied.error);
+    memberships.addEdges(id, refs.value);
     events.record({ type: 'group.created', resourceType: 'Group', resourceId: id }, ts);
     return ok(toGroupRecord(byId.get(id) as GroupRow));
   });
@@ -134,27 +136,13 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       const row = byId.get(id);
       return row ? toGroupRecord(row) : undefined;
     },
-    create(doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> {
-      try {
-        return createTx(doc, members);
-      } catch (error) {
-        if (error instanceof RollbackWith) return fail(error.error);
-        throw error;
-      }
-    },
+    create: (doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> => createTx(doc, members),
     /** Change the document and/or membership in one transaction. */
     modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
       modifyTx(id, change, memberChanges, ifMatch),
     delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
     list: (query: SearchQuery) => listPage(query),
   };
-}
-
-/** Thrown inside a transaction to roll back work already written, carrying the client's error out. */
-class RollbackWith extends Error {
-  constructor(readonly error: ScimError) {
-    super(error.detail);
-  }
 }
 
 export type GroupStore = ReturnType<typeof createGroupStore>;

@@ -133,7 +133,7 @@ export function createMemberships(sqlite: Database.Database) {
     return ok(touched);
   }
 
-  return { resolve, apply, removeAllEdges, removeMemberEverywhere };
+  return { resolve, addEdges, apply, removeAllEdges, removeMemberEverywhere };
 }
 
 export type Memberships = ReturnType<typeof createMemberships>;
