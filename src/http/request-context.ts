@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
+import { isPlainResponse } from './plain-response.js';
 import { requestHeader } from './request-header.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 
@@ -23,18 +24,15 @@ export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: R
     const log = createRequestLog(logger, requestId);
     c.set('requestId', requestId);
     c.set('log', log);
-    // Set before the handler runs: touching a finished response's headers makes the node
-    // adapter rebuild it as a full Response and leave its fast path.
-    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
+    // Hot paths answer with plainResponse, which carries the id already; stamping those here
+    // would rebuild their headers as fetch Headers (src/http/plain-response.ts).
+    if (!isPlainResponse(c.res)) c.res.headers.set('X-Request-Id', requestId);
     const status = c.res.status;
-    const entry = {
-      method: c.req.method,
-      path: c.req.path,
-      status,
-      ms: Math.round((performance.now() - started) * 100) / 100,
-    };
+    const level = status >= 500 ? 'error' : 'info';
+    if (!log.enabled(level)) return;
+    const entry = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 100) / 100 };
     if (status >= 500) log.error(entry, 'request failed');
     else log.info(entry, 'request');
   };

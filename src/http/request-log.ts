@@ -16,6 +16,11 @@ export class RequestLog {
     private readonly requestId: string,
   ) {}
 
+  /** Whether a line at `level` would be written: lets callers skip building it. */
+  enabled(level: Level): boolean {
+    return this.logger.isLevelEnabled(level);
+  }
+
   debug(object: object, message?: string): void {
     this.#write('debug', object, message);
   }

@@ -13,18 +13,18 @@
  * encoded too, so a group named "R&D, EMEA" cannot split into two.
  */
 import type { Context } from 'hono';
+import { plainResponse } from '../../http/plain-response.js';
 import type { AccessIdentity, Decision } from '../decision.js';
 
 const STATUS = { allow: 202, unauthenticated: 401, unauthorized: 403 } as const;
 
 export function decisionResponse(c: Context, decision: Decision): Response {
-  // A plain header object through the context keeps the node adapter on its fast path (a
-  // `new Response` with `Headers` made it validate every header twice); the request id is
-  // already on the context. The empty body is '' rather than null: the adapter's fast path only
-  // takes string (or byte) bodies; a null one was rebuilt as a fetch Response (re-validating
-  // every header, the long group lists included) and sent chunked. Now: Content-Length: 0.
+  // Plain headers (src/http/plain-response.ts), and an empty body of '' rather than null: the
+  // node adapter's fast path only takes string (or byte) bodies; a null one was rebuilt as a
+  // fetch Response (re-validating every header, the long group lists included) and sent
+  // chunked. Now: Content-Length: 0.
   const identity = decision.outcome === 'allow' ? decision.identity : undefined;
-  return c.body('', STATUS[decision.outcome], identity ? identityHeaders(identity) : NO_STORE);
+  return plainResponse(c, '', STATUS[decision.outcome], identity ? identityHeaders(identity) : NO_STORE);
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;

@@ -1,14 +1,15 @@
 /** Writing SCIM responses: the media type RFC 7644 §3.1 requires, and SCIM error bodies. */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { plainResponse } from '../../http/plain-response.js';
 import type { RequestLog } from '../../http/request-log.js';
 import { ScimError } from '../protocol/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 
-/** Through the context (not `new Response`), so headers set by middleware travel and the node adapter's fast path applies. */
+/** Every SCIM answer: plain headers, so the node adapter's fast path applies (src/http/plain-response.ts). */
 export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), status as 200, { 'Content-Type': SCIM_MEDIA_TYPE, ...headers });
+  return plainResponse(c, JSON.stringify(body), status, { 'Content-Type': SCIM_MEDIA_TYPE, ...headers });
 }
 
 function hasHeaders(error: unknown): error is { headers: Record<string, string> } {
