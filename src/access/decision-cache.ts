@@ -8,7 +8,7 @@
  * idle clock keeps being touched and anything revoked outside the directory is picked up soon;
  * sign-out deletes its entry at once.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../crypto/sha256.js';
 
 export interface DecisionCacheOptions {
   /** Current directory generation (src/revocation/generation.ts). */
@@ -37,7 +37,7 @@ export interface DecisionCache<T> {
 }
 
 export function secretKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  return sha256(secret, 'base64url');
 }
 
 export function createDecisionCache<T>(options: DecisionCacheOptions): DecisionCache<T> {

@@ -2,7 +2,8 @@
  * What a SCIM bearer token looks like and how it is stored: a recognisable prefix plus 256
  * random bits, kept only as a SHA-256 digest. Pure functions; the service does the I/O.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../crypto/sha256.js';
 import { TokenError } from './token-errors.js';
 
 /** Lets secret scanners (and humans) recognise a leaked scimgate token. */
@@ -27,7 +28,7 @@ export function formatToken(random: Buffer): string {
  * useless, and verification stays cheap on the per-request hot path.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256(token, 'hex');
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

@@ -3,7 +3,8 @@
  * instead. A plain hash (no salt, no KDF) is right here: the secret is full-entropy random, so
  * nothing is gained by slowing the hash, and the hot path hashes on every request.
  */
-import { createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { sha256 } from '../../crypto/sha256.js';
 
 export const SECRET_BYTES = 32;
 
@@ -22,5 +23,5 @@ export function isSecretShaped(secret: string): boolean {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256(secret, 'hex');
 }
