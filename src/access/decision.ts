@@ -8,7 +8,7 @@
  */
 import type { EffectiveGroup, UserStore } from '../directory/index.js';
 import { createDecisionCache, type DecisionCache } from './decision-cache.js';
-import { evaluatePolicy, type PolicyReason, type RoutePolicy } from './policy/index.js';
+import { evaluatePolicy, groupKeys, type GroupKeys, type PolicyReason, type RoutePolicy } from './policy/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 export type DecisionOutcome = 'allow' | 'unauthenticated' | 'unauthorized';
@@ -28,6 +28,8 @@ export interface AccessIdentity {
   email: string | undefined;
   /** Effective (direct and nested) groups. */
   groups: EffectiveGroup[];
+  /** The names those groups answer to, for policy checks (built with the identity, cached with it). */
+  groupKeys: GroupKeys;
 }
 
 export interface Decision {
@@ -81,12 +83,14 @@ export function createDecider(deps: DecisionDeps): Decider {
     if (!session) return undefined;
     const user = deps.users.get(session.userId);
     if (!user || !user.active) return undefined;
+    const groups = deps.effectiveGroups(user.id);
     const identity: AccessIdentity = {
       userId: user.id,
       userName: user.userName,
       displayName: user.displayName,
       email: primaryEmail(user.doc),
-      groups: deps.effectiveGroups(user.id),
+      groups,
+      groupKeys: groupKeys(groups),
     };
     if (cache && generation !== undefined) {
       cache.set(secret, identity, generation, Math.min(session.expiresAt.getTime(), session.idleExpiresAt.getTime()));
@@ -103,7 +107,7 @@ export function createDecider(deps: DecisionDeps): Decider {
         return { outcome: 'unauthenticated', reasons: [request.secret ? 'user-inactive' : 'user-unauthenticated'] };
       }
       // The identity exists only for an active user; the evaluator still checks, deny-first.
-      const verdict = evaluatePolicy(request.policy, { user: { id: identity.userId, active: true }, groups: identity.groups });
+      const verdict = evaluatePolicy(request.policy, { user: { id: identity.userId, active: true }, groups: identity.groups, groupKeys: identity.groupKeys });
       return { outcome: verdict.allow ? 'allow' : 'unauthorized', reasons: verdict.reasons, identity };
     },
   };

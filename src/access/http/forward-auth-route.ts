@@ -39,12 +39,12 @@ export function mountForwardAuth(app: Hono<Env>, { deps, cookies }: SignInContex
   });
 }
 
-/** The auth subrequest's own query, as `new URL(url).searchParams` gives it, without parsing the whole URL. */
-function authQuery(url: string): URLSearchParams {
+/** The auth subrequest's own raw query (what `new URL(url).search` holds, without `?`), without parsing the whole URL. */
+function authQuery(url: string): string {
   const start = url.indexOf('?');
-  if (start === -1) return new URLSearchParams();
+  if (start === -1) return '';
   const end = url.indexOf('#', start);
-  return new URLSearchParams(end === -1 ? url.slice(start + 1) : url.slice(start + 1, end));
+  return end === -1 ? url.slice(start + 1) : url.slice(start + 1, end);
 }
 
 /** The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). */

@@ -3,7 +3,7 @@
  * (direct or nested) membership. A listed name matches a group's id or externalId exactly, or
  * its displayName case-insensitively (displayNames are unique case-insensitively in the directory).
  */
-import type { AllowedGroupsCriterion, PolicyFacts } from './types.js';
+import type { AllowedGroupsCriterion, GroupKeys, PolicyFacts } from './types.js';
 
 export function allowedGroupsCriterion(refs: readonly string[], source: AllowedGroupsCriterion['source']): AllowedGroupsCriterion {
   return {
@@ -15,11 +15,21 @@ export function allowedGroupsCriterion(refs: readonly string[], source: AllowedG
   };
 }
 
-export function matchesAllowedGroups(criterion: AllowedGroupsCriterion, groups: PolicyFacts['groups']): boolean {
+/** Every name a user's groups answer to, built once per resolved identity instead of per decision. */
+export function groupKeys(groups: PolicyFacts['groups']): GroupKeys {
+  const exact = new Set<string>();
+  const lowerCase = new Set<string>();
   for (const group of groups) {
-    if (criterion.exact.has(group.id)) return true;
-    if (group.externalId !== null && criterion.exact.has(group.externalId)) return true;
-    if (criterion.lowerCase.has(group.displayName.toLowerCase())) return true;
+    exact.add(group.id);
+    if (group.externalId !== null) exact.add(group.externalId);
+    lowerCase.add(group.displayName.toLowerCase());
   }
+  return { exact, lowerCase };
+}
+
+/** A criterion lists a few groups, a user may have hundreds: look the few up in the user's keys. */
+export function matchesAllowedGroups(criterion: AllowedGroupsCriterion, keys: GroupKeys): boolean {
+  for (const ref of criterion.exact) if (keys.exact.has(ref)) return true;
+  for (const ref of criterion.lowerCase) if (keys.lowerCase.has(ref)) return true;
   return false;
 }

@@ -4,14 +4,15 @@
  * Deny wins: an inactive user is denied before any group is looked at, and one unmatched
  * criterion denies whatever the others say.
  */
-import { matchesAllowedGroups } from './allowed-groups.js';
+import { groupKeys, matchesAllowedGroups } from './allowed-groups.js';
 import type { PolicyDecision, PolicyFacts, RoutePolicy } from './types.js';
 
 export function evaluatePolicy(policy: RoutePolicy, facts: PolicyFacts): PolicyDecision {
   if (!facts.user.active) return { allow: false, reasons: ['user-inactive'] };
   if (policy.criteria.length === 0) return { allow: true, reasons: ['no-policy'] };
+  const keys = facts.groupKeys ?? groupKeys(facts.groups);
   for (const criterion of policy.criteria) {
-    if (!matchesAllowedGroups(criterion, facts.groups)) return { allow: false, reasons: ['groups-unauthorized'] };
+    if (!matchesAllowedGroups(criterion, keys)) return { allow: false, reasons: ['groups-unauthorized'] };
   }
   return { allow: true, reasons: ['allowed-groups-matched'] };
 }

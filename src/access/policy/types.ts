@@ -27,6 +27,14 @@ export interface PolicyFacts {
   user: { id: string; active: boolean };
   /** Effective (direct and nested) groups. */
   groups: readonly Pick<EffectiveGroup, 'id' | 'displayName' | 'externalId'>[];
+  /** `groupKeys(groups)`, when the caller keeps it across decisions; computed here otherwise. */
+  groupKeys?: GroupKeys;
+}
+
+/** The names a set of groups answers to: ids and externalIds exactly, displayNames lower-cased. */
+export interface GroupKeys {
+  exact: ReadonlySet<string>;
+  lowerCase: ReadonlySet<string>;
 }
 
 export type PolicyReason =
