@@ -6,8 +6,9 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { parse, type CookieOptions } from 'hono/utils/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
 import { requestHeader } from '../../http/request-header.js';
+import { cookieValue } from './cookie-value.js';
 
 export interface CookieSettings {
   /** Session cookie name (`__Host-…` when secure; from config.sessions.cookieName). */
@@ -51,7 +52,7 @@ export function signInCookies(settings: CookieSettings): SignInCookies {
 /** hono's getCookie for one name, reading the Cookie header without building fetch Headers. */
 function readCookie(c: Context, name: string): string | undefined {
   const header = requestHeader(c, 'cookie');
-  return header ? parse(header, name)[name] : undefined;
+  return header ? cookieValue(header, name) : undefined;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
