@@ -23,6 +23,8 @@ export function loadConfig(env = process.env) {
     /** Seconds of discarded load before each measurement (JIT, SQLite page cache, keep-alive sockets). */
     warmup: number(env, 'BENCH_WARMUP', 1),
     connections: number(env, 'BENCH_CONNECTIONS', 50),
+    /** Alternating rounds (bare, scimgate, scimgate, bare, …) per comparison with the baseline. */
+    rounds: Math.max(1, Math.round(number(env, 'BENCH_ROUNDS', 3))),
     /** The "small" tenant most scenarios run against. */
     smallUsers: number(env, 'BENCH_USERS_SMALL', 1_000),
     /** The tenant the `userName eq` scale comparison runs against. */

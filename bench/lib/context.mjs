@@ -5,6 +5,7 @@
  * every child it started even when a scenario throws.
  */
 import { measureLoad } from './load.mjs';
+import { alternate } from './rounds.mjs';
 import { readUsers, tenantCopy } from './seed.mjs';
 import { startBareHono, startScimgate } from './servers.mjs';
 
@@ -42,16 +43,24 @@ export function createContext(config, log) {
     load,
     readUsers,
     /**
-     * Measure the bare hono handler answering `status` now, with the run's connections and duration.
-     * Call it right before the scenario it is compared with; every measurement is kept for the report.
+     * `shape` against the bare hono handler answering `status`, in config.rounds alternating rounds
+     * of config.duration each (after one warm-up of each). Returns both sides' medians and the
+     * per-round ratios (shape / bare) for loadRow.
      */
-    async baseline(status = 200) {
+    async versusBaseline(status, shape) {
       const server = await bare(status);
-      log(`baseline: bare hono answering ${status}`);
-      // The server stays up between measurements, so a short warm-up only re-opens the sockets.
-      const measure = await load({ url: server.url, requests: [{ path: '/scim/v2/Users/baseline' }], cpuSeconds: server.cpuSeconds, warmup: Math.min(config.warmup, 0.5) });
-      baselines.set(status, [...(baselines.get(status) ?? []), measure]);
-      return measure;
+      const bareShape = { url: server.url, requests: [{ path: '/scim/v2/Users/baseline' }], cpuSeconds: server.cpuSeconds };
+      const counter = { n: 0 };
+      await load({ ...bareShape, duration: Math.min(config.warmup, 0.5), warmup: 0 });
+      await load({ ...shape, counter, duration: config.warmup, warmup: 0 });
+      log(`${config.rounds} alternating rounds of ${config.duration} s against bare hono ${status}`);
+      const { a, b, ratios } = await alternate(
+        config.rounds,
+        () => load({ ...shape, counter, warmup: 0 }),
+        () => load({ ...bareShape, warmup: 0 }),
+      );
+      baselines.set(status, [...(baselines.get(status) ?? []), b]);
+      return { measure: a, baseline: b, ratios };
     },
     baselines,
     /** A private copy of the cached tenant with `users` users. */

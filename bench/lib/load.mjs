@@ -21,6 +21,7 @@ import autocannon from 'autocannon';
  *   requests?: RequestShape[],
  *   next?: (n: number) => RequestShape,
  *   cpuSeconds?: () => number | undefined,
+ *   counter?: { n: number },
  * }} LoadOptions
  * @typedef {{ rps: number, p50: number, p90: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, timeouts: number, statusCodes: Record<string, number>, cpuUsPerRequest?: number, cpuShare?: number }} LoadResult
  */
@@ -94,8 +95,9 @@ function runOnce(options, seconds, counter) {
 
 /** @param {LoadOptions} options @returns {Promise<LoadResult>} */
 export async function measureLoad(options) {
-  // One counter across warm-up and measurement, so POSTs never repeat a userName.
-  const counter = { n: 0 };
+  // One counter across warm-up and measurement (and across rounds, when the caller passes one),
+  // so POSTs never repeat a userName.
+  const counter = options.counter ?? { n: 0 };
   if (options.warmup && options.warmup > 0) await runOnce(options, options.warmup, counter);
   // The server's own CPU per request does not depend on how busy the rest of the machine is.
   const cpuBefore = options.cpuSeconds?.();

@@ -2,6 +2,7 @@
  * Turning measurements into report rows: ratios against a baseline measured in the same run,
  * and a PASS/MISS verdict against the issue's target.
  */
+import { median } from './rounds.mjs';
 
 /** Requests that did not get a 2xx make req/s and latency meaningless (a 409 is cheaper than a create). */
 function invalid(measure) {
@@ -12,13 +13,14 @@ function invalid(measure) {
 /**
  * A load figure beside its baseline.
  * @param {{ issue: number, scenario: string, measure: import('./load.mjs').LoadResult, baseline: import('./load.mjs').LoadResult,
- *   versus: string, minRpsRatio?: number, maxP99Ratio?: number }} input
+ *   ratios?: { rps: number[], p99: number[], cpu: number[] }, versus: string, minRpsRatio?: number, maxP99Ratio?: number }} input
  */
-export function loadRow({ issue, scenario, measure, baseline, versus, minRpsRatio, maxP99Ratio }) {
-  const rpsRatio = measure.rps / baseline.rps;
-  const p99Ratio = measure.p99 / baseline.p99;
+export function loadRow({ issue, scenario, measure, baseline, ratios, versus, minRpsRatio, maxP99Ratio }) {
+  // With alternating rounds (ctx.versusBaseline), the median of the per-round ratios.
+  const rpsRatio = ratios ? median(ratios.rps) : measure.rps / baseline.rps;
+  const p99Ratio = ratios ? median(ratios.p99) : measure.p99 / baseline.p99;
   // Informational: how many times the baseline's CPU one request costs the server.
-  const cpuRatio = measure.cpuUsPerRequest !== undefined && baseline.cpuUsPerRequest ? measure.cpuUsPerRequest / baseline.cpuUsPerRequest : undefined;
+  const cpuRatio = ratios ? median(ratios.cpu) : measure.cpuUsPerRequest !== undefined && baseline.cpuUsPerRequest ? measure.cpuUsPerRequest / baseline.cpuUsPerRequest : undefined;
   const targets = [];
   let pass = true;
   if (minRpsRatio !== undefined) {

@@ -3,6 +3,7 @@
  * its cost at 1k. Both tenants are served at once and measured in alternating rounds (A B, B A),
  * so a burst of other work on the machine hits both sides instead of one.
  */
+import { combine } from '../lib/rounds.mjs';
 import { errorRow, loadRow } from '../lib/rows.mjs';
 import { seededUserKey } from '../lib/scim-bodies.mjs';
 
@@ -18,32 +19,6 @@ const ROTATION = 1000;
  * in short rounds.
  */
 const ROUNDS = 2;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** One figure per side from its rounds: medians of the rates and percentiles, sums of the failures. */
-function combine(rounds) {
-  const pick = (key) => median(rounds.map((r) => r[key]).filter((v) => v !== undefined));
-  const sum = (key) => rounds.reduce((total, r) => total + r[key], 0);
-  return {
-    rps: pick('rps'),
-    p50: pick('p50'),
-    p90: pick('p90'),
-    p99: pick('p99'),
-    mean: pick('mean'),
-    cpuUsPerRequest: pick('cpuUsPerRequest'),
-    requests: sum('requests'),
-    non2xx: sum('non2xx'),
-    errors: sum('errors'),
-    timeouts: sum('timeouts'),
-    statusCodes: {},
-    rounds: rounds.map(({ rps, p50, p99, cpuUsPerRequest }) => ({ rps, p50, p99, cpuUsPerRequest })),
-  };
-}
 
 async function side(ctx, users) {
   const server = await ctx.scimgate(await ctx.tenant(users), `scimgate-${users}`);

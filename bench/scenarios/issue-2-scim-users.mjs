@@ -55,10 +55,9 @@ export async function run(ctx) {
     for (const { scenario, minRpsRatio, requests, next } of cases.filter((c) => !ctx.config.cases || ctx.config.cases.test(c.scenario))) {
       ctx.log(`${scenario} (${users} users)`);
       try {
-        // Measured right before each case, so a busy spell on the machine hits both sides alike.
-        const baseline = await ctx.baseline(200);
-        const measure = await ctx.load({ url: server.url, headers: server.headers, cpuSeconds: server.cpuSeconds, requests, next });
-        rows.push(loadRow({ issue, scenario, measure, baseline, versus: 'bare 200', minRpsRatio }));
+        // Alternating rounds with the baseline, so a busy spell on the machine hits both sides alike.
+        const { measure, baseline, ratios } = await ctx.versusBaseline(200, { url: server.url, headers: server.headers, cpuSeconds: server.cpuSeconds, requests, next });
+        rows.push(loadRow({ issue, scenario, measure, baseline, ratios, versus: 'bare 200', minRpsRatio }));
       } catch (error) {
         rows.push(errorRow(issue, scenario, error));
       }

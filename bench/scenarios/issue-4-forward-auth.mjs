@@ -99,9 +99,12 @@ export async function run(ctx) {
     for (const { scenario, headers, minRpsRatio, maxP99Ratio, expect } of cases.filter((c) => !ctx.config.cases || ctx.config.cases.test(c.scenario))) {
       ctx.log(scenario);
       try {
-        const baseline = await ctx.baseline(202);
-        const measure = await ctx.load({ url: server.url, headers, cpuSeconds: server.cpuSeconds, requests: [{ path: gated }] });
-        rows.push(expect === undefined ? loadRow({ issue, scenario, measure, baseline, versus: 'bare 202', minRpsRatio, maxP99Ratio }) : expectedStatusRow({ scenario, measure, baseline, expect, seconds: ctx.config.duration }));
+        const { measure, baseline, ratios } = await ctx.versusBaseline(202, { url: server.url, headers, cpuSeconds: server.cpuSeconds, requests: [{ path: gated }] });
+        rows.push(
+          expect === undefined
+            ? loadRow({ issue, scenario, measure, baseline, ratios, versus: 'bare 202', minRpsRatio, maxP99Ratio })
+            : expectedStatusRow({ scenario, measure, baseline, expect, seconds: ctx.config.duration * ctx.config.rounds }),
+        );
       } catch (error) {
         rows.push(errorRow(issue, scenario, error));
       }
