@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps } from './access/http/index.js';
 import type { Directory } from './directory/index.js';
 import { silentLogger } from './http/logger.js';
-import { requestContext, type RequestContextVariables } from './http/request-context.js';
+import { requestLog, withRequestContext } from './http/request-context.js';
 import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -22,9 +22,8 @@ export interface AppDeps {
   access?: AccessRouteDeps | undefined;
 }
 
-export function createApp(deps: AppDeps): Hono<{ Variables: RequestContextVariables }> {
-  const app = new Hono<{ Variables: RequestContextVariables }>();
-  app.use('*', requestContext(deps.logger ?? silentLogger()));
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route(
     '/scim/v2',
@@ -42,8 +41,10 @@ export function createApp(deps: AppDeps): Hono<{ Variables: RequestContextVariab
     !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404),
   );
   app.onError((error, c) => {
-    c.var.log?.error({ err: error }, 'unhandled error');
+    requestLog(c).error({ err: error }, 'unhandled error');
     return c.json({ error: 'server_error', error_description: 'internal server error' }, 500);
   });
+  // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
+  app.fetch = withRequestContext(app.fetch, deps.logger ?? silentLogger());
   return app;
 }

@@ -1,6 +1,9 @@
 /**
- * An in-memory cache of resolved identities for forward auth, keyed by the SHA-256 of the
- * session secret (the secret itself is never kept as a key). Revocation correctness first: an
+ * An in-memory cache of resolved identities for forward auth, keyed by the session secret.
+ * (It was keyed by the secret's SHA-256; that hash was the costliest step of a cached decision.
+ * The secret sits in this process's memory for as long as its request is served anyway, entries
+ * live seconds, and what the database keeps — where a disclosure outlives the process — is still
+ * only the hash.) Revocation correctness first: an
  * entry is only used while the directory generation it was computed at is still current — every
  * directory change (deactivation, deletion, group edit) bumps the generation inside its own
  * transaction, so the very next decision after a SCIM response recomputes from the database.
@@ -8,7 +11,6 @@
  * idle clock keeps being touched and anything revoked outside the directory is picked up soon;
  * sign-out deletes its entry at once.
  */
-import { sha256 } from '../crypto/sha256.js';
 
 export interface DecisionCacheOptions {
   /** Current directory generation (src/revocation/generation.ts). */
@@ -36,10 +38,6 @@ export interface DecisionCache<T> {
   readonly size: number;
 }
 
-export function secretKey(secret: string): string {
-  return sha256(secret, 'base64url');
-}
-
 export function createDecisionCache<T>(options: DecisionCacheOptions): DecisionCache<T> {
   const maxAgeMs = options.maxAgeMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
@@ -47,29 +45,27 @@ export function createDecisionCache<T>(options: DecisionCacheOptions): DecisionC
   const entries = new Map<string, Entry<T>>();
   return {
     get(secret) {
-      const key = secretKey(secret);
-      const entry = entries.get(key);
+      const entry = entries.get(secret);
       if (!entry) return undefined;
       if (entry.generation !== options.generation() || options.now() >= entry.validUntil) {
-        entries.delete(key);
+        entries.delete(secret);
         return undefined;
       }
       return entry.value;
     },
     set(secret, value, generation, notAfterMs) {
       if (maxAgeMs === 0) return;
-      const key = secretKey(secret);
-      entries.delete(key);
+      entries.delete(secret);
       // Map keeps insertion order: the first key is the oldest entry.
       if (entries.size >= maxEntries) {
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
       const validUntil = Math.min(options.now() + maxAgeMs, notAfterMs ?? Number.POSITIVE_INFINITY);
-      entries.set(key, { generation, validUntil, value });
+      entries.set(secret, { generation, validUntil, value });
     },
     delete(secret) {
-      entries.delete(secretKey(secret));
+      entries.delete(secret);
     },
     clear() {
       entries.clear();

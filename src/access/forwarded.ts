@@ -57,7 +57,7 @@ export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrLi
 const peerMemo = new WeakMap<CidrList, Map<string, boolean>>();
 const MAX_REMEMBERED_PEERS = 256;
 
-function trustedPeer(list: CidrList, address: string | undefined): boolean {
+export function trustedPeer(list: CidrList, address: string | undefined): boolean {
   if (address === undefined) return list.contains(address);
   let memo = peerMemo.get(list);
   if (!memo) peerMemo.set(list, (memo = new Map()));

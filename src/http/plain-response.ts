@@ -4,21 +4,13 @@
  * given or any was set before, and @hono/node-server then copies them out again, sorted, before
  * node validates them a third time. On the hot paths — forward auth with a 50-group header,
  * SCIM reads — that copying cost more than the decision itself. A `Response` made here carries
- * the request id (set by src/http/request-context.ts) so the middleware need not touch it.
+ * the request id (src/http/request-context.ts), so the context need not touch it.
  */
 import type { Context } from 'hono';
-
-/** A mark on the response itself: a WeakSet of one young object per request kept the GC's ephemeron barrier busy. */
-const PLAIN = Symbol('scimgate.plainResponse');
+import { markStamped, requestContextOf } from './request-context.js';
 
 export function plainResponse(c: Context, body: string, status: number, headers: Record<string, string>): Response {
-  const requestId = c.get('requestId') as string | undefined;
-  const response = new Response(body, { status, headers: requestId === undefined ? headers : { ...headers, 'X-Request-Id': requestId } });
-  (response as Response & { [PLAIN]?: true })[PLAIN] = true;
-  return response;
-}
-
-/** True for responses from plainResponse: they already carry the request id. */
-export function isPlainResponse(response: Response): boolean {
-  return (response as Response & { [PLAIN]?: true })[PLAIN] === true;
+  const { requestId } = requestContextOf(c);
+  if (requestId === '') return new Response(body, { status, headers: { ...headers } });
+  return markStamped(new Response(body, { status, headers: { ...headers, 'X-Request-Id': requestId } }));
 }

@@ -1,39 +1,93 @@
 /**
  * Per-request context: a request id (from a well-formed X-Request-Id, else a fresh UUID),
- * a child logger carrying it, and one structured access-log line when the response is ready.
- * Headers are never logged wholesale, so tokens and cookies cannot leak into logs.
+ * a logger carrying it, the id on every response, and one structured access-log line when the
+ * response is ready. Headers are never logged wholesale, so tokens and cookies cannot leak.
+ *
+ * It wraps the app's `fetch` instead of being a hono middleware: any middleware on a route
+ * makes hono run it through its async compose, and the node adapter then takes its promise path
+ * for the answer. On forward auth — a route with one synchronous handler, asked on every
+ * proxied request — that alone cost more than the decision (see bench/README.md). The context
+ * travels in the request's env bindings (`c.env`), which hono hands every handler.
  */
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { Logger } from 'pino';
-import { isPlainResponse } from './plain-response.js';
-import { requestHeader } from './request-header.js';
+import { silentLogger } from './logger.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 
-export interface RequestContextVariables {
+export interface RequestContext {
   requestId: string;
   log: RequestLog;
 }
 
+const CONTEXT = Symbol('scimgate.requestContext');
+const STAMPED = Symbol('scimgate.requestIdStamped');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function requestContext(logger: Logger): MiddlewareHandler<{ Variables: RequestContextVariables }> {
-  return async (c, next) => {
-    const incoming = requestHeader(c, 'x-request-id');
-    const requestId = incoming !== undefined && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+type Bindings = { [CONTEXT]?: RequestContext; incoming?: { rawHeaders?: readonly string[] } };
+type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | Promise<Response>;
+
+/** `fetch` with a request context set up before it and the id and access line added after. */
+export function withRequestContext<F extends Fetch>(fetch: F, logger: Logger): F {
+  const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
+    const bindings = (env ?? {}) as Bindings;
+    const incoming = incomingRequestId(request, bindings);
+    const requestId = incoming !== null && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const log = createRequestLog(logger, requestId);
-    c.set('requestId', requestId);
-    c.set('log', log);
+    bindings[CONTEXT] = { requestId, log };
     const started = performance.now();
-    await next();
-    // Hot paths answer with plainResponse, which carries the id already; stamping those here
-    // would rebuild their headers as fetch Headers (src/http/plain-response.ts).
-    if (!isPlainResponse(c.res)) c.res.headers.set('X-Request-Id', requestId);
-    const status = c.res.status;
-    const level = status >= 500 ? 'error' : 'info';
-    if (!log.enabled(level)) return;
-    const entry = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 100) / 100 };
-    if (status >= 500) log.error(entry, 'request failed');
-    else log.info(entry, 'request');
+    const finish = (response: Response): Response => {
+      // plainResponse answers carry the id already; touching their headers here would rebuild
+      // them as fetch Headers (src/http/plain-response.ts).
+      if ((response as Stampable)[STAMPED] !== true) response.headers.set('X-Request-Id', requestId);
+      const status = response.status;
+      const level = status >= 500 ? 'error' : 'info';
+      if (log.enabled(level)) {
+        const entry = { method: request.method, path: pathOf(request.url), status, ms: Math.round((performance.now() - started) * 100) / 100 };
+        if (status >= 500) log.error(entry, 'request failed');
+        else log.info(entry, 'request');
+      }
+      return response;
+    };
+    const response = fetch(request, bindings, ...rest);
+    return response instanceof Promise ? response.then(finish) : finish(response);
   };
+  return wrapped as F;
+}
+
+type Stampable = Response & { [STAMPED]?: true };
+
+/** Marks a response built with the request id already in its headers (the mark lives on the object: no WeakSet churn per request). */
+export function markStamped(response: Response): Response {
+  (response as Stampable)[STAMPED] = true;
+  return response;
+}
+
+const fallback: RequestContext = { requestId: '', log: createRequestLog(silentLogger(), '') };
+
+/** The request's context; outside withRequestContext (a bare sub-app in a test) a silent one. */
+export function requestContextOf(c: Context): RequestContext {
+  return (c.env as Bindings | undefined)?.[CONTEXT] ?? fallback;
+}
+
+export function requestLog(c: Context): RequestLog {
+  return requestContextOf(c).log;
+}
+
+/** The caller's X-Request-Id: from the node request's raw headers when served by node (cheaper than fetch Headers). */
+function incomingRequestId(request: Request, bindings: Bindings): string | null {
+  const raw = bindings.incoming?.rawHeaders;
+  if (raw === undefined) return request.headers.get('x-request-id');
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === 12 && key.toLowerCase() === 'x-request-id') return (raw[i + 1] ?? '').trim();
+  }
+  return null;
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const end = url.indexOf('?', start);
+  return end === -1 ? url.slice(start) : url.slice(start, end);
 }

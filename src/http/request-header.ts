@@ -27,6 +27,28 @@ export function requestHeader(c: Context, name: string): string | undefined {
   return value;
 }
 
+/**
+ * Several headers in one pass over the raw headers: `result[i]` is `requestHeader(c, names[i])`.
+ * Names must be lower case.
+ */
+export function requestHeaders(c: Context, names: readonly string[]): (string | undefined)[] {
+  const values: (string | undefined)[] = names.map(() => undefined);
+  const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+  if (raw === undefined) return names.map((name) => c.req.header(name));
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    let lower: string | undefined;
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n] as string;
+      if (key.length !== name.length || (lower ??= key.toLowerCase()) !== name) continue;
+      const next = normalize(raw[i + 1] ?? '');
+      const previous = values[n];
+      values[n] = previous === undefined ? next : `${previous}${name === 'cookie' ? '; ' : ', '}${next}`;
+    }
+  }
+  return values;
+}
+
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /** Fetch's header value normalisation; node has usually trimmed already, so test before replacing. */

@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { RequestContextVariables } from '../http/request-context.js';
+import { requestLog } from '../http/request-context.js';
 import { scimBearerAuth } from './bearer-auth.js';
 import type { ScimDeps } from './deps.js';
 import { discoveryRoutes } from './discovery-routes.js';
@@ -16,8 +16,8 @@ import { userRoutes } from './users-routes.js';
 export type { ScimDeps, ScimLimits } from './deps.js';
 export { DEFAULT_SCIM_LIMITS } from './deps.js';
 
-export function scimRoutes(deps: ScimDeps): Hono<{ Variables: RequestContextVariables }> {
-  const app = new Hono<{ Variables: RequestContextVariables }>();
+export function scimRoutes(deps: ScimDeps): Hono {
+  const app = new Hono();
   app.use('*', scimBearerAuth(deps.tokens));
   // Only where a body is expected: the limit reads the raw request stream, which costs every GET.
   const limitBody = bodyLimit({
@@ -31,7 +31,7 @@ export function scimRoutes(deps: ScimDeps): Hono<{ Variables: RequestContextVari
   app.route('/Groups', groupRoutes(deps));
   app.route('/', discoveryRoutes(deps));
   // A mounted app's notFound is not consulted by its parent, so unknown SCIM paths end here.
-  app.all('*', (c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, c.var.log));
-  app.onError((error, c) => renderScimError(error, c, c.var.log));
+  app.all('*', (c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, requestLog(c)));
+  app.onError((error, c) => renderScimError(error, c, requestLog(c)));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { requestHeader } from '../../src/http/request-header.js';
+import fc from 'fast-check';
+import { requestHeader, requestHeaders } from '../../src/http/request-header.js';
 
 /** What the handler reads through requestHeader when node's rawHeaders are (or are not) present. */
 async function read(name: string, rawHeaders: string[] | undefined): Promise<string | null> {
@@ -32,5 +33,24 @@ describe('requestHeader answers as fetch Headers.get does (the node adapter buil
     const app = new Hono();
     app.get('/', (c) => c.text(requestHeader(c, 'x-request-id') ?? 'none'));
     expect(await (await app.request('/', { headers: { 'X-Request-Id': 'abc' } })).text()).toBe('abc');
+  });
+});
+
+describe('requestHeaders reads several in one pass, each as requestHeader would', () => {
+  const names = ['cookie', 'x-original-url', 'x-forwarded-host', 'authorization'] as const;
+  const rawName = fc.constantFrom('Cookie', 'cookie', 'X-Original-URL', 'x-forwarded-host', 'X-Forwarded-Host', 'Authorization', 'Host', 'X-Other');
+  const rawValue = fc.constantFrom('', 'a=1', ' b=2 ', 'https://app.example.com/x', 'v', '\tpadded');
+
+  it('for any raw header list', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(rawName, rawValue), { maxLength: 8 }), async (pairs) => {
+        const rawHeaders = pairs.flat();
+        const app = new Hono();
+        app.get('/', (c) => c.json({ many: requestHeaders(c, names).map((v) => v ?? null), one: names.map((n) => requestHeader(c, n) ?? null) }));
+        const body = (await (await app.fetch(new Request('http://localhost/'), { incoming: { rawHeaders } })).json()) as { many: unknown[]; one: unknown[] };
+        expect(body.many).toEqual(body.one);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

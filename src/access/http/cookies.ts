@@ -25,6 +25,8 @@ export interface SignInCookies {
   readonly sessionName: string;
   readonly pendingName: string;
   readSession(c: Context): string | undefined;
+  /** readSession from an already-read Cookie header. */
+  sessionFrom(cookieHeader: string | undefined): string | undefined;
   setSession(c: Context, secret: string): void;
   clearSession(c: Context): void;
   readPending(c: Context): string | undefined;
@@ -41,6 +43,7 @@ export function signInCookies(settings: CookieSettings): SignInCookies {
     sessionName: settings.sessionName,
     pendingName,
     readSession: (c) => nonEmpty(readCookie(c, settings.sessionName)),
+    sessionFrom: (header) => (header ? nonEmpty(cookieValue(header, settings.sessionName)) : undefined),
     setSession: (c, secret) => setCookie(c, settings.sessionName, secret, { ...base, maxAge: settings.sessionMaxAgeSeconds }),
     clearSession: (c) => void deleteCookie(c, settings.sessionName, base),
     readPending: (c) => nonEmpty(readCookie(c, pendingName)),

@@ -4,7 +4,7 @@
  * validated here, at build time, not per request.
  */
 import { Hono } from 'hono';
-import type { RequestContextVariables } from '../../http/request-context.js';
+import { requestLog } from '../../http/request-context.js';
 import { signInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
 import { mountForwardAuth } from './forward-auth-route.js';
@@ -18,7 +18,7 @@ export { refusalPage, renderRefusal } from './error-page.js';
 export { createPendingLoginSeal } from './pending-login-seal.js';
 export { SIGNED_IN_PATH } from './sign-in-routes.js';
 
-export function accessRoutes(deps: AccessRouteDeps): Hono<{ Variables: RequestContextVariables }> {
+export function accessRoutes(deps: AccessRouteDeps): Hono {
   if (!deps.callbackPath.startsWith('/')) throw new Error('callbackPath must start with "/"');
   const context: SignInContext = {
     deps,
@@ -31,7 +31,7 @@ export function accessRoutes(deps: AccessRouteDeps): Hono<{ Variables: RequestCo
     }),
     redirects: { publicUrl: deps.publicUrl, allowedDomains: deps.allowedRedirectDomains },
   };
-  const app = new Hono<{ Variables: RequestContextVariables }>();
+  const app = new Hono();
   mountForwardAuth(app, context);
   mountSignIn(app, context);
   mountSession(app, context);

@@ -4,14 +4,13 @@
  * (`/oauth2/sign_out?rd=…`: revoked server-side, cookie cleared, safe redirect).
  */
 import type { Context, Hono } from 'hono';
-import type { RequestContextVariables } from '../../http/request-context.js';
+import { requestLog } from '../../http/request-context.js';
 import { safeRedirect } from '../redirect.js';
 import { escapeHtml } from './error-page.js';
 import type { SignInContext } from './sign-in-routes.js';
 
-type Env = { Variables: RequestContextVariables };
 
-export function mountSession(app: Hono<Env>, { deps, cookies, redirects }: SignInContext): void {
+export function mountSession(app: Hono, { deps, cookies, redirects }: SignInContext): void {
   app.get('/oauth2/userinfo', (c) => {
     c.header('Cache-Control', 'no-store');
     const identity = deps.decider.identify(cookies.readSession(c));
@@ -31,13 +30,13 @@ export function mountSession(app: Hono<Env>, { deps, cookies, redirects }: SignI
     return c.html(page('Signed in', `You are signed in as <b>${escapeHtml(identity.userName)}</b>.`));
   });
 
-  const signOut = (c: Context<Env>): Response => {
+  const signOut = (c: Context): Response => {
     c.header('Cache-Control', 'no-store');
     const secret = cookies.readSession(c);
     if (secret) {
       const revoked = deps.sessions.revoke(secret, 'sign-out');
       deps.decider.forget(secret);
-      if (revoked) c.var.log.info({}, 'signed out');
+      if (revoked) requestLog(c).info({}, 'signed out');
     }
     cookies.clearSession(c);
     const target = safeRedirect(c.req.query('rd'), redirects, '');

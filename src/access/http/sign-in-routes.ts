@@ -5,14 +5,13 @@
  * Every refusal is logged with its stable code and reason and shown as a page saying why.
  */
 import type { Context, Hono } from 'hono';
-import type { RequestContextVariables } from '../../http/request-context.js';
+import { requestLog } from '../../http/request-context.js';
 import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import type { SignInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
 import { renderRefusal } from './error-page.js';
 import type { PendingLoginSeal } from './pending-login-seal.js';
 
-type Env = { Variables: RequestContextVariables };
 
 /** Where a sign-in without a usable `rd` lands. */
 export const SIGNED_IN_PATH = '/oauth2/signed_in';
@@ -24,7 +23,7 @@ export interface SignInContext {
   redirects: RedirectPolicy;
 }
 
-export function mountSignIn(app: Hono<Env>, { deps, cookies, seal, redirects }: SignInContext): void {
+export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignInContext): void {
   app.get('/oauth2/start', async (c) => {
     const returnTo = safeRedirect(c.req.query('rd'), redirects, SIGNED_IN_PATH);
     const { authorizationUrl, pending } = await deps.oidc.startLogin({ returnTo });
@@ -70,12 +69,12 @@ export function mountSignIn(app: Hono<Env>, { deps, cookies, seal, redirects }: 
       idleTtlSeconds: deps.sessionCookie.idleTtlSeconds,
     });
     cookies.setSession(c, secret);
-    c.var.log.info({ userId: linked.user.id, userName: linked.user.userName, sessionId: session.id }, 'signed in');
+    requestLog(c).info({ userId: linked.user.id, userName: linked.user.userName, sessionId: session.id }, 'signed in');
     return c.redirect(safeRedirect(pending.returnTo, redirects, SIGNED_IN_PATH), 302);
   });
 }
 
-function refuse(c: Context<Env>, code: string, reason: string, extra: Record<string, unknown> = {}): Response {
-  c.var.log.warn({ code, reason, ...extra }, 'sign-in refused');
+function refuse(c: Context, code: string, reason: string, extra: Record<string, unknown> = {}): Response {
+  requestLog(c).warn({ code, reason, ...extra }, 'sign-in refused');
   return renderRefusal(c, code);
 }

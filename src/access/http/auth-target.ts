@@ -1,0 +1,62 @@
+/**
+ * What a forward-auth subrequest asks about: the original URL (src/access/forwarded.ts) and the
+ * route policy for it (src/access/policy). Both are pure functions of the peer's trust, four
+ * raw proxy headers and the subrequest's own query, and the configuration never changes while
+ * we run — and a proxy asks about the same pages over and over. So the answer is remembered by
+ * those raw values (bounded, cleared when full), and a repeat skips URL parsing, path
+ * normalisation and route matching.
+ */
+import type { Result } from '../../scim/protocol/errors.js';
+import type { CidrList } from '../cidr-list.js';
+import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
+import type { PolicyError, PolicyResolver, RoutePolicy } from '../policy/index.js';
+
+/** The proxy headers originalRequestUrl reads, in this order. */
+export const PROXY_HEADERS = ['x-original-url', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-uri'] as const;
+
+export interface AuthRequest {
+  remoteAddress: string | undefined;
+  /** The subrequest's absolute URL (its query carries `allowed_groups`). */
+  url: string;
+  /** Values of PROXY_HEADERS, same order. */
+  proxyHeaders: readonly (string | undefined)[];
+}
+
+export interface AuthTarget {
+  /** Treat as read-only: the same object answers every repeat of the request. */
+  readonly original: OriginalUrl;
+  /** Undefined when the original URL was malformed (the caller denies). */
+  readonly policy: Result<RoutePolicy, PolicyError> | undefined;
+}
+
+/** NUL cannot occur in an HTTP header value, so it separates the key's parts unambiguously. */
+const SEP = '\u0000';
+const ABSENT = '\u0001';
+
+export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: PolicyResolver, maxEntries = 4096): (request: AuthRequest) => AuthTarget {
+  const remembered = new Map<string, AuthTarget>();
+  return (request) => {
+    const query = authQuery(request.url);
+    // An untrusted peer's proxy headers are ignored, so only our own URL (query included) counts.
+    const key = trustedPeer(trustedProxies, request.remoteAddress)
+      ? `T${SEP}${request.proxyHeaders.map((v) => v ?? ABSENT).join(SEP)}${SEP}${query}`
+      : `U${SEP}${request.url}`;
+    let target = remembered.get(key);
+    if (!target) {
+      const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
+      const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
+      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, query) };
+      if (remembered.size >= maxEntries) remembered.clear();
+      remembered.set(key, target);
+    }
+    return target;
+  };
+}
+
+/** The subrequest's own raw query (what `new URL(url).search` holds, without `?`), without parsing the whole URL. */
+function authQuery(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const end = url.indexOf('#', start);
+  return end === -1 ? url.slice(start + 1) : url.slice(start + 1, end);
+}

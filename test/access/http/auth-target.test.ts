@@ -1,0 +1,62 @@
+/** The remembered (original URL, policy) answer must equal a fresh computation for every request shape. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createAuthTargetResolver, PROXY_HEADERS, type AuthRequest } from '../../../src/access/http/auth-target.js';
+import { parseCidrList } from '../../../src/access/cidr-list.js';
+import { originalRequestUrl } from '../../../src/access/forwarded.js';
+import { createPolicyResolver } from '../../../src/access/policy/index.js';
+
+const routes = [
+  { host: 'app.example.com', pathPrefix: '/admin', allowedGroups: ['Admins'] },
+  { pathPrefix: '/ops', allowedGroups: ['Oncall'] },
+];
+const proxies = (() => {
+  const list = parseCidrList(['127.0.0.1/32']);
+  if (!list.ok) throw new Error('cidr');
+  return list.value;
+})();
+
+function fresh(request: AuthRequest) {
+  const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
+  const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, proxies);
+  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+  return { original, policy: original.source === 'malformed' ? undefined : createPolicyResolver(routes)(original.url, query) };
+}
+
+const header = fc.option(
+  fc.constantFrom('https://app.example.com/admin/x', 'https://app.example.com/ops', 'https://other.example.com/admin', 'not a url', 'https', 'app.example.com', '/admin/y', ''),
+  { nil: undefined },
+);
+const request = fc.record({
+  remoteAddress: fc.constantFrom('127.0.0.1', '203.0.113.9', undefined),
+  url: fc.constantFrom('http://gate/oauth2/auth', 'http://gate/oauth2/auth?allowed_groups=Admins', 'http://gate/oauth2/auth?allowed_groups=', 'http://gate/admin/x?allowed_groups=Oncall'),
+  proxyHeaders: fc.tuple(header, header, header, header),
+});
+
+describe('createAuthTargetResolver', () => {
+  it('answers every request in a sequence as a fresh computation would (repeats and untrusted peers included)', () => {
+    fc.assert(
+      fc.property(fc.array(request, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 4 }), (requests, maxEntries) => {
+        const resolve = createAuthTargetResolver(proxies, createPolicyResolver(routes), maxEntries);
+        for (const r of requests) {
+          const got = resolve(r);
+          const want = fresh(r);
+          expect(got.original.source).toBe(want.original.source);
+          expect(got.original.trusted).toBe(want.original.trusted);
+          expect(got.original.url.href).toBe(want.original.url.href);
+          expect(got.policy).toEqual(want.policy);
+        }
+      }),
+    );
+  });
+
+  it('an untrusted peer cannot reuse what a trusted proxy was answered for the same headers', () => {
+    const resolve = createAuthTargetResolver(proxies, createPolicyResolver(routes));
+    const proxyHeaders = ['https://app.example.com/admin/x', undefined, undefined, undefined];
+    const trusted = resolve({ remoteAddress: '127.0.0.1', url: 'http://gate/oauth2/auth', proxyHeaders });
+    const spoofed = resolve({ remoteAddress: '203.0.113.9', url: 'http://gate/oauth2/auth', proxyHeaders });
+    expect(trusted.original.source).toBe('x-original-url');
+    expect(spoofed.original.source).toBe('request');
+    expect(spoofed.original.url.host).toBe('gate');
+  });
+});
