@@ -292,7 +292,6 @@ describe('real /oauth2 responses match the documented sign-in and forward-auth c
       'header X-Auth-Request-User is documented but missing',
       'header X-Auth-Request-Preferred-Username is documented but missing',
       'header X-Auth-Request-Groups is documented but missing',
-      'header X-Auth-Request-Group-Ids is documented but missing',
     ]);
     const badInfo = await check('GET', '/oauth2/userinfo', Response.json({ user: 'a', groups: 'x' }, { headers: { 'Cache-Control': 'no-store' } }));
     expect(badInfo.problems.join('\n')).toMatch(/must have required property 'email'[\s\S]*body\/groups must be array/);

@@ -60,6 +60,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
       pathPrefix: route.pathPrefix,
       allowedGroups: route.allowedGroups,
     })),
+    forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },
     logging: { level: file.logging.level },
   });
 }

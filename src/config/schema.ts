@@ -128,6 +128,15 @@ export const routeSchema = z.strictObject({
   allowedGroups: z.array(nonEmpty).min(1),
 });
 
+export const forwardAuthSchema = z.strictObject({
+  /**
+   * Also send X-Auth-Request-Group-Ids (the effective groups' ids) beside X-Auth-Request-Groups.
+   * Off by default: a proxy must hold every auth-response header in one buffer (nginx
+   * proxy_buffer_size, 4k or 8k), and ids double the header for a user in many groups.
+   */
+  groupIdsHeader: z.boolean().default(false),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -140,6 +149,7 @@ export const fileSchema = z.strictObject({
   sessions: sessionsSchema.prefault({}),
   redirects: redirectsSchema.prefault({}),
   routes: z.array(routeSchema).default([]),
+  forwardAuth: forwardAuthSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -73,5 +73,6 @@ export interface Config {
   };
   redirects: { allowedDomains: string[] };
   routes: RouteConfig[];
+  forwardAuth: { groupIdsHeader: boolean };
   logging: { level: LogLevel };
 }

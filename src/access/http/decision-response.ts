@@ -8,7 +8,8 @@
  * - `X-Auth-Request-User`, `X-Auth-Request-Preferred-Username`: the directory userName
  * - `X-Auth-Request-Email`: the user's primary e-mail from the directory (absent if none)
  * - `X-Auth-Request-Groups`: effective groups' displayNames, comma-separated
- * - `X-Auth-Request-Group-Ids`: the same groups' ids, comma-separated (stable across renames)
+ * - `X-Auth-Request-Group-Ids`: the same groups' ids, comma-separated (stable across renames);
+ *   only with config forwardAuth.groupIdsHeader, to keep the answer within proxies' header buffers
  * Values are percent-encoded (UTF-8) outside printable ASCII, and `%` and `,` inside a value are
  * encoded too, so a group named "R&D, EMEA" cannot split into two.
  */
@@ -18,34 +19,43 @@ import type { AccessIdentity, Decision } from '../decision.js';
 
 const STATUS = { allow: 202, unauthenticated: 401, unauthorized: 403 } as const;
 
-export function decisionResponse(c: Context, decision: Decision): Response {
+export type DecisionResponder = (c: Context, decision: Decision) => Response;
+
+export function decisionResponder(options: { groupIdsHeader?: boolean | undefined } = {}): DecisionResponder {
+  // Cached identities are reused across decisions, so their encoded headers are built once each.
+  const encoded = new WeakMap<AccessIdentity, Record<string, string>>();
+  const headersFor = (identity: AccessIdentity): Record<string, string> => {
+    let headers = encoded.get(identity);
+    if (!headers) {
+      headers = identityHeaders(identity, options.groupIdsHeader === true);
+      encoded.set(identity, headers);
+    }
+    return headers;
+  };
+  return (c, decision) => decisionResponse(c, decision, headersFor);
+}
+
+function decisionResponse(c: Context, decision: Decision, headersFor: (identity: AccessIdentity) => Record<string, string>): Response {
   // Plain headers (src/http/plain-response.ts), and an empty body of '' rather than null: the
   // node adapter's fast path only takes string (or byte) bodies; a null one was rebuilt as a
   // fetch Response (re-validating every header, the long group lists included) and sent
   // chunked. Now: Content-Length: 0.
   const identity = decision.outcome === 'allow' ? decision.identity : undefined;
-  return plainResponse(c, '', STATUS[decision.outcome], identity ? identityHeaders(identity) : NO_STORE);
+  return plainResponse(c, '', STATUS[decision.outcome], identity ? headersFor(identity) : NO_STORE);
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;
 
-/** Cached identities are reused across decisions, so their encoded headers are built once each. */
-const encoded = new WeakMap<AccessIdentity, Record<string, string>>();
-
-function identityHeaders(identity: AccessIdentity): Record<string, string> {
-  let headers = encoded.get(identity);
-  if (!headers) {
-    const user = headerValue(identity.userName);
-    headers = {
-      ...NO_STORE,
-      'X-Auth-Request-User': user,
-      'X-Auth-Request-Preferred-Username': user,
-      'X-Auth-Request-Groups': identity.groups.map((g) => headerValue(g.displayName)).join(','),
-      'X-Auth-Request-Group-Ids': identity.groups.map((g) => g.id).join(','),
-    };
-    if (identity.email) headers['X-Auth-Request-Email'] = headerValue(identity.email);
-    encoded.set(identity, headers);
-  }
+function identityHeaders(identity: AccessIdentity, groupIds: boolean): Record<string, string> {
+  const user = headerValue(identity.userName);
+  const headers: Record<string, string> = {
+    ...NO_STORE,
+    'X-Auth-Request-User': user,
+    'X-Auth-Request-Preferred-Username': user,
+    'X-Auth-Request-Groups': identity.groups.map((g) => headerValue(g.displayName)).join(','),
+  };
+  if (groupIds) headers['X-Auth-Request-Group-Ids'] = identity.groups.map((g) => g.id).join(',');
+  if (identity.email) headers['X-Auth-Request-Email'] = headerValue(identity.email);
   return headers;
 }
 

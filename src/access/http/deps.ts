@@ -26,6 +26,8 @@ export interface AccessRouteDeps {
   pendingLoginKey: Uint8Array;
   /** The policy for an original URL and the auth subrequest's query (config routes + allowed_groups). */
   policyFor: PolicyResolver;
+  /** Send X-Auth-Request-Group-Ids on 202 (config forwardAuth.groupIdsHeader). */
+  groupIdsHeader?: boolean;
   /** Peers allowed to tell us the original URL (config server.trustedProxies). */
   trustedProxies: CidrList;
   /** TCP peer address; default reads the node socket (@hono/node-server getConnInfo). */

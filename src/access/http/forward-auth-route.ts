@@ -10,13 +10,14 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { requestLog } from '../../http/request-context.js';
 import { requestHeaders } from '../../http/request-header.js';
 import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
-import { decisionResponse } from './decision-response.js';
+import { decisionResponder } from './decision-response.js';
 import type { SignInContext } from './sign-in-routes.js';
 
 
 export function mountForwardAuth(app: Hono, { deps, cookies }: SignInContext): void {
   const remoteAddress = deps.remoteAddress ?? socketAddress;
   const targetOf = createAuthTargetResolver(deps.trustedProxies, deps.policyFor);
+  const decisionResponse = decisionResponder({ groupIdsHeader: deps.groupIdsHeader });
   app.get('/oauth2/auth', (c) => {
     const [cookie, ...proxyHeaders] = requestHeaders(c, AUTH_HEADERS);
     const { original, policy } = targetOf({ remoteAddress: remoteAddress(c), url: c.req.url, proxyHeaders });

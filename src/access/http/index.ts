@@ -13,7 +13,7 @@ import { mountSession } from './session-routes.js';
 import { mountSignIn, type SignInContext } from './sign-in-routes.js';
 
 export type { AccessRouteDeps } from './deps.js';
-export { decisionResponse, headerValue } from './decision-response.js';
+export { decisionResponder, headerValue, type DecisionResponder } from './decision-response.js';
 export { refusalPage, renderRefusal } from './error-page.js';
 export { createPendingLoginSeal } from './pending-login-seal.js';
 export { SIGNED_IN_PATH } from './sign-in-routes.js';

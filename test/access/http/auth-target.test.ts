@@ -5,10 +5,11 @@ import { createAuthTargetResolver, PROXY_HEADERS, type AuthRequest } from '../..
 import { parseCidrList } from '../../../src/access/cidr-list.js';
 import { originalRequestUrl } from '../../../src/access/forwarded.js';
 import { createPolicyResolver } from '../../../src/access/policy/index.js';
+import type { RouteConfig } from '../../../src/config/index.js';
 
-const routes = [
+const routes: RouteConfig[] = [
   { host: 'app.example.com', pathPrefix: '/admin', allowedGroups: ['Admins'] },
-  { pathPrefix: '/ops', allowedGroups: ['Oncall'] },
+  { host: undefined, pathPrefix: '/ops', allowedGroups: ['Oncall'] },
 ];
 const proxies = (() => {
   const list = parseCidrList(['127.0.0.1/32']);
