@@ -3,14 +3,14 @@
  * carrying the WWW-Authenticate challenge; on success the token's record is on `c.var.scimToken`.
  * Token values never appear in errors or logs.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { requestHeader } from '../http/request-header.js';
 import { ScimError } from './protocol/errors.js';
 import type { TokenRecord, TokenService } from '../tokens/token-service.js';
 
 export const SCIM_AUTH_REALM = 'scimgate';
 
-/** Hono env for routes behind scimBearerAuth. */
+/** Hono env for routes behind bearerAuthenticator. */
 export interface ScimAuthVariables {
   scimToken: TokenRecord;
 }
@@ -43,8 +43,9 @@ export class ScimAuthError extends ScimError {
 /** `Bearer <token>`: scheme case-insensitive (RFC 9110 §11.1), one or more spaces, a single token. */
 const BEARER = /^bearer(?: +(.*))?$/i;
 
-export function scimBearerAuth(tokens: Pick<TokenService, 'verify'>): MiddlewareHandler<ScimAuthEnv> {
-  return async (c, next) => {
+/** Authenticates a request or throws ScimAuthError; on success the token's record is on `c.var.scimToken`. */
+export function bearerAuthenticator(tokens: Pick<TokenService, 'verify'>): (c: Context) => void {
+  return (c) => {
     const header = requestHeader(c, 'authorization');
     if (header === undefined || header.trim() === '') {
       throw new ScimAuthError('token-missing', 'Authorization header with a Bearer token is required');
@@ -63,6 +64,5 @@ export function scimBearerAuth(tokens: Pick<TokenService, 'verify'>): Middleware
       throw new ScimAuthError('token-invalid', 'Bearer token is invalid or has been revoked');
     }
     c.set('scimToken', record);
-    await next();
   };
 }

@@ -34,21 +34,21 @@ export function groupRoutes(deps: ScimDeps): Hono {
 
   app.post('/', async (c) => {
     const projection = unwrap(projectionOf(c, groupResourceType));
-    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c)), 'create'));
+    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), 'create'));
     const record = unwrap(groups.create(doc, members ?? []));
     return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
   });
 
   app.put('/:id', async (c) => {
     const projection = unwrap(projectionOf(c, groupResourceType));
-    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c)), 'replace'));
+    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), 'replace'));
     // PUT replaces the resource (RFC 7644 §3.5.1): a body without members leaves the group empty.
     const record = unwrap(groups.modify(c.req.param('id'), () => ok(doc), [{ kind: 'replace', members: members ?? [] }], ifMatchOf(c)));
     return responder.respond(c, record, 200, projection);
   });
 
   app.patch('/:id', async (c) => {
-    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c))));
+    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes))));
     const plan = unwrap(splitGroupPatch(operations));
     const change =
       plan.docOps.length === 0

@@ -67,7 +67,7 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
   };
 
   app.get('/', (c) => list(c, parseListParams(c.req.query(), deps.limits)));
-  app.post('/.search', async (c) => list(c, parseSearchRequest(unwrap(await readScimBody(c)), deps.limits)));
+  app.post('/.search', async (c) => list(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits)));
 
   app.get('/:id', (c) => {
     const projection = unwrap(projectionOf(c, resourceType));

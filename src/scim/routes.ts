@@ -1,11 +1,11 @@
 /**
- * The /scim/v2 router: bearer authentication, body size limit, and one error renderer that
- * answers every failure — ours, hono's, or an unexpected one — as an RFC 7644 §3.12 body.
+ * The /scim/v2 router: bearer authentication and one error renderer that answers every failure —
+ * ours, hono's, or an unexpected one — as an RFC 7644 §3.12 body. (The body size limit is
+ * applied where bodies are read: src/scim/http/body.ts.)
  */
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono, type Context, type Handler, type Next } from 'hono';
 import { requestLog } from '../http/request-context.js';
-import { scimBearerAuth } from './bearer-auth.js';
+import { bearerAuthenticator } from './bearer-auth.js';
 import type { ScimDeps } from './deps.js';
 import { discoveryRoutes } from './discovery-routes.js';
 import { groupRoutes } from './groups-routes.js';
@@ -17,21 +17,35 @@ export type { ScimDeps, ScimLimits } from './deps.js';
 export { DEFAULT_SCIM_LIMITS } from './deps.js';
 
 export function scimRoutes(deps: ScimDeps): Hono {
-  const app = new Hono();
-  app.use('*', scimBearerAuth(deps.tokens));
-  // Only where a body is expected: the limit reads the raw request stream, which costs every GET.
-  const limitBody = bodyLimit({
-    maxSize: deps.limits.maxPayloadBytes,
-    onError: () => {
-      throw new ScimError({ status: 413, detail: `request body exceeds ${deps.limits.maxPayloadBytes} bytes` });
-    },
+  const endpoints = new Hono();
+  endpoints.route('/Users', userRoutes(deps));
+  endpoints.route('/Groups', groupRoutes(deps));
+  endpoints.route('/', discoveryRoutes(deps));
+  endpoints.all('*', (c) => {
+    throw new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` });
   });
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'DELETE' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.route('/Users', userRoutes(deps));
-  app.route('/Groups', groupRoutes(deps));
-  app.route('/', discoveryRoutes(deps));
-  // A mounted app's notFound is not consulted by its parent, so unknown SCIM paths end here.
-  app.all('*', (c) => renderScimError(new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` }), c, requestLog(c)));
-  app.onError((error, c) => renderScimError(error, c, requestLog(c)));
+  // Each endpoint is mounted with authentication and the error renderer wrapped around it, not
+  // as middleware and an onError: either makes hono run every SCIM request through its async
+  // compose (and the node adapter down its promise path), which cost a GET more than its reads.
+  const authenticate = bearerAuthenticator(deps.tokens);
+  const app = new Hono();
+  for (const endpoint of endpoints.routes) app.on(endpoint.method, endpoint.path, guarded(endpoint.handler as Endpoint, authenticate) as Handler);
   return app;
+}
+
+type Endpoint = (c: Context, next: Next) => Response | Promise<Response | void>;
+
+/** Endpoints never call `next`; one parameter keeps the wrapper a handler, not a middleware, to hono's route tools. */
+const noNext: Next = async () => {};
+
+function guarded(endpoint: Endpoint, authenticate: (c: Context) => void): (c: Context) => Response | Promise<Response | void> {
+  return (c) => {
+    try {
+      authenticate(c);
+      const response = endpoint(c, noNext);
+      return response instanceof Promise ? response.catch((error: unknown) => renderScimError(error, c, requestLog(c))) : response;
+    } catch (error) {
+      return renderScimError(error, c, requestLog(c));
+    }
+  };
 }

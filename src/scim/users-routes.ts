@@ -29,21 +29,21 @@ export function userRoutes(deps: ScimDeps): Hono {
 
   app.post('/', async (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c)), userResourceType, 'create'));
+    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), userResourceType, 'create'));
     const record = unwrap(users.create(doc));
     return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
   });
 
   app.put('/:id', async (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c)), userResourceType, 'replace'));
+    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), userResourceType, 'replace'));
     const record = unwrap(users.modify(c.req.param('id'), () => ok(doc), ifMatchOf(c)));
     return responder.respond(c, record, 200, projection);
   });
 
   app.patch('/:id', async (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c))));
+    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes))));
     const patch = (current: UserRecord['doc']) => {
       const patched = applyPatch(current, operations, userResourceType);
       return patched.ok ? normalizeResource(patched.value, userResourceType, 'replace') : patched;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ScimAuthError, scimBearerAuth, type ScimAuthEnv } from '../../src/scim/bearer-auth.js';
+import { bearerAuthenticator, ScimAuthError, type ScimAuthEnv } from '../../src/scim/bearer-auth.js';
 import { ScimError, SCIM_ERROR_SCHEMA } from '../../src/scim/protocol/errors.js';
 import { openStore, type Store } from '../../src/store/connection.js';
 import { createTokenService, type TokenService } from '../../src/tokens/token-service.js';
@@ -12,8 +12,11 @@ let token: string;
 /** A stand-in for the app's renderer: SCIM body plus any headers the error carries. */
 function testApp(verifier: Pick<TokenService, 'verify'>) {
   const app = new Hono<ScimAuthEnv>();
-  app.use('/scim/v2/*', scimBearerAuth(verifier));
-  app.get('/scim/v2/Users', (c) => c.json({ caller: c.var.scimToken.name }));
+  const authenticate = bearerAuthenticator(verifier);
+  app.get('/scim/v2/Users', (c) => {
+    authenticate(c);
+    return c.json({ caller: c.var.scimToken.name });
+  });
   app.onError((error, c) => {
     if (!(error instanceof ScimError)) throw error;
     const headers = error instanceof ScimAuthError ? error.headers : {};
@@ -108,8 +111,11 @@ describe('RFC 6750 bearer authentication on /scim/v2', () => {
 
   it('throws a ScimAuthError with a stable code', async () => {
     const app = new Hono<ScimAuthEnv>();
-    app.use('*', scimBearerAuth(tokens));
-    app.get('/', (c) => c.text('ok'));
+    const authenticate = bearerAuthenticator(tokens);
+    app.get('/', (c) => {
+      authenticate(c);
+      return c.text('ok');
+    });
     const codes: string[] = [];
     app.onError((error, c) => {
       if (error instanceof ScimAuthError) codes.push(error.code);

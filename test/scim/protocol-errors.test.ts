@@ -47,6 +47,31 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
     expect(store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
   });
 
+  it('answers a chunked body (no Content-Length) that grows past the limit with 413, without reading the rest', async () => {
+    const store = openStore(':memory:');
+    const tokens = createTokenService(store);
+    const { token } = tokens.create('t');
+    const app = createApp({ directory: createDirectory({ store }), tokens, scimLimits: { maxResults: 100, defaultCount: 10, maxPayloadBytes: 1024 } });
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled > 1000) controller.close();
+        else controller.enqueue(new TextEncoder().encode('x'.repeat(512)));
+      },
+    });
+    const res = await app.request('http://scim.test/scim/v2/Users', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ schemas: [ERROR], status: '413' });
+    expect(pulled).toBeLessThan(10);
+    expect(store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+  });
+
   it('answers an unsupported media type with 415', async () => {
     const t = createTestScimApp();
     const res = await t.scim('POST', '/Users', 'userName=x', { 'Content-Type': 'application/x-www-form-urlencoded' });

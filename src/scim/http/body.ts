@@ -1,6 +1,8 @@
 /**
  * Reading SCIM request bodies: JSON under application/scim+json or application/json
- * (plain JSON is what many clients send). Anything else is refused with a SCIM error.
+ * (plain JSON is what many clients send), at most `maxBytes` — refused by its Content-Length
+ * before reading, or while reading a body that did not say (chunked). Anything else is refused
+ * with a SCIM error.
  */
 import type { Context } from 'hono';
 import { requestHeader } from '../../http/request-header.js';
@@ -8,7 +10,7 @@ import { ScimError, fail, ok, scimError, type Result } from '../protocol/errors.
 
 const JSON_TYPES = new Set(['application/scim+json', 'application/json']);
 
-export async function readScimBody(c: Context): Promise<Result<unknown>> {
+export async function readScimBody(c: Context, maxBytes: number): Promise<Result<unknown>> {
   const contentType = requestHeader(c, 'content-type');
   if (contentType !== undefined) {
     const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -16,7 +18,10 @@ export async function readScimBody(c: Context): Promise<Result<unknown>> {
       return fail(new ScimError({ status: 415, detail: `unsupported media type "${essence}"; send application/scim+json` }));
     }
   }
-  const text = await c.req.text();
+  const declared = requestHeader(c, 'content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) return fail(tooLarge(maxBytes));
+  const text = await readText(c.req.raw.body, maxBytes);
+  if (text === undefined) return fail(tooLarge(maxBytes));
   if (text.trim() === '') return fail(scimError('invalidSyntax', 'request body is empty'));
   try {
     return ok(JSON.parse(text) as unknown);
@@ -24,4 +29,25 @@ export async function readScimBody(c: Context): Promise<Result<unknown>> {
     const reason = error instanceof SyntaxError ? error.message : 'malformed JSON';
     return fail(scimError('invalidSyntax', `request body is not valid JSON: ${reason}`));
   }
+}
+
+const tooLarge = (maxBytes: number) => new ScimError({ status: 413, detail: `request body exceeds ${maxBytes} bytes` });
+
+/** The body as UTF-8 text, or undefined as soon as it grows past `maxBytes` (the rest is not read). */
+async function readText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string | undefined> {
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
