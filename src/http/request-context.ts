@@ -36,21 +36,8 @@ export function withRequestContext<F extends Fetch>(fetch: F, logger: Logger): F
     const log = createRequestLog(logger, requestId);
     bindings[CONTEXT] = { requestId, log };
     const started = performance.now();
-    const finish = (response: Response): Response => {
-      // plainResponse answers carry the id already; touching their headers here would rebuild
-      // them as fetch Headers (src/http/plain-response.ts).
-      if ((response as Stampable)[STAMPED] !== true) response.headers.set('X-Request-Id', requestId);
-      const status = response.status;
-      const level = status >= 500 ? 'error' : 'info';
-      if (log.enabled(level)) {
-        const entry = { method: request.method, path: pathOf(request.url), status, ms: Math.round((performance.now() - started) * 100) / 100 };
-        if (status >= 500) log.error(entry, 'request failed');
-        else log.info(entry, 'request');
-      }
-      return response;
-    };
     const response = fetch(request, bindings, ...rest);
-    return response instanceof Promise ? response.then(finish) : finish(response);
+    return response instanceof Promise ? response.then((r) => finish(r, request, requestId, log, started)) : finish(response, request, requestId, log, started);
   };
   return wrapped as F;
 }
@@ -60,6 +47,20 @@ type Stampable = Response & { [STAMPED]?: true };
 /** Marks a response built with the request id already in its headers (the mark lives on the object: no WeakSet churn per request). */
 export function markStamped(response: Response): Response {
   (response as Stampable)[STAMPED] = true;
+  return response;
+}
+
+function finish(response: Response, request: Request, requestId: string, log: RequestLog, started: number): Response {
+  // plainResponse answers carry the id already; touching their headers here would rebuild
+  // them as fetch Headers (src/http/plain-response.ts).
+  if ((response as Stampable)[STAMPED] !== true) response.headers.set('X-Request-Id', requestId);
+  const status = response.status;
+  const level = status >= 500 ? 'error' : 'info';
+  if (log.enabled(level)) {
+    const entry = { method: request.method, path: pathOf(request.url), status, ms: Math.round((performance.now() - started) * 100) / 100 };
+    if (status >= 500) log.error(entry, 'request failed');
+    else log.info(entry, 'request');
+  }
   return response;
 }
 

@@ -6,7 +6,6 @@
  * the outcome to 202/401/403.
  */
 import type { Context, Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { requestLog } from '../../http/request-context.js';
 import { requestHeaders } from '../../http/request-header.js';
 import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
@@ -40,11 +39,10 @@ export function mountForwardAuth(app: Hono, { deps, cookies }: SignInContext): v
 /** Every header a decision reads, in one pass over the request's raw headers. */
 const AUTH_HEADERS = ['cookie', ...PROXY_HEADERS];
 
-/** The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). */
+/**
+ * The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). Read
+ * from the socket directly: getConnInfo builds two objects per call to hand back one string.
+ */
 function socketAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
+  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 }
