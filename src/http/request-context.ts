@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { silentLogger } from './logger.js';
+import { rawHeader } from './request-header.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 
 export interface RequestContext {
@@ -78,12 +79,7 @@ export function requestLog(c: Context): RequestLog {
 /** The caller's X-Request-Id: from the node request's raw headers when served by node (cheaper than fetch Headers). */
 function incomingRequestId(request: Request, bindings: Bindings): string | null {
   const raw = bindings.incoming?.rawHeaders;
-  if (raw === undefined) return request.headers.get('x-request-id');
-  for (let i = 0; i < raw.length; i += 2) {
-    const key = raw[i] as string;
-    if (key.length === 12 && key.toLowerCase() === 'x-request-id') return (raw[i + 1] ?? '').trim();
-  }
-  return null;
+  return raw === undefined ? request.headers.get('x-request-id') : (rawHeader(raw, 'x-request-id') ?? null);
 }
 
 function pathOf(url: string): string {

@@ -16,7 +16,11 @@ interface NodeBindings {
 /** `name` must be lower case. */
 export function requestHeader(c: Context, name: string): string | undefined {
   const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
-  if (raw === undefined) return c.req.header(name);
+  return raw === undefined ? c.req.header(name) : rawHeader(raw, name);
+}
+
+/** requestHeader over node's `rawHeaders` directly, for code that runs before hono has a Context. */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
   let value: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;

@@ -7,7 +7,6 @@ import type { OidcClient, OidcIdentity } from '../oidc/index.js';
 import type { PolicyResolver } from '../policy/index.js';
 import type { SessionStore } from '../sessions/index.js';
 
-
 export interface AccessRouteDeps {
   oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'>;
   /** Bound linkIdentity (directory, link mapping and allowed tenants already applied). */

@@ -12,7 +12,6 @@ import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
 import { decisionResponder } from './decision-response.js';
 import type { SignInContext } from './sign-in-routes.js';
 
-
 export function mountForwardAuth(app: Hono, { deps, cookies }: SignInContext): void {
   const remoteAddress = deps.remoteAddress ?? socketAddress;
   const targetOf = createAuthTargetResolver(deps.trustedProxies, deps.policyFor);

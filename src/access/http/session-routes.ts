@@ -9,7 +9,6 @@ import { safeRedirect } from '../redirect.js';
 import { escapeHtml } from './error-page.js';
 import type { SignInContext } from './sign-in-routes.js';
 
-
 export function mountSession(app: Hono, { deps, cookies, redirects }: SignInContext): void {
   app.get('/oauth2/userinfo', (c) => {
     c.header('Cache-Control', 'no-store');

@@ -12,7 +12,6 @@ import type { AccessRouteDeps } from './deps.js';
 import { renderRefusal } from './error-page.js';
 import type { PendingLoginSeal } from './pending-login-seal.js';
 
-
 /** Where a sign-in without a usable `rd` lands. */
 export const SIGNED_IN_PATH = '/oauth2/signed_in';
 
