@@ -1,7 +1,7 @@
 /**
  * What a forward-auth subrequest asks about: the original URL (src/access/forwarded.ts) and the
  * route policy for it (src/access/policy). Both are pure functions of the peer's trust, four
- * raw proxy headers and the subrequest's own query, and the configuration never changes while
+ * raw proxy headers and the subrequest's own URL, and the configuration never changes while
  * we run — and a proxy asks about the same pages over and over. So the answer is remembered by
  * those raw values (bounded, cleared when full), and a repeat skips URL parsing, path
  * normalisation and route matching.
@@ -36,16 +36,17 @@ const ABSENT = '\u0001';
 export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: PolicyResolver, maxEntries = 4096): (request: AuthRequest) => AuthTarget {
   const remembered = new Map<string, AuthTarget>();
   return (request) => {
-    const query = authQuery(request.url);
-    // An untrusted peer's proxy headers are ignored, so only our own URL (query included) counts.
+    // Our own URL is always part of the key: it is the answer when a trusted proxy sent no usable
+    // headers (its host may select a host-specific route), and its query carries allowed_groups.
+    // An untrusted peer's proxy headers are ignored, so for it they are left out.
     const key = trustedPeer(trustedProxies, request.remoteAddress)
-      ? `T${SEP}${request.proxyHeaders.map((v) => v ?? ABSENT).join(SEP)}${SEP}${query}`
+      ? `T${SEP}${request.url}${SEP}${request.proxyHeaders.map((v) => v ?? ABSENT).join(SEP)}`
       : `U${SEP}${request.url}`;
     let target = remembered.get(key);
     if (!target) {
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
-      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, query) };
+      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url)) };
       if (remembered.size >= maxEntries) remembered.clear();
       remembered.set(key, target);
     }

@@ -30,8 +30,19 @@ const header = fc.option(
 );
 const request = fc.record({
   remoteAddress: fc.constantFrom('127.0.0.1', '203.0.113.9', undefined),
-  url: fc.constantFrom('http://gate/oauth2/auth', 'http://gate/oauth2/auth?allowed_groups=Admins', 'http://gate/oauth2/auth?allowed_groups=', 'http://gate/admin/x?allowed_groups=Oncall'),
-  proxyHeaders: fc.tuple(header, header, header, header),
+  // Hosts and paths vary too: a trusted proxy that sends no usable headers is answered for our own
+  // URL, whose host may pick a host-specific route.
+  url: fc.constantFrom(
+    'http://gate/oauth2/auth',
+    'http://gate/oauth2/auth?allowed_groups=Admins',
+    'http://gate/oauth2/auth?allowed_groups=',
+    'http://gate/admin/x?allowed_groups=Oncall',
+    'http://app.example.com/admin/x',
+    'http://app.example.com/oauth2/auth',
+    'http://other.example.com/admin/x',
+  ),
+  // Often none at all: then our own URL is the answer, and requests that differ only in it must not share one.
+  proxyHeaders: fc.oneof(fc.constant([undefined, undefined, undefined, undefined]), fc.tuple(header, header, header, header)),
 });
 
 describe('createAuthTargetResolver', () => {
@@ -49,6 +60,15 @@ describe('createAuthTargetResolver', () => {
         }
       }),
     );
+  });
+
+  it("a trusted proxy without proxy headers is answered for each request's own host, not the first one's", () => {
+    const resolve = createAuthTargetResolver(proxies, createPolicyResolver(routes));
+    const none = [undefined, undefined, undefined, undefined];
+    const other = resolve({ remoteAddress: '127.0.0.1', url: 'http://other.example.com/admin/x', proxyHeaders: none });
+    const app = resolve({ remoteAddress: '127.0.0.1', url: 'http://app.example.com/admin/x', proxyHeaders: none });
+    expect(other.policy).toEqual({ ok: true, value: { criteria: [] } });
+    expect(app.policy?.ok && app.policy.value.criteria.map((c) => c.refs)).toEqual([['Admins']]);
   });
 
   it('an untrusted peer cannot reuse what a trusted proxy was answered for the same headers', () => {
