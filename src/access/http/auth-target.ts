@@ -29,6 +29,12 @@ export interface AuthTarget {
   readonly policy: Result<RoutePolicy, PolicyError> | undefined;
 }
 
+/**
+ * Longer request shapes are answered without being remembered: anyone can reach /oauth2/auth,
+ * and 4096 padded URLs must not pin a hundred megabytes.
+ */
+const MAX_KEY_LENGTH = 2048;
+
 /** NUL cannot occur in an HTTP header value, so it separates the key's parts unambiguously. */
 const SEP = '\u0000';
 const ABSENT = '\u0001';
@@ -42,11 +48,12 @@ export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: Po
     const key = trustedPeer(trustedProxies, request.remoteAddress)
       ? `T${SEP}${request.url}${SEP}${request.proxyHeaders.map((v) => v ?? ABSENT).join(SEP)}`
       : `U${SEP}${request.url}`;
-    let target = remembered.get(key);
+    let target = key.length <= MAX_KEY_LENGTH ? remembered.get(key) : undefined;
     if (!target) {
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
       target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url)) };
+      if (key.length > MAX_KEY_LENGTH) return target;
       if (remembered.size >= maxEntries) remembered.clear();
       remembered.set(key, target);
     }

@@ -11,6 +11,8 @@ import { ALLOWED_GROUPS_PARAM, parseRoutePolicy } from './parse.js';
 import type { PolicyError, RoutePolicy } from './types.js';
 
 const MAX_CACHED_POLICIES = 1024;
+/** Queries longer than this are parsed every time instead of pinning memory (anyone can send them). */
+const MAX_CACHED_QUERY = 2048;
 
 /** `authQuery`: the auth subrequest's raw query string, without `?` ('' when none). */
 export type PolicyResolver = (original: URL, authQuery: string) => Result<RoutePolicy, PolicyError>;
@@ -26,6 +28,7 @@ export function createPolicyResolver(routes: readonly RouteConfig[]): PolicyReso
       const allowed = new URLSearchParams(authQuery).getAll(ALLOWED_GROUPS_PARAM);
       const query = new URLSearchParams(allowed.map((value): [string, string] => [ALLOWED_GROUPS_PARAM, value]));
       policy = parseRoutePolicy({ route, query });
+      if (authQuery.length > MAX_CACHED_QUERY) return policy;
       if (compiled.size >= MAX_CACHED_POLICIES) compiled.clear();
       compiled.set(key, policy);
     }
