@@ -72,6 +72,12 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
     expect(store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
   });
 
+  it('accepts a body that starts with a UTF-8 byte-order mark, as fetch text() reading did', async () => {
+    const t = createTestScimApp();
+    const res = await t.scim('POST', '/Users', `\uFEFF${JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'bom@x.com' })}`);
+    expect(res.status).toBe(201);
+  });
+
   it('answers an unsupported media type with 415', async () => {
     const t = createTestScimApp();
     const res = await t.scim('POST', '/Users', 'userName=x', { 'Content-Type': 'application/x-www-form-urlencoded' });

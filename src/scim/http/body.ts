@@ -49,5 +49,6 @@ async function readText(body: ReadableStream<Uint8Array> | null, maxBytes: numbe
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // TextDecoder drops a leading byte-order mark, as Request.text() did; JSON.parse would refuse it.
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
