@@ -31,11 +31,11 @@ type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | P
 /** `fetch` with a request context set up before it and the id and access line added after. */
 export function withRequestContext<F extends Fetch>(fetch: F, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
-    const bindings = (env ?? {}) as Bindings;
-    const incoming = incomingRequestId(request, bindings);
+    const incoming = incomingRequestId(request, (env ?? {}) as Bindings);
     const requestId = incoming !== null && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     const log = createRequestLog(logger, requestId);
-    bindings[CONTEXT] = { requestId, log };
+    // A copy: a caller that passes one env object to every request must not share contexts.
+    const bindings: Bindings = { ...(env as Bindings | undefined), [CONTEXT]: { requestId, log } };
     const started = performance.now();
     const response = fetch(request, bindings, ...rest);
     return response instanceof Promise ? response.then((r) => finish(r, request, requestId, log, started)) : finish(response, request, requestId, log, started);

@@ -58,6 +58,14 @@ describe('X-Request-Id on every response', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('a caller passing one env object to every request gets a fresh context each time, and its object back untouched', async () => {
+    const shared = {};
+    const first = await scim.app.fetch(new Request('http://scim.test/healthz'), shared);
+    const second = await scim.app.fetch(new Request('http://scim.test/healthz'), shared);
+    expect(first.headers.get('x-request-id')).not.toBe(second.headers.get('x-request-id'));
+    expect(Object.getOwnPropertySymbols(shared)).toEqual([]);
+  });
+
   it('plain-header answers keep their content type and length', async () => {
     const res = await fetch(`${base}/scim/v2/Users/${userId}`, { headers: auth() });
     const body = await res.text();
