@@ -25,10 +25,15 @@ export function rawHeader(raw: readonly string[], name: string): string | undefi
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;
     if (key.length !== name.length || key.toLowerCase() !== name) continue;
-    const next = normalize(raw[i + 1] ?? '');
-    value = value === undefined ? next : `${value}${name === 'cookie' ? '; ' : ', '}${next}`;
+    value = joined(value, name, raw[i + 1]);
   }
   return value;
+}
+
+/** A repeated header's values joined as fetch Headers.get joins them (`; ` for Cookie, `, ` otherwise). */
+function joined(previous: string | undefined, name: string, raw: string | undefined): string {
+  const next = normalize(raw ?? '');
+  return previous === undefined ? next : `${previous}${name === 'cookie' ? '; ' : ', '}${next}`;
 }
 
 /**
@@ -36,18 +41,16 @@ export function rawHeader(raw: readonly string[], name: string): string | undefi
  * Names must be lower case.
  */
 export function requestHeaders(c: Context, names: readonly string[]): (string | undefined)[] {
-  const values: (string | undefined)[] = names.map(() => undefined);
   const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
   if (raw === undefined) return names.map((name) => c.req.header(name));
+  const values: (string | undefined)[] = names.map(() => undefined);
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;
     let lower: string | undefined;
     for (let n = 0; n < names.length; n++) {
       const name = names[n] as string;
       if (key.length !== name.length || (lower ??= key.toLowerCase()) !== name) continue;
-      const next = normalize(raw[i + 1] ?? '');
-      const previous = values[n];
-      values[n] = previous === undefined ? next : `${previous}${name === 'cookie' ? '; ' : ', '}${next}`;
+      values[n] = joined(values[n], name, raw[i + 1]);
     }
   }
   return values;
