@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createCommitWatch, type CommitWatch } from './commit-watch.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -17,6 +18,8 @@ export interface Store {
   /** The raw connection, for transactions and hand-prepared statements on hot paths. */
   sqlite: Database.Database;
   path: string;
+  /** Notices commits by any connection, for caches that must never serve what a commit changed. */
+  commits: CommitWatch;
   close(): void;
 }
 
@@ -41,5 +44,16 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return { db, sqlite, path, close: () => sqlite.close() };
+  // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched.
+  const commits = createCommitWatch(path);
+  return {
+    db,
+    sqlite,
+    path,
+    commits,
+    close: () => {
+      commits.close();
+      sqlite.close();
+    },
+  };
 }
