@@ -1,7 +1,7 @@
 /**
  * Boot: from a validated Config, open the store (migrating it), build the parts — sessions,
- * the directory with its in-transaction listeners (revocation, then the decision-cache
- * generation), tokens, and the OIDC client when sign-in is configured — hand them to
+ * the directory with its in-transaction revocation listener, the decision-cache generation,
+ * tokens, and the OIDC client when sign-in is configured — hand them to
  * createApp, listen, and shut down cleanly on SIGINT/SIGTERM.
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -41,10 +41,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info({ token: record.name, outcome }, 'bootstrap SCIM token from configuration');
       if (record.revokedAt) logger.warn({ token: record.name }, 'the bootstrap SCIM token is revoked; set a new value to re-enable it');
     }
-    const generation = createDirectoryGeneration();
     // A revocation that happens outside a directory change (sign-out) also moves the generation.
     const sessions = createSessionStore({ store, onRevoke: () => void generation.bump() });
-    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions), generation.listener] });
+    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
+    const generation = createDirectoryGeneration(directory.version);
 
     let access;
     if (config.oidc) {

@@ -10,6 +10,7 @@ import { createMemberReads } from './member-reads.js';
 import { createMemberships } from './memberships.js';
 import { createUserLookup } from './user-lookup.js';
 import { createUserStore } from './users.js';
+import { createDirectoryVersion } from './version.js';
 
 export type { DirectoryDeps } from './deps.js';
 export type { EffectiveGroup, EffectiveGroups, EffectiveMember, EffectiveMembersPage, MembersPageRequest } from './effective-groups.js';
@@ -23,7 +24,8 @@ export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAtt
 
 export function createDirectory(input: DirectoryDeps) {
   const deps = resolveDeps(input);
-  const events = createEventLog(deps.store.sqlite, deps.listeners);
+  const version = createDirectoryVersion(deps.store);
+  const events = createEventLog(deps.store.sqlite, [() => version.noteChange(), ...deps.listeners]);
   const memberships = createMemberships(deps.store.sqlite);
   const { sqlite } = deps.store;
   // Built once: better-sqlite3 wraps a transaction function in several closures.
@@ -37,6 +39,8 @@ export function createDirectory(input: DirectoryDeps) {
     read<T>(reads: () => T): T {
       return sqlite.inTransaction ? reads() : (snapshot(reads) as T);
     },
+    /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
+    version: (): number => version.current(),
     users: createUserStore(deps, events, memberships),
     groups: createGroupStore(deps, events, memberships),
     reads: createMemberReads(deps.store.sqlite),

@@ -1,4 +1,10 @@
-/** The directory generation: any change event makes decisions cached before it stale. */
+/**
+ * The generation forward-auth decisions are cached at: every directory change — made here or by
+ * another connection to the same file — and every sign-out makes decisions cached before it stale.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory } from '../../src/directory/index.js';
@@ -12,43 +18,84 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
+const seedUser = (directory: ReturnType<typeof createDirectory>, userName: string) => {
+  const user = directory.users.create({ userName });
+  if (!user.ok) throw new Error('seed');
+  return user.value;
+};
+
 describe('directory generation for decision caches', () => {
-  it('bumps on every directory change event, of any type', () => {
-    const generation = createDirectoryGeneration();
-    const directory = createDirectory({ store, listeners: [generation.listener] });
-    expect(generation.current()).toBe(0);
-    const user = directory.users.create({ userName: 'a@example.com' });
-    if (!user.ok) throw new Error('seed');
+  it('moves on every directory change event, of any type', () => {
+    const directory = createDirectory({ store });
+    const generation = createDirectoryGeneration(directory.version);
+    const g0 = generation.current();
+    const user = seedUser(directory, 'a@example.com');
     const g1 = generation.current();
-    expect(g1).toBeGreaterThan(0);
-    const group = directory.groups.create({ displayName: 'G', members: [{ value: user.value.id }] });
+    expect(g1).toBeGreaterThan(g0);
+    const group = directory.groups.create({ displayName: 'G', members: [{ value: user.id }] });
     if (!group.ok) throw new Error('seed');
     const g2 = generation.current();
     expect(g2).toBeGreaterThan(g1);
-    directory.users.modify(user.value.id, (doc) => ok({ ...doc, displayName: 'A' }));
+    directory.users.modify(user.id, (doc) => ok({ ...doc, displayName: 'A' }));
     expect(generation.current()).toBeGreaterThan(g2);
+    expect(generation.current()).toBe(generation.current());
   });
 
-  it('a rolled-back change still bumps: one needless recompute, never a stale allow', () => {
-    const generation = createDirectoryGeneration();
+  it('a rolled-back change still moves it: one needless recompute, never a stale allow', () => {
     const directory = createDirectory({
       store,
       listeners: [
-        generation.listener,
         () => {
           throw new Error('abort');
         },
       ],
     });
+    const generation = createDirectoryGeneration(directory.version);
+    const before = generation.current();
     expect(() => directory.users.create({ userName: 'a@example.com' })).toThrow('abort');
-    expect(generation.current()).toBe(1);
+    expect(generation.current()).toBeGreaterThan(before);
   });
 
-  it('sign-out bumps it through the session store\'s onRevoke', () => {
-    const generation = createDirectoryGeneration();
-    const sessions = createSessionStore({ store, onRevoke: generation.bump });
+  it("sign-out moves it through the session store's onRevoke", () => {
+    const directory = createDirectory({ store });
+    const generation = createDirectoryGeneration(directory.version);
+    const sessions = createSessionStore({ store, onRevoke: () => void generation.bump() });
     const { secret } = sessions.create({ userId: 'u', tenantId: null, issuer: 'i', subject: 's', absoluteTtlSeconds: 60, idleTtlSeconds: 60 });
+    const before = generation.current();
     sessions.revoke(secret, 'sign-out');
-    expect(generation.current()).toBe(1);
+    expect(generation.current()).toBeGreaterThan(before);
+  });
+});
+
+describe('directory version across processes (two connections to one file)', () => {
+  let dir: string;
+  let here: Store;
+  let there: Store;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scimgate-version-'));
+    here = openStore(join(dir, 'db.sqlite'));
+    there = openStore(join(dir, 'db.sqlite'));
+  });
+  afterEach(() => {
+    here.close();
+    there.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("moves when another connection changes the directory, and only then", () => {
+    const directory = createDirectory({ store: here });
+    const elsewhere = createDirectory({ store: there });
+    const v0 = directory.version();
+    expect(directory.version()).toBe(v0);
+    seedUser(elsewhere, 'b@example.com');
+    const v1 = directory.version();
+    expect(v1).toBeGreaterThan(v0);
+    expect(directory.version()).toBe(v1);
+    // A commit that is not a directory change (a session, a token's last use) leaves it alone.
+    createSessionStore({ store: there }).create({ userId: 'u', tenantId: null, issuer: 'i', subject: 's', absoluteTtlSeconds: 60, idleTtlSeconds: 60 });
+    expect(directory.version()).toBe(v1);
+    // This process's own changes move it too.
+    seedUser(directory, 'c@example.com');
+    expect(directory.version()).toBeGreaterThan(v1);
   });
 });

@@ -69,9 +69,9 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     }),
   });
   const store = openStore(':memory:');
-  const generation = createDirectoryGeneration();
   const sessions = createSessionStore({ store, now: () => new Date(clock), onRevoke: () => void generation.bump() });
-  const directory = createDirectory({ store, listeners: [createRevocationListener(sessions), generation.listener] });
+  const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
+  const generation = createDirectoryGeneration(directory.version);
   const tokens = createTokenService(store);
   const { token } = tokens.create('test');
   const oidc = await createOidcClient({ ...oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds), now });
