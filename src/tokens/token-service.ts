@@ -1,7 +1,9 @@
 /**
  * SCIM bearer tokens: issue (shown once), list, revoke, and verify on every SCIM request.
- * Only SHA-256 digests are stored (see token-secret.ts). Verification reads the database every
- * time, so a revocation made by another process (the CLI) applies to the very next request.
+ * Only SHA-256 digests are stored (see token-secret.ts). A verified token is remembered only until
+ * the next commit to the database by anyone (src/store/commit-watch.ts), so a revocation made by
+ * another process (the CLI) still applies to the very next request, and a steady stream of SCIM
+ * reads costs no token query at all.
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
@@ -41,13 +43,16 @@ export interface TokenService {
   ensureBootstrapToken(token: string, name?: string): BootstrapResult;
 }
 
-export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite'> {
+export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits'> {
   now?: () => Date;
   randomBytes?: (size: number) => Buffer;
 }
 
 /** Writing last_used_at on every request would turn each SCIM read into a write; a minute is precise enough. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Only valid tokens are remembered, and deployments hold a handful; the bound is against surprises. */
+const MAX_REMEMBERED_TOKENS = 1_000;
 
 interface TokenRow {
   id: string;
@@ -67,7 +72,14 @@ const recordColumns = {
 };
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
-  const { db, sqlite } = deps;
+  const { db, sqlite, commits } = deps;
+  /** Valid tokens by digest, with the commit epoch read before their row was. */
+  const remembered = new Map<string, { record: TokenRecord; epoch: number }>();
+  /** This process's own token writes; a private in-memory database has no commit watch to notice them. */
+  const forget = <T>(result: T): T => {
+    remembered.clear();
+    return result;
+  };
   const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? nodeRandomBytes;
 
@@ -99,7 +111,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   return {
     create(name) {
       assertTokenName(name);
-      return db.transaction((tx) => {
+      return forget(db.transaction((tx) => {
         const existing = tx.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
         if (existing && existing.revokedAt === null) {
           throw new TokenError('token-name-taken', `A token named "${name}" already exists; revoke it first or pick another name`);
@@ -124,7 +136,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
           .values({ ...record, tokenHash: hashToken(token) })
           .run();
         return { token, record };
-      });
+      }));
     },
 
     list() {
@@ -137,12 +149,17 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         .set({ revokedAt: now().toISOString() })
         .where(and(isNull(scimTokens.revokedAt), or(eq(scimTokens.id, nameOrId), eq(scimTokens.name, nameOrId))))
         .run();
-      return result.changes > 0;
+      return forget(result.changes > 0);
     },
 
     verify(presented) {
       if (presented.length === 0 || presented.length > MAX_PRESENTED_TOKEN_LENGTH) return undefined;
       const digest = hashToken(presented);
+      // The epoch is read before the row, so a commit landing in between makes the entry stale, not wrong.
+      const epoch = commits.epoch();
+      const known = remembered.get(digest);
+      // Past the last-use resolution the row is read again, so the minute's touch is still written.
+      if (known && known.epoch === epoch && !shouldTouch(known.record.lastUsedAt, now())) return known.record;
       const row = selectByHash.get(digest);
       // The indexed lookup already matched the digest; the constant-time check keeps the final
       // decision independent of how the index compares strings.
@@ -164,6 +181,8 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
           // Bookkeeping only: a busy database must not turn a valid token into a failed request.
         }
       }
+      if (remembered.size >= MAX_REMEMBERED_TOKENS) remembered.clear();
+      remembered.set(digest, { record, epoch });
       return record;
     },
 
@@ -171,7 +190,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       assertBootstrapToken(token);
       assertTokenName(name);
       const digest = hashToken(token);
-      return db.transaction((tx): BootstrapResult => {
+      return forget(db.transaction((tx): BootstrapResult => {
         const current = tx.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
         const holder = tx.select().from(scimTokens).where(eq(scimTokens.tokenHash, digest)).get();
         if (holder && holder.id !== current?.id) {
@@ -202,7 +221,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
           .values({ ...record, tokenHash: digest })
           .run();
         return { record, outcome: 'created' };
-      });
+      }));
     },
   };
 }

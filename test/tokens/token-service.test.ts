@@ -40,7 +40,7 @@ let tokens: TokenService;
 beforeEach(() => {
   store = openStore(':memory:');
   clock = manualClock();
-  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, now: clock.now });
+  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
 });
 afterEach(() => store.close());
 
@@ -55,6 +55,7 @@ describe('token issue', () => {
     const fixed = createTokenService({
       db: store.db,
       sqlite: store.sqlite,
+      commits: store.commits,
       randomBytes: (n) => Buffer.alloc(n, 0xff),
     });
     expect(fixed.create('fixed').token).toBe(`scimgate_${Buffer.alloc(32, 0xff).toString('base64url')}`);
@@ -145,12 +146,34 @@ describe('token verify and revoke', () => {
       const server = openStore(path);
       const cli = openStore(path);
       try {
-        const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite });
-        const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite });
+        const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite, commits: server.commits });
+        const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite, commits: cli.commits });
         const { token } = cliTokens.create('entra');
         expect(serverTokens.verify(token)?.name).toBe('entra');
         expect(serverTokens.verify(token)?.name).toBe('entra');
         expect(cliTokens.revoke('entra')).toBe(true);
+        expect(serverTokens.verify(token)).toBeUndefined();
+      } finally {
+        server.close();
+        cli.close();
+      }
+    });
+
+    it('a bootstrap rotation or a row deleted by hand elsewhere applies to the very next request', () => {
+      const path = join(dir, 'scimgate.db');
+      const server = openStore(path);
+      const cli = openStore(path);
+      try {
+        const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite, commits: server.commits });
+        const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite, commits: cli.commits });
+        const first = 'first-bootstrap-value-0123456789abcdef';
+        cliTokens.ensureBootstrapToken(first);
+        expect(serverTokens.verify(first)?.name).toBe('bootstrap');
+        cliTokens.ensureBootstrapToken('second-bootstrap-value-0123456789abcdef');
+        expect(serverTokens.verify(first)).toBeUndefined();
+        const { token } = cliTokens.create('entra');
+        expect(serverTokens.verify(token)?.name).toBe('entra');
+        cli.sqlite.prepare("DELETE FROM scim_tokens WHERE name = 'entra'").run();
         expect(serverTokens.verify(token)).toBeUndefined();
       } finally {
         server.close();
@@ -201,7 +224,7 @@ describe('last_used_at throttling', () => {
     const { token } = tokens.create('entra');
     tokens.verify(token);
     clock.advance(5_000);
-    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, now: clock.now });
+    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
     expect(restarted.verify(token)?.lastUsedAt).toBe('2025-01-01T00:00:00.000Z');
   });
 });
@@ -212,7 +235,7 @@ describe('bootstrap token from SCIMGATE_SCIM_TOKEN', () => {
 
   it('is created once and idempotent across restarts', () => {
     expect(tokens.ensureBootstrapToken(VALUE).outcome).toBe('created');
-    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, now: clock.now });
+    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
     const again = restarted.ensureBootstrapToken(VALUE);
     expect(again.outcome).toBe('unchanged');
     expect(again.record.name).toBe('bootstrap');
