@@ -8,6 +8,7 @@ import { accessRoutes, renderRefusal, type AccessRouteDeps } from './access/http
 import type { Directory } from './directory/index.js';
 import { silentLogger } from './http/logger.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
+import { createReadCache } from './scim/http/read-cache.js';
 import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   scimLimits?: ScimLimits;
   /** Public base URL (e.g. https://id.example.com); derived from each request when absent. */
   publicUrl?: string | undefined;
+  /** Budget of remembered SCIM read answers in UTF-16 units (src/scim/http/read-cache.ts); 0 turns it off. */
+  scimReadCacheChars?: number;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
   access?: AccessRouteDeps | undefined;
 }
@@ -32,6 +35,7 @@ export function createApp(deps: AppDeps): Hono {
       tokens: deps.tokens,
       limits: deps.scimLimits ?? DEFAULT_SCIM_LIMITS,
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
+      readCache: createReadCache(deps.directory.version, deps.scimReadCacheChars),
     }),
   );
   if (deps.access) app.route('/', accessRoutes(deps.access));

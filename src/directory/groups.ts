@@ -109,6 +109,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       if (!unique.ok) return unique;
       const applied = memberships.apply(id, memberChanges);
       if (!applied.ok) return applied; // apply validates before it writes, so nothing is half-done
+      // Only member operations, and none changed anything (removing a non-member): nothing changed,
+      // so neither the version nor the event log moves — every version step has its event.
+      if (!change && applied.value === 0) return ok(toGroupRecord(row));
       const ts = deps.now().toISOString();
       update.run({ id, ...columns, doc: JSON.stringify(doc), ts });
       if (applied.value > 0) {

@@ -1,6 +1,7 @@
 /** What the SCIM router is built from. */
 import type { Directory } from '../directory/index.js';
 import type { TokenService } from '../tokens/index.js';
+import type { ReadCache } from './http/read-cache.js';
 import type { ListLimits } from './protocol/list.js';
 
 export interface ScimLimits extends ListLimits {
@@ -14,6 +15,8 @@ export interface ScimDeps {
   limits: ScimLimits;
   /** Public base URL of the SCIM API (…/scim/v2); derived from each request when absent. */
   baseUrl?: string | undefined;
+  /** Remembered read answers (src/scim/http/read-cache.ts); reads always go to the directory without one. */
+  readCache?: ReadCache | undefined;
 }
 
 export const DEFAULT_SCIM_LIMITS: ScimLimits = { maxResults: 1000, defaultCount: 100, maxPayloadBytes: 4 * 1024 * 1024 };

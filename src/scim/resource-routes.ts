@@ -9,7 +9,8 @@ import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
 import { readScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
-import { scimJson } from './http/respond.js';
+import type { CachedRead } from './http/read-cache.js';
+import { scimJson, scimText } from './http/respond.js';
 import { unwrap } from './http/unwrap.js';
 import { listResources } from './list-resources.js';
 import { etagOf, ifNoneMatchHits } from './protocol/etag.js';
@@ -59,29 +60,38 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     location: (c, record) => `${base(c)}${resourceType.endpoint}/${record.id}`,
   };
 
-  const list = (c: Context, params: ReturnType<typeof parseListParams>) => {
+  /** GETs answer from the read cache when there is one: same URL, unchanged directory, same bytes. */
+  const cached = <T extends CachedRead | undefined>(c: Context, compute: () => T): T =>
+    deps.readCache ? deps.readCache.read(c.req.url, compute) : compute();
+
+  const listBody = (c: Context, params: ReturnType<typeof parseListParams>): string => {
     const parsed = unwrap(params);
     const projection = unwrap(projectionOf(c, resourceType, parsed));
     const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, base(c)) };
-    return scimJson(c, unwrap(kind.read(() => listResources(parsed, projection, resourceType, source))));
+    return JSON.stringify(unwrap(kind.read(() => listResources(parsed, projection, resourceType, source))));
   };
 
-  app.get('/', (c) => list(c, parseListParams(c.req.query(), deps.limits)));
-  app.post('/.search', async (c) => list(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits)));
+  app.get('/', (c) => {
+    const answer = cached(c, () => ({ body: listBody(c, parseListParams(c.req.query(), deps.limits)) }));
+    return scimText(c, answer.body);
+  });
+  app.post('/.search', async (c) =>
+    scimText(c, listBody(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits))),
+  );
 
   app.get('/:id', (c) => {
-    const projection = unwrap(projectionOf(c, resourceType));
-    const ifNoneMatch = requestHeader(c, 'if-none-match');
-    const found = kind.read(() => {
-      const record = kind.get(c.req.param('id'));
-      if (!record) return undefined;
-      const fresh = ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, record.version);
-      return { record, body: fresh ? undefined : view(c, record, projection) };
+    const answer = cached(c, () => {
+      const projection = unwrap(projectionOf(c, resourceType));
+      return kind.read(() => {
+        const record = kind.get(c.req.param('id'));
+        return record ? { body: JSON.stringify(view(c, record, projection)), version: record.version } : undefined;
+      });
     });
-    if (!found) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
-    const etag = etagOf(found.record.version);
-    if (!found.body) return c.body(null, 304, { ETag: etag });
-    return scimJson(c, found.body, 200, { ETag: etag });
+    if (!answer || answer.version === undefined) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
+    const etag = etagOf(answer.version);
+    const ifNoneMatch = requestHeader(c, 'if-none-match');
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, answer.version)) return c.body(null, 304, { ETag: etag });
+    return scimText(c, answer.body, 200, { ETag: etag });
   });
 
   app.delete('/:id', (c) => {

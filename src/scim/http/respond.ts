@@ -9,7 +9,12 @@ export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
 
 /** Every SCIM answer: plain headers, so the node adapter's fast path applies (src/http/plain-response.ts). */
 export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return plainResponse(c, JSON.stringify(body), status, { 'Content-Type': SCIM_MEDIA_TYPE, ...headers });
+  return scimText(c, JSON.stringify(body), status, headers);
+}
+
+/** A SCIM answer already serialised (remembered reads: src/scim/http/read-cache.ts). */
+export function scimText(c: Context, json: string, status = 200, headers: Record<string, string> = {}): Response {
+  return plainResponse(c, json, status, { 'Content-Type': SCIM_MEDIA_TYPE, ...headers });
 }
 
 function hasHeaders(error: unknown): error is { headers: Record<string, string> } {

@@ -1,0 +1,222 @@
+/**
+ * Remembered SCIM read answers: never stale. A cached app must answer every read exactly as an
+ * app without the cache does over the same database, whatever changed in between — through the
+ * API, through nested groups, or through another connection to the same file.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/app.js';
+import { createDirectory } from '../../../src/directory/index.js';
+import { createReadCache } from '../../../src/scim/http/read-cache.js';
+import { ok } from '../../../src/scim/protocol/errors.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+import { createTokenService } from '../../../src/tokens/index.js';
+
+describe('createReadCache', () => {
+  let version = 0;
+  let computed = 0;
+  const answer = (body: string) => () => {
+    computed++;
+    return { body };
+  };
+  beforeEach(() => {
+    version = 0;
+    computed = 0;
+  });
+
+  it('answers from memory while the directory version stands, recomputes once it moves', () => {
+    const cache = createReadCache(() => version);
+    expect(cache.read('a', answer('1')).body).toBe('1');
+    expect(cache.read('a', answer('2')).body).toBe('1');
+    expect(computed).toBe(1);
+    version++;
+    expect(cache.read('a', answer('3')).body).toBe('3');
+    expect(computed).toBe(2);
+  });
+
+  it('remembers neither "not found" nor failures', () => {
+    const cache = createReadCache(() => version);
+    expect(cache.read('missing', () => undefined)).toBeUndefined();
+    expect(cache.read('missing', answer('now here')).body).toBe('now here');
+    expect(() =>
+      cache.read('bad', () => {
+        throw new Error('invalid filter');
+      }),
+    ).toThrow('invalid filter');
+    expect(cache.read('bad', answer('fixed')).body).toBe('fixed');
+  });
+
+  it('stays within its budget, dropping the oldest answers first, and never keeps a huge one', () => {
+    // Budget 200: an answer may take at most 50; four of 47 fit, a fifth pushes the oldest out.
+    const cache = createReadCache(() => version, 200);
+    cache.read('k1', answer('x'.repeat(45)));
+    cache.read('k2', answer('y'.repeat(45)));
+    cache.read('k3', answer('z'.repeat(45)));
+    cache.read('k4', answer('w'.repeat(45)));
+    cache.read('k5', answer('v'.repeat(45)));
+    computed = 0;
+    cache.read('k2', answer('again'));
+    cache.read('k4', answer('again'));
+    expect(computed).toBe(0);
+    expect(cache.read('k1', answer('again')).body).toBe('again');
+    computed = 0;
+    cache.read('huge', answer('h'.repeat(60)));
+    cache.read('huge', answer('h'.repeat(60)));
+    expect(computed).toBe(2);
+  });
+
+  it('a budget of 0 turns it off', () => {
+    const cache = createReadCache(() => version, 0);
+    cache.read('a', answer('1'));
+    expect(cache.read('a', answer('2')).body).toBe('2');
+  });
+});
+
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const newUser = (userName: string) => ({ schemas: [USER_SCHEMA], userName });
+const newGroup = (displayName: string) => ({ schemas: [GROUP_SCHEMA], displayName });
+
+let apps = 0;
+/** Two apps over one database: `cached` as served, `direct` with the cache off. */
+function twoApps(store: Store) {
+  const directory = createDirectory({ store });
+  const tokens = createTokenService(store);
+  const { token } = tokens.create(`test-${++apps}`);
+  const cached = createApp({ directory, tokens });
+  const direct = createApp({ directory, tokens, scimReadCacheChars: 0 });
+  const call = (app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown) =>
+    Promise.resolve(
+      app.request(`http://scim.test/scim/v2${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+  /** Both apps' answers to a GET: status, ETag and body. */
+  const both = async (path: string) =>
+    Promise.all(
+      [cached, direct].map(async (app) => {
+        const response = await call(app, 'GET', path);
+        return { status: response.status, etag: response.headers.get('etag'), body: await response.text() };
+      }),
+    );
+  return { directory, cached, token, call: (method: string, path: string, body?: unknown) => call(cached, method, path, body), both };
+}
+
+describe('SCIM reads through the cache are never stale', () => {
+  let store: Store;
+  beforeEach(() => {
+    store = openStore(':memory:');
+  });
+  afterEach(() => store.close());
+
+  const USERS = 4;
+  const GROUPS = 3;
+  type Op =
+    | { op: 'rename'; user: number; name: string }
+    | { op: 'active'; user: number; active: boolean }
+    | { op: 'deleteUser'; user: number }
+    | { op: 'addUser'; group: number; user: number }
+    | { op: 'removeUser'; group: number; user: number }
+    | { op: 'nest'; group: number; child: number }
+    | { op: 'renameGroup'; group: number; name: string };
+  const user = fc.nat(USERS - 1);
+  const group = fc.nat(GROUPS - 1);
+  const name = fc.constantFrom('Ada', 'Grace', 'Linus', 'Ken');
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ op: fc.constant('rename' as const), user, name }),
+    fc.record({ op: fc.constant('active' as const), user, active: fc.boolean() }),
+    fc.record({ op: fc.constant('deleteUser' as const), user }),
+    fc.record({ op: fc.constant('addUser' as const), group, user }),
+    fc.record({ op: fc.constant('removeUser' as const), group, user }),
+    fc.record({ op: fc.constant('nest' as const), group, child: group }),
+    fc.record({ op: fc.constant('renameGroup' as const), group, name }),
+  );
+
+  it('answers every read exactly as the directory does, after any sequence of changes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        store.sqlite.exec('DELETE FROM group_members; DELETE FROM group_closure; DELETE FROM groups; DELETE FROM users;');
+        const { call, both } = twoApps(store);
+        const userIds: string[] = [];
+        const groupIds: string[] = [];
+        for (let n = 0; n < USERS; n++) userIds.push((await (await call('POST', '/Users', newUser(`u${n}@example.com`))).json()).id);
+        for (let n = 0; n < GROUPS; n++) groupIds.push((await (await call('POST', '/Groups', newGroup(`g${n}`))).json()).id);
+        const reads = [
+          ...userIds.map((id) => `/Users/${id}`),
+          ...groupIds.map((id) => `/Groups/${id}`),
+          `/Users?filter=${encodeURIComponent(`groups[value eq "${groupIds[0]}"]`)}`,
+          '/Users?filter=active%20eq%20false',
+          `/Users?filter=${encodeURIComponent('displayName eq "Ada"')}`,
+          '/Groups?excludedAttributes=members',
+          '/Users?startIndex=2&count=2',
+        ];
+        for (const read of reads) await both(read); // fill the cache
+        const patch = (path: string, operations: unknown[]) =>
+          call('PATCH', path, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
+        for (const step of ops) {
+          if (step.op === 'rename') await patch(`/Users/${userIds[step.user]}`, [{ op: 'replace', path: 'displayName', value: step.name }]);
+          if (step.op === 'active') await patch(`/Users/${userIds[step.user]}`, [{ op: 'Replace', path: 'active', value: step.active ? 'True' : 'False' }]);
+          if (step.op === 'deleteUser') await call('DELETE', `/Users/${userIds[step.user]}`);
+          if (step.op === 'addUser') await patch(`/Groups/${groupIds[step.group]}`, [{ op: 'add', path: 'members', value: [{ value: userIds[step.user] }] }]);
+          if (step.op === 'removeUser') await patch(`/Groups/${groupIds[step.group]}`, [{ op: 'remove', path: `members[value eq "${userIds[step.user]}"]` }]);
+          if (step.op === 'nest') await patch(`/Groups/${groupIds[step.group]}`, [{ op: 'add', path: 'members', value: [{ value: groupIds[step.child], type: 'Group' }] }]);
+          if (step.op === 'renameGroup') await patch(`/Groups/${groupIds[step.group]}`, [{ op: 'replace', path: 'displayName', value: step.name }]);
+          for (const read of reads) {
+            const [fromCache, fromDirectory] = await both(read);
+            expect(fromCache, `${read} after ${JSON.stringify(step)}`).toEqual(fromDirectory);
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('If-None-Match against a remembered answer is a 304 with its ETag', async () => {
+    const { call, cached, token } = twoApps(store);
+    const created = await (await call('POST', '/Users', newUser('etag@example.com'))).json();
+    const first = await call('GET', `/Users/${created.id}`);
+    const etag = first.headers.get('etag') ?? '';
+    const conditional = (ifNoneMatch: string) =>
+      cached.request(`http://scim.test/scim/v2/Users/${created.id}`, { headers: { Authorization: `Bearer ${token}`, 'If-None-Match': ifNoneMatch } });
+    const again = await conditional(etag);
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect((await conditional('W/"other"')).status).toBe(200);
+  });
+});
+
+describe('changes made through another connection to the same file', () => {
+  let dir: string;
+  let here: Store;
+  let there: Store;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scimgate-read-cache-'));
+    here = openStore(join(dir, 'db.sqlite'));
+    there = openStore(join(dir, 'db.sqlite'));
+  });
+  afterEach(() => {
+    here.close();
+    there.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('are seen by the very next read', async () => {
+    const { call } = twoApps(here);
+    const elsewhere = createDirectory({ store: there });
+    const created = await (await call('POST', '/Users', newUser('far@example.com'))).json();
+    const read = async () => (await call('GET', `/Users/${created.id}`)).json();
+    const filtered = async () => (await call('GET', `/Users?filter=${encodeURIComponent('displayName eq "Renamed"')}`)).json();
+    expect((await read()).displayName).toBeUndefined();
+    expect((await filtered()).totalResults).toBe(0);
+    elsewhere.users.modify(created.id, (doc) => ok({ ...doc, displayName: 'Renamed' }));
+    expect((await read()).displayName).toBe('Renamed');
+    expect((await filtered()).totalResults).toBe(1);
+    elsewhere.users.delete(created.id);
+    expect((await call('GET', `/Users/${created.id}`)).status).toBe(404);
+  });
+});
