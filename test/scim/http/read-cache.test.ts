@@ -14,6 +14,7 @@ import { createReadCache } from '../../../src/scim/http/read-cache.js';
 import { ok } from '../../../src/scim/protocol/errors.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { createTokenService } from '../../../src/tokens/index.js';
+import type { ScimResponse } from '../../support/scim-app.js';
 
 describe('createReadCache', () => {
   let version = 0;
@@ -88,14 +89,14 @@ function twoApps(store: Store) {
   const { token } = tokens.create(`test-${++apps}`);
   const cached = createApp({ directory, tokens });
   const direct = createApp({ directory, tokens, scimReadCacheChars: 0 });
-  const call = (app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown) =>
+  const call = (app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown): Promise<ScimResponse> =>
     Promise.resolve(
       app.request(`http://scim.test/scim/v2${path}`, {
         method,
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
-    );
+    ) as Promise<ScimResponse>;
   /** Both apps' answers to a GET: status, ETag and body. */
   const both = async (path: string) =>
     Promise.all(
