@@ -73,8 +73,8 @@ const recordColumns = {
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
   const { db, sqlite, commits } = deps;
-  /** Valid tokens by digest, with the commit epoch read before their row was. */
-  const remembered = new Map<string, { record: TokenRecord; epoch: number }>();
+  /** Valid tokens by digest, with the commit epoch read before their row was and when their last use is next due. */
+  const remembered = new Map<string, { record: TokenRecord; epoch: number; touchDueMs: number }>();
   /** This process's own token writes; a private in-memory database has no commit watch to notice them. */
   const forget = <T>(result: T): T => {
     remembered.clear();
@@ -159,7 +159,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const epoch = commits.epoch();
       const known = remembered.get(digest);
       // Past the last-use resolution the row is read again, so the minute's touch is still written.
-      if (known && known.epoch === epoch && !shouldTouch(known.record.lastUsedAt, now())) return known.record;
+      if (known && known.epoch === epoch && now().getTime() < known.touchDueMs) return known.record;
       const row = selectByHash.get(digest);
       // The indexed lookup already matched the digest; the constant-time check keeps the final
       // decision independent of how the index compares strings.
@@ -182,7 +182,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         }
       }
       if (remembered.size >= MAX_REMEMBERED_TOKENS) remembered.clear();
-      remembered.set(digest, { record, epoch });
+      // NaN (an unreadable stored time) is never in the future, so such a token is read every time.
+      const touchDueMs = record.lastUsedAt === null ? 0 : Date.parse(record.lastUsedAt) + LAST_USED_RESOLUTION_MS;
+      remembered.set(digest, { record, epoch, touchDueMs });
       return record;
     },
 

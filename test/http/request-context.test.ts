@@ -27,6 +27,9 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const auth = () => ({ authorization: `Bearer ${scim.token}` });
 
+/** A fresh id: 64 random bits for the process (base64url), then a base-36 counter. */
+const FRESH_ID = /^[A-Za-z0-9_-]{11}-[0-9a-z]+$/;
+
 describe('X-Request-Id on every response', () => {
   const cases: Array<[string, string, () => Record<string, string>, number]> = [
     ['health check', '/healthz', () => ({}), 200],
@@ -41,11 +44,16 @@ describe('X-Request-Id on every response', () => {
       const url = `${base}${path.replace('USER', userId)}`;
       const fresh = await fetch(url, { headers: headers() });
       expect(fresh.status).toBe(status);
-      expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const id = fresh.headers.get('x-request-id') ?? '';
+      expect(id).toMatch(FRESH_ID);
+      // Never the same twice.
+      const next = await fetch(url, { headers: headers() });
+      expect(next.headers.get('x-request-id')).toMatch(FRESH_ID);
+      expect(next.headers.get('x-request-id')).not.toBe(id);
       const echoed = await fetch(url, { headers: { ...headers(), 'x-request-id': 'trace-42' } });
       expect(echoed.headers.get('x-request-id')).toBe('trace-42');
       const malformed = await fetch(url, { headers: { ...headers(), 'x-request-id': 'bad id with spaces' } });
-      expect(malformed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(malformed.headers.get('x-request-id')).toMatch(FRESH_ID);
     });
   }
 

@@ -82,17 +82,24 @@ describe('directory version across processes (two connections to one file)', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("moves when another connection changes the directory, and only then", () => {
+  /** Requests are separate turns of the event loop; the commit watch reads once per turn. */
+  const nextRequest = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('moves when another connection changes the directory, and only then', async () => {
     const directory = createDirectory({ store: here });
     const elsewhere = createDirectory({ store: there });
     const v0 = directory.version();
+    await nextRequest();
     expect(directory.version()).toBe(v0);
     seedUser(elsewhere, 'b@example.com');
+    await nextRequest();
     const v1 = directory.version();
     expect(v1).toBeGreaterThan(v0);
+    await nextRequest();
     expect(directory.version()).toBe(v1);
     // A commit that is not a directory change (a session, a token's last use) leaves it alone.
     createSessionStore({ store: there }).create({ userId: 'u', tenantId: null, issuer: 'i', subject: 's', absoluteTtlSeconds: 60, idleTtlSeconds: 60 });
+    await nextRequest();
     expect(directory.version()).toBe(v1);
     // This process's own changes move it too.
     seedUser(directory, 'c@example.com');

@@ -23,6 +23,9 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What separates two requests: the event loop turns (the watch reads once per synchronous run). */
+const nextRequest = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 let keys = 0;
 /** A commit that changes a row (an UPDATE matching nothing writes nothing, so commits nothing). */
 const commitRow = (db: Database.Database) => db.prepare("INSERT INTO server_keys (name, key, created_at) VALUES (?, x'00', 'now')").run(`k${keys++}`);
@@ -35,38 +38,52 @@ describe('commit watch', () => {
     expect(store.commits.epoch()).toBe(e0);
   });
 
-  it("moves for another connection's commit and for this connection's own", () => {
+  it("moves for another connection's commit and for this connection's own", async () => {
     const e0 = store.commits.epoch();
     commitRow(other);
+    await nextRequest();
     const e1 = store.commits.epoch();
     expect(e1).toBeGreaterThan(e0);
+    await nextRequest();
     expect(store.commits.epoch()).toBe(e1);
     commitRow(store.sqlite);
+    await nextRequest();
     expect(store.commits.epoch()).toBeGreaterThan(e1);
   });
 
-  it('does not move for a transaction that rolled back', () => {
+  it('reads the header once per synchronous run: one request sees one instant', async () => {
+    const e0 = store.commits.epoch();
+    commitRow(other);
+    expect(store.commits.epoch()).toBe(e0);
+    await Promise.resolve();
+    expect(store.commits.epoch()).toBeGreaterThan(e0);
+  });
+
+  it('does not move for a transaction that rolled back', async () => {
     const e0 = store.commits.epoch();
     other.exec('BEGIN IMMEDIATE');
     commitRow(other);
     other.exec('ROLLBACK');
+    await nextRequest();
     expect(store.commits.epoch()).toBe(e0);
   });
 
-  it('moves for every one of many commits, across WAL checkpoints', () => {
+  it('moves for every one of many commits, across WAL checkpoints', async () => {
     let last = store.commits.epoch();
     for (let i = 0; i < 50; i++) {
       commitRow(other);
       if (i % 10 === 9) other.pragma('wal_checkpoint(TRUNCATE)');
+      await nextRequest();
       const now = store.commits.epoch();
       expect(now).toBeGreaterThan(last);
       last = now;
     }
   });
 
-  it('reports a change on every call when it cannot read the header (never stale)', () => {
+  it('reports a change on every read when it cannot read the header (never stale)', async () => {
     const watch = createCommitWatch(join(dir, 'missing.sqlite'));
     const a = watch.epoch();
+    await nextRequest();
     expect(watch.epoch()).not.toBe(a);
     watch.close();
   });

@@ -135,13 +135,15 @@ describe('token verify and revoke', () => {
   });
 
   describe('with the CLI in another process', () => {
+    /** Requests are separate turns of the event loop; the commit watch reads once per turn. */
+    const nextRequest = () => new Promise<void>((resolve) => setImmediate(resolve));
     let dir: string;
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'scimgate-tokens-'));
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('a revoke through a second connection applies to the very next request', () => {
+    it('a revoke through a second connection applies to the very next request', async () => {
       const path = join(dir, 'scimgate.db');
       const server = openStore(path);
       const cli = openStore(path);
@@ -149,9 +151,11 @@ describe('token verify and revoke', () => {
         const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite, commits: server.commits });
         const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite, commits: cli.commits });
         const { token } = cliTokens.create('entra');
+        await nextRequest();
         expect(serverTokens.verify(token)?.name).toBe('entra');
         expect(serverTokens.verify(token)?.name).toBe('entra');
         expect(cliTokens.revoke('entra')).toBe(true);
+        await nextRequest();
         expect(serverTokens.verify(token)).toBeUndefined();
       } finally {
         server.close();
@@ -159,7 +163,7 @@ describe('token verify and revoke', () => {
       }
     });
 
-    it('a bootstrap rotation or a row deleted by hand elsewhere applies to the very next request', () => {
+    it('a bootstrap rotation or a row deleted by hand elsewhere applies to the very next request', async () => {
       const path = join(dir, 'scimgate.db');
       const server = openStore(path);
       const cli = openStore(path);
@@ -170,10 +174,13 @@ describe('token verify and revoke', () => {
         cliTokens.ensureBootstrapToken(first);
         expect(serverTokens.verify(first)?.name).toBe('bootstrap');
         cliTokens.ensureBootstrapToken('second-bootstrap-value-0123456789abcdef');
+        await nextRequest();
         expect(serverTokens.verify(first)).toBeUndefined();
         const { token } = cliTokens.create('entra');
+        await nextRequest();
         expect(serverTokens.verify(token)?.name).toBe('entra');
         cli.sqlite.prepare("DELETE FROM scim_tokens WHERE name = 'entra'").run();
+        await nextRequest();
         expect(serverTokens.verify(token)).toBeUndefined();
       } finally {
         server.close();
