@@ -45,7 +45,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
   return ok({
     server: { host: file.server.host, port: file.server.port, publicUrl, trustedProxies: proxies.value },
     database: { path: file.database.path },
-    scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes },
+    scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes, readCacheMb: file.scim.readCacheMb },
     oidc,
     sessions: {
       cookieName,

@@ -60,6 +60,8 @@ export interface Config {
     token: string | undefined;
     maxResults: number;
     maxPayloadBytes: number;
+    /** Memory for remembered SCIM read answers, in MiB; 0 turns them off. */
+    readCacheMb: number;
   };
   /** Undefined when sign-in is not configured (SCIM-only deployment). */
   oidc: OidcConfig | undefined;

@@ -49,7 +49,7 @@ describe('configuration defaults', () => {
     expect(config.server.trustedProxies.contains('::ffff:127.0.0.1')).toBe(true);
     expect(config.server.trustedProxies.contains('10.0.0.1')).toBe(false);
     expect(config.database.path).toBe('./data/scimgate.db');
-    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576 });
+    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576, readCacheMb: 32 });
     expect(config.oidc).toBeUndefined();
     expect(config.sessions).toEqual({
       cookieName: 'scimgate_session',
@@ -135,6 +135,11 @@ extra: 1
       'logging.level: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
       'extra: unknown key',
     ]);
+  });
+
+  it('scim.readCacheMb: 0 turns the read cache off; a negative budget is named', () => {
+    expect(load({ file: file('off.yaml', 'scim:\n  readCacheMb: 0\n') }).scim.readCacheMb).toBe(0);
+    expect(problems({ file: file('neg.yaml', 'scim:\n  readCacheMb: -1\n') })).toEqual(['scim.readCacheMb: must be at least 0']);
   });
 
   it('never leaks zod wording', () => {

@@ -27,7 +27,7 @@ export interface ReadCache {
   read<T extends CachedRead | undefined>(key: string, compute: () => T): T;
 }
 
-/** Default budget: ~32 MB of UTF-16 (keys count too). */
+/** Default budget in string units (keys count too): 32 MiB even if every character took two bytes. */
 export const DEFAULT_READ_CACHE_CHARS = 16 * 1024 * 1024;
 
 export function createReadCache(directoryVersion: () => number, maxChars = DEFAULT_READ_CACHE_CHARS): ReadCache {
