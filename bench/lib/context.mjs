@@ -65,9 +65,9 @@ export function createContext(config, log) {
     baselines,
     /** A private copy of the cached tenant with `users` users. */
     tenant: (users) => tenantCopy(users, log),
-    /** A scimgate server on `database`; stop it when done (the runner stops stragglers). */
-    async scimgate(database, label = 'scimgate') {
-      return track(await startScimgate({ database, label, cpuProfile: config.cpuProfile }));
+    /** A scimgate server on `database` (extra `env` for its config); stop it when done (the runner stops stragglers). */
+    async scimgate(database, label = 'scimgate', env = {}) {
+      return track(await startScimgate({ database, label, env, cpuProfile: config.cpuProfile }));
     },
     async stopAll() {
       await Promise.all([...running].map((child) => child.stop()));

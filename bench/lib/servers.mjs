@@ -15,9 +15,9 @@ const CLI = join(process.env.BENCH_SCIMGATE_DIST ?? join(ROOT, 'dist'), 'cli/ind
 const BARE = fileURLToPath(new URL('./bare-hono.mjs', import.meta.url));
 
 /**
- * @param {{ database: string, cpuProfile?: boolean, label?: string }} options
+ * @param {{ database: string, cpuProfile?: boolean, label?: string, env?: Record<string, string> }} options
  */
-export async function startScimgate({ database, cpuProfile = false, label = 'scimgate' }) {
+export async function startScimgate({ database, cpuProfile = false, label = 'scimgate', env = {} }) {
   const port = await freePort();
   const token = `bench-${randomBytes(24).toString('hex')}`;
   const url = `http://127.0.0.1:${port}`;
@@ -34,6 +34,7 @@ export async function startScimgate({ database, cpuProfile = false, label = 'sci
       SCIMGATE_DATABASE: database,
       SCIMGATE_SCIM_TOKEN: token,
       SCIMGATE_LOG_LEVEL: 'warn',
+      ...env,
     },
     healthUrl: `${url}/healthz`,
   });

@@ -16,6 +16,10 @@ export async function run(ctx) {
   const database = await ctx.tenant(users);
   const seeded = ctx.readUsers(database, users);
   const server = await ctx.scimgate(database, 'scimgate-users');
+  // The same reads with the read cache off (INFO rows): what a first read, or one after a change, costs.
+  // Same bootstrap token: a different one would rotate the first server's token out of the shared database.
+  const token = server.headers.authorization.slice('Bearer '.length);
+  const uncached = await ctx.scimgate(database, 'scimgate-users-uncached', { SCIMGATE_SCIM_READ_CACHE_MB: '0', SCIMGATE_SCIM_TOKEN: token });
   const runId = Date.now().toString(36);
   const enc = encodeURIComponent;
   const pageCount = 100;
@@ -34,6 +38,12 @@ export async function run(ctx) {
       minRpsRatio: 0.05,
       requests: list((n) => ({ path: `/scim/v2/Users?startIndex=${1 + ((n * 37) % Math.max(1, seeded.length - pageCount))}&count=${pageCount}` })),
     },
+    ...['GET /Users/{id}', 'GET /Users?filter=userName eq', 'GET /Users page of 100'].map((scenario, index) => ({
+      scenario: `${scenario}, read cache off`,
+      target: uncached,
+      requests: [],
+      copyOf: index,
+    })),
     {
       scenario: 'PATCH /Users/{id} replace',
       minRpsRatio: 0.15,
@@ -52,18 +62,21 @@ export async function run(ctx) {
 
   const rows = [];
   try {
-    for (const { scenario, minRpsRatio, requests, next } of cases.filter((c) => !ctx.config.cases || ctx.config.cases.test(c.scenario))) {
+    for (const c of cases.filter((c) => !ctx.config.cases || ctx.config.cases.test(c.scenario))) {
+      const { scenario, minRpsRatio, next } = c;
+      const requests = c.copyOf === undefined ? c.requests : cases[c.copyOf].requests;
+      const target = c.target ?? server;
       ctx.log(`${scenario} (${users} users)`);
       try {
         // Alternating rounds with the baseline, so a busy spell on the machine hits both sides alike.
-        const { measure, baseline, ratios } = await ctx.versusBaseline(200, { url: server.url, headers: server.headers, cpuSeconds: server.cpuSeconds, requests, next });
+        const { measure, baseline, ratios } = await ctx.versusBaseline(200, { url: target.url, headers: server.headers, cpuSeconds: target.cpuSeconds, requests, next });
         rows.push(loadRow({ issue, scenario, measure, baseline, ratios, versus: 'bare 200', minRpsRatio }));
       } catch (error) {
         rows.push(errorRow(issue, scenario, error));
       }
     }
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), uncached.stop()]);
   }
   return rows;
 }
