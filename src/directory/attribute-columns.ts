@@ -1,6 +1,6 @@
 /**
  * Where each SCIM attribute lives in our SQLite tables: a real column (id, userName, …), the
- * JSON document (`doc`), a constant (meta.resourceType), or another table (group_members).
+ * JSON document (`doc`), a constant (meta.resourceType), or other tables (group_users, group_groups).
  * The filter and sortBy compilers ask this module for SQL expressions and never spell out a
  * column or JSON path themselves, so a storage change is one edit here.
  *
@@ -10,7 +10,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
-import { groupMembers, groups, users } from '../store/schema.js';
+import { groups, users } from '../store/schema.js';
 import { userGroupsCollection } from './user-groups-sql.js';
 
 /** A scalar SQL expression holding one attribute's value, typed by its definition. */
@@ -22,7 +22,7 @@ export interface Operand {
 /** Resolves a sub-attribute of one complex value: a singular complex attribute, or one element of a multi-valued one. */
 export type SubScope = (sub: AttributeDef) => Result<Operand>;
 
-/** A multi-valued attribute: a set of rows (json_each, group_members) we ask EXISTS questions of. */
+/** A multi-valued attribute: a set of rows (json_each, memberships) we ask EXISTS questions of. */
 export interface Collection {
   attribute: AttributeDef;
   element: SubScope;
@@ -121,21 +121,30 @@ function jsonCollection(table: ResourceTable, attribute: AttributeDef, keys: rea
 }
 
 /**
- * A group's direct members: rows of group_members. `members[value eq "id"]` is written as
- * `id IN (…)` so SQLite starts from the group_members_member index and looks up only the
- * groups found, instead of probing group_members once per group. Presence stays a per-group
- * EXISTS: one primary-key probe each, rather than collecting every membership first.
+ * A group's direct members as rows "gm" (group key, member id, member type): the user and group
+ * edges with their keys turned back into ids. `members[value eq "id"]` is written as
+ * `key IN (…)`, and SQLite pushes the condition into both arms: the id's unique index gives its
+ * key, the member-side index the groups holding it — it never probes each group in turn.
+ * Presence stays a per-group EXISTS: one primary-key probe of each edge table.
  */
+const directMembers = sql.raw(`(
+  SELECT gu.group_key, u.id AS member_id, 'User' AS member_type
+    FROM group_users gu JOIN users u ON u.key = gu.user_key
+  UNION ALL
+  SELECT gg.parent_key, c.id, 'Group'
+    FROM group_groups gg JOIN groups c ON c.key = gg.child_key
+) AS "gm"`);
+
 function groupMembersCollection(attribute: AttributeDef): Collection {
   return {
     attribute,
     element: (sub) => {
-      if (sub.name === 'value') return ok({ attribute: sub, expr: sql`${groupMembers.memberId}` });
-      if (sub.name === 'type') return ok({ attribute: sub, expr: sql`${groupMembers.memberType}` });
+      if (sub.name === 'value') return ok({ attribute: sub, expr: sql`"gm"."member_id"` });
+      if (sub.name === 'type') return ok({ attribute: sub, expr: sql`"gm"."member_type"` });
       return notFilterable(`members.${sub.name}`, 'filter on members.value or members.type');
     },
-    exists: (condition) => sql`${groups.id} IN (SELECT ${groupMembers.groupId} FROM ${groupMembers} WHERE ${condition})`,
-    nonEmpty: sql`EXISTS (SELECT 1 FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id})`,
+    exists: (condition) => sql`${groups.key} IN (SELECT "gm"."group_key" FROM ${directMembers} WHERE ${condition})`,
+    nonEmpty: sql`(EXISTS (SELECT 1 FROM group_users WHERE group_users.group_key = ${groups.key}) OR EXISTS (SELECT 1 FROM group_groups WHERE group_groups.parent_key = ${groups.key}))`,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Effective (transitive) group membership for the access layer: a user's groups through any
  * depth of nesting, and the inverse for access reviews. Each answer is one prepared statement
- * over indexes (group_members_member, group_closure) — the nesting was flattened at write time,
+ * over indexes (group_users_user, group_closure) — the nesting was flattened at write time,
  * so nothing recurses on the request path.
  */
 import type Database from 'better-sqlite3';
@@ -36,25 +36,28 @@ const DEFAULT_PAGE = 1000;
 export function createEffectiveGroups(sqlite: Database.Database) {
   // The user's direct groups, and every ancestor of them: two index range scans, no recursion.
   const groupsOfUser = sqlite.prepare<{ user: string }, EffectiveGroup>(
-    `SELECT g.id, g.display_name AS displayName, g.external_id AS externalId
+    `WITH me(k) AS (SELECT key FROM users WHERE id = @user)
+     SELECT g.id, g.display_name AS displayName, g.external_id AS externalId
        FROM groups g
-      WHERE g.id IN (SELECT m.group_id FROM group_members m WHERE m.member_id = @user AND m.member_type = 'User'
-                     UNION
-                     SELECT c.ancestor_id FROM group_members m JOIN group_closure c ON c.descendant_id = m.group_id
-                      WHERE m.member_id = @user AND m.member_type = 'User')
+      WHERE g.key IN (SELECT gu.group_key FROM group_users gu WHERE gu.user_key = (SELECT k FROM me)
+                      UNION
+                      SELECT c.ancestor_key FROM group_users gu JOIN group_closure c ON c.descendant_key = gu.group_key
+                       WHERE gu.user_key = (SELECT k FROM me))
       ORDER BY g.display_name`,
   );
-  const effectiveUserIds = `SELECT m.member_id FROM group_members m
-      WHERE m.member_type = 'User'
-        AND m.group_id IN (SELECT @group UNION SELECT descendant_id FROM group_closure WHERE ancestor_id = @group)`;
+  const effectiveUserKeys = `SELECT gu.user_key FROM group_users gu
+      WHERE gu.group_key IN (SELECT k FROM target
+                             UNION SELECT c.descendant_key FROM group_closure c WHERE c.ancestor_key = (SELECT k FROM target))`;
+  const target = 'WITH target(k) AS (SELECT key FROM groups WHERE id = @group)';
   const membersOfGroup = sqlite.prepare<{ group: string; after: string; limit: number }, Omit<EffectiveMember, 'active'> & { active: number }>(
-    `SELECT u.id, u.user_name AS userName, u.display_name AS displayName, u.active
+    `${target}
+     SELECT u.id, u.user_name AS userName, u.display_name AS displayName, u.active
        FROM users u
-      WHERE u.id > @after AND u.id IN (${effectiveUserIds})
+      WHERE u.id > @after AND u.key IN (${effectiveUserKeys})
       ORDER BY u.id LIMIT @limit`,
   );
   const countMembers = sqlite.prepare<{ group: string }, { n: number }>(
-    `SELECT count(*) AS n FROM users u WHERE u.id IN (${effectiveUserIds})`,
+    `${target} SELECT count(*) AS n FROM (SELECT DISTINCT user_key FROM (${effectiveUserKeys}))`,
   );
 
   return {

@@ -24,6 +24,7 @@ export interface GroupRecord {
 }
 
 interface GroupRow {
+  key: number;
   id: string;
   display_name: string;
   external_id: string | null;
@@ -86,8 +87,8 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     const refs = memberships.resolve(members);
     if (!refs.ok) return refs;
     const ts = deps.now().toISOString();
-    insert.run({ id, ...columns, doc: JSON.stringify(doc), ts });
-    memberships.addEdges(id, refs.value);
+    const key = Number(insert.run({ id, ...columns, doc: JSON.stringify(doc), ts }).lastInsertRowid);
+    memberships.addEdges(key, refs.value);
     events.record({ type: 'group.created', resourceType: 'Group', resourceId: id }, ts);
     return ok(toGroupRecord(byId.get(id) as GroupRow));
   });
@@ -107,7 +108,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       const columns = groupColumns(doc);
       const unique = uniqueName(columns.displayName, id);
       if (!unique.ok) return unique;
-      const applied = memberships.apply(id, memberChanges);
+      const applied = memberships.apply(row.key, memberChanges);
       if (!applied.ok) return applied; // apply validates before it writes, so nothing is half-done
       // Only member operations, and none changed anything (removing a non-member): nothing changed,
       // so neither the version nor the event log moves — every version step has its event.
@@ -127,8 +128,8 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     if (!row) return fail(notFound(`Group ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
-    memberships.removeAllEdges(id);
-    memberships.removeMemberEverywhere(id);
+    memberships.removeAllEdges(row.key);
+    memberships.removeMemberEverywhere('Group', row.key);
     remove.run(id);
     events.record({ type: 'group.deleted', resourceType: 'Group', resourceId: id }, deps.now().toISOString());
     return ok(undefined);

@@ -1,7 +1,8 @@
 /**
- * Direct group memberships, exactly as SCIM sends them: the only code that writes
- * group_members. Every edge change goes through these few primitives, so the nested-group
- * closure can be maintained beside them in the same transaction.
+ * Direct group memberships, exactly as SCIM sends them: the only code that writes group_users and
+ * group_groups. Every edge change goes through these few primitives, so the nested-group
+ * closure can be maintained beside them in the same transaction. Rows hold keys (schema.ts,
+ * users.key); ids are translated here, once per batch.
  */
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
@@ -12,10 +13,11 @@ import type { MemberInput } from '../scim/protocol/resource/members.js';
 export type MemberType = 'User' | 'Group';
 export type { MemberChange, MemberInput };
 
-/** A member whose id was found, with the type the directory knows it by. */
+/** A member whose id was found, with the type the directory knows it by and its key (schema.ts, users.key). */
 export interface MemberRef {
   id: string;
   type: MemberType;
+  key: number;
 }
 
 export interface MemberRecord {
@@ -27,93 +29,95 @@ export interface MemberRecord {
 
 export function createMemberships(sqlite: Database.Database) {
   // One statement per batch, not one per member: a 10k-member PATCH stays inside SQLite.
-  const typesOf = sqlite.prepare<[string], { id: string; type: MemberType | null }>(
+  const keysOf = sqlite.prepare<[string], { id: string; user_key: number | null; group_key: number | null }>(
     `SELECT j.value AS id,
-            CASE WHEN EXISTS (SELECT 1 FROM users u WHERE u.id = j.value) THEN 'User'
-                 WHEN EXISTS (SELECT 1 FROM groups g WHERE g.id = j.value) THEN 'Group' END AS type
-       FROM json_each(?) j`,
+            (SELECT u.key FROM users u WHERE u.id = j.value) AS user_key,
+            (SELECT g.key FROM groups g WHERE g.id = j.value) AS group_key
+       FROM json_each(?) j ORDER BY j.key`,
   );
-  // In id order: the member index is keyed by member id, so sorted inserts visit its pages in
-  // order instead of hopping between them.
-  const insertUserEdges = sqlite.prepare<[string, string]>(
-    `INSERT INTO group_members (group_id, member_id, member_type)
-     SELECT ?, value, 'User' FROM json_each(?) WHERE true ORDER BY value ON CONFLICT DO NOTHING`,
+  // In key order: the user index is keyed by user key, so sorted inserts visit its pages in order.
+  const insertUserEdges = sqlite.prepare<[number, string]>(
+    `INSERT INTO group_users (group_key, user_key)
+     SELECT ?, value FROM json_each(?) WHERE true ORDER BY value ON CONFLICT DO NOTHING`,
   );
-  const insertEdge = sqlite.prepare(
-    'INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const deleteEdge = sqlite.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND member_id = ?');
-  const deleteAllOfGroup = sqlite.prepare('DELETE FROM group_members WHERE group_id = ?');
-  const deleteEverywhere = sqlite.prepare('DELETE FROM group_members WHERE member_id = ?');
-  const childGroupsOf = sqlite.prepare<[string], { id: string }>(
-    "SELECT member_id AS id FROM group_members WHERE group_id = ? AND member_type = 'Group'",
-  );
-  const parentGroupsOf = sqlite.prepare<[string], { id: string }>(
-    "SELECT group_id AS id FROM group_members WHERE member_id = ? AND member_type = 'Group'",
-  );
-  const isGroupEdge = sqlite.prepare<[string, string], { one: number }>(
-    "SELECT 1 AS one FROM group_members WHERE group_id = ? AND member_id = ? AND member_type = 'Group'",
-  );
+  const insertGroupEdge = sqlite.prepare<[number, number]>('INSERT INTO group_groups (parent_key, child_key) VALUES (?, ?) ON CONFLICT DO NOTHING');
+  const deleteUserEdge = sqlite.prepare<[number, number]>('DELETE FROM group_users WHERE group_key = ? AND user_key = ?');
+  const deleteGroupEdge = sqlite.prepare<[number, number]>('DELETE FROM group_groups WHERE parent_key = ? AND child_key = ?');
+  const deleteUsersOfGroup = sqlite.prepare<[number]>('DELETE FROM group_users WHERE group_key = ?');
+  const deleteChildrenOfGroup = sqlite.prepare<[number]>('DELETE FROM group_groups WHERE parent_key = ?');
+  const deleteUserEverywhere = sqlite.prepare<[number]>('DELETE FROM group_users WHERE user_key = ?');
+  const deleteGroupEverywhere = sqlite.prepare<[number]>('DELETE FROM group_groups WHERE child_key = ?');
+  const childGroupsOf = sqlite.prepare<[number], number>('SELECT child_key FROM group_groups WHERE parent_key = ?').pluck();
+  const parentGroupsOf = sqlite.prepare<[number], number>('SELECT parent_key FROM group_groups WHERE child_key = ?').pluck();
+  const isGroupEdge = sqlite.prepare<[number, number], number>('SELECT 1 FROM group_groups WHERE parent_key = ? AND child_key = ?').pluck();
   const closure = createClosure(sqlite);
-  const idsOf = (rows: { id: string }[]): string[] => rows.map((row) => row.id);
+
+  const lookUp = (ids: readonly string[]) => keysOf.all(JSON.stringify(ids));
 
   /** Each member must name an existing user or group; a stated type must agree with what the id is. */
   function resolve(inputs: readonly MemberInput[]): Result<MemberRef[]> {
     if (inputs.length === 0) return ok([]);
-    const rows = typesOf.all(JSON.stringify(inputs.map((input) => input.value)));
+    const rows = lookUp(inputs.map((input) => input.value));
     const refs: MemberRef[] = [];
     for (const [index, input] of inputs.entries()) {
-      const type = rows[index]?.type ?? undefined;
-      if (!type) return fail(scimError('invalidValue', `member "${input.value}" is not a known User or Group`));
+      const row = rows[index];
+      const type: MemberType | undefined = row?.user_key != null ? 'User' : row?.group_key != null ? 'Group' : undefined;
+      const key = type === 'User' ? row?.user_key : row?.group_key;
+      if (!type || key == null) return fail(scimError('invalidValue', `member "${input.value}" is not a known User or Group`));
       if (input.type && input.type !== type) {
         return fail(scimError('invalidValue', `member "${input.value}" is a ${type}, not a ${input.type}`));
       }
-      refs.push({ id: input.value, type });
+      refs.push({ id: input.value, type, key });
     }
     return ok(refs);
   }
 
   /** Returns how many edges were added. */
-  function addEdges(groupId: string, members: readonly MemberRef[]): number {
+  function addEdges(groupKey: number, members: readonly MemberRef[]): number {
     // User edges never touch the closure (it is over groups only), so they go in as one batch.
-    const userIds = members.filter((member) => member.type === 'User').map((member) => member.id);
-    let added = userIds.length > 0 ? insertUserEdges.run(groupId, JSON.stringify(userIds)).changes : 0;
+    const userKeys = members.filter((member) => member.type === 'User').map((member) => member.key);
+    let added = userKeys.length > 0 ? insertUserEdges.run(groupKey, JSON.stringify(userKeys)).changes : 0;
     for (const member of members) {
       if (member.type !== 'Group') continue;
-      const changes = insertEdge.run(groupId, member.id, member.type).changes;
-      if (changes > 0) closure.linked(groupId, member.id);
+      const changes = insertGroupEdge.run(groupKey, member.key).changes;
+      if (changes > 0) closure.linked(groupKey, member.key);
       added += changes;
     }
     return added;
   }
 
-  function removeEdges(groupId: string, memberIds: readonly string[]): number {
-    // Closure candidates must be read before the edges go; a removed User edge needs no closure work.
-    const groupIds = memberIds.filter((id) => isGroupEdge.get(groupId, id) !== undefined);
-    const prune = closure.unlinking([groupId], groupIds);
+  /** Removes the listed members (by id; ids that are no member are ignored, as SCIM asks). */
+  function removeEdges(groupKey: number, memberIds: readonly string[]): number {
+    if (memberIds.length === 0) return 0;
+    const rows = lookUp(memberIds);
+    // Closure candidates must be read before the edges go; a removed user edge needs no closure work.
+    const childKeys = rows.flatMap((row) => (row.group_key != null && isGroupEdge.get(groupKey, row.group_key) !== undefined ? [row.group_key] : []));
+    const prune = closure.unlinking([groupKey], childKeys);
     let removed = 0;
-    for (const id of memberIds) removed += deleteEdge.run(groupId, id).changes;
+    for (const row of rows) if (row.user_key != null) removed += deleteUserEdge.run(groupKey, row.user_key).changes;
+    for (const child of childKeys) removed += deleteGroupEdge.run(groupKey, child).changes;
     prune();
     return removed;
   }
 
-  function removeAllEdges(groupId: string): number {
-    const prune = closure.unlinking([groupId], idsOf(childGroupsOf.all(groupId)));
-    const removed = deleteAllOfGroup.run(groupId).changes;
+  function removeAllEdges(groupKey: number): number {
+    const prune = closure.unlinking([groupKey], childGroupsOf.all(groupKey));
+    const removed = deleteUsersOfGroup.run(groupKey).changes + deleteChildrenOfGroup.run(groupKey).changes;
     prune();
     return removed;
   }
 
   /** A deleted user or group leaves every group it was in. */
-  function removeMemberEverywhere(memberId: string): number {
-    const prune = closure.unlinking(idsOf(parentGroupsOf.all(memberId)), [memberId]);
-    const removed = deleteEverywhere.run(memberId).changes;
+  function removeMemberEverywhere(type: MemberType, key: number): number {
+    if (type === 'User') return deleteUserEverywhere.run(key).changes;
+    const prune = closure.unlinking(parentGroupsOf.all(key), [key]);
+    const removed = deleteGroupEverywhere.run(key).changes;
     prune();
     return removed;
   }
 
   /** Apply edits in order; validation happens up front so a bad member changes nothing. */
-  function apply(groupId: string, changes: readonly MemberChange[]): Result<number> {
+  function apply(groupKey: number, changes: readonly MemberChange[]): Result<number> {
     const resolved: (MemberRef[] | undefined)[] = [];
     for (const change of changes) {
       if (change.kind === 'add' || change.kind === 'replace') {
@@ -125,10 +129,10 @@ export function createMemberships(sqlite: Database.Database) {
     let touched = 0;
     changes.forEach((change, index) => {
       const refs = resolved[index] ?? [];
-      if (change.kind === 'add') touched += addEdges(groupId, refs);
-      else if (change.kind === 'remove') touched += removeEdges(groupId, change.values);
-      else if (change.kind === 'removeAll') touched += removeAllEdges(groupId);
-      else touched += removeAllEdges(groupId) + addEdges(groupId, refs);
+      if (change.kind === 'add') touched += addEdges(groupKey, refs);
+      else if (change.kind === 'remove') touched += removeEdges(groupKey, change.values);
+      else if (change.kind === 'removeAll') touched += removeAllEdges(groupKey);
+      else touched += removeAllEdges(groupKey) + addEdges(groupKey, refs);
     });
     return ok(touched);
   }

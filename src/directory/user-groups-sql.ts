@@ -1,7 +1,7 @@
 /**
  * A user's `groups` attribute as SQL, for filters like `groups[value eq "gid"]` and `groups pr`.
  * Groups are not in the user's document: they are the user's effective memberships — the
- * group_members rows naming the user (direct), plus every ancestor of those groups in
+ * group_users rows naming the user (direct), plus every ancestor of those groups in
  * group_closure (indirect) — so `groups[value eq "gid"]` finds members through any nesting.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -11,19 +11,20 @@ import { groups, users } from '../store/schema.js';
 import type { Collection } from './attribute-columns.js';
 
 /**
- * One row per (user, effective group), as the derived table "ug". SQLite pushes a condition on
- * ug.group_id into both arms: the direct arm searches the group_members primary key, the
- * indirect arm the group_closure primary key and then group_members by group.
- * A group reached both directly and through nesting is 'direct', as the attribute shows it.
+ * One row per (user key, effective group id), as the derived table "ug". SQLite pushes a
+ * condition on ug.group_id into both arms: the group id's unique index gives its key, then the
+ * direct arm searches the group_users primary key, the indirect arm the group_closure primary
+ * key and then group_users by group. A group reached both directly and through nesting is
+ * 'direct', as the attribute shows it.
  */
 const effectiveMemberships = sql.raw(`(
-  SELECT member_id AS user_id, group_id, 'direct' AS type
-    FROM group_members WHERE member_type = 'User'
+  SELECT gu.user_key, g.id AS group_id, 'direct' AS type
+    FROM group_users gu JOIN groups g ON g.key = gu.group_key
   UNION ALL
-  SELECT m.member_id, c.ancestor_id,
-         CASE WHEN EXISTS (SELECT 1 FROM group_members d WHERE d.group_id = c.ancestor_id AND d.member_id = m.member_id)
+  SELECT gu.user_key, a.id,
+         CASE WHEN EXISTS (SELECT 1 FROM group_users d WHERE d.group_key = c.ancestor_key AND d.user_key = gu.user_key)
               THEN 'direct' ELSE 'indirect' END
-    FROM group_closure c JOIN group_members m ON m.group_id = c.descendant_id AND m.member_type = 'User'
+    FROM group_closure c JOIN groups a ON a.key = c.ancestor_key JOIN group_users gu ON gu.group_key = c.descendant_key
 ) AS "ug"`);
 
 export function userGroupsCollection(attribute: AttributeDef): Collection {
@@ -44,8 +45,8 @@ export function userGroupsCollection(attribute: AttributeDef): Collection {
       }
     },
     // `id IN (…)`: SQLite finds the effective members of the named groups, then looks up just those users.
-    exists: (condition: SQL) => sql`${users.id} IN (SELECT "ug"."user_id" FROM ${effectiveMemberships} WHERE ${condition})`,
-    // Nesting adds groups only above a direct one, so presence is still one probe of group_members_member.
-    nonEmpty: sql`EXISTS (SELECT 1 FROM group_members AS "ugm" WHERE "ugm"."member_id" = ${users.id} AND "ugm"."member_type" = 'User')`,
+    exists: (condition: SQL) => sql`${users.key} IN (SELECT "ug"."user_key" FROM ${effectiveMemberships} WHERE ${condition})`,
+    // Nesting adds groups only above a direct one, so presence is still one probe of group_users_user.
+    nonEmpty: sql`EXISTS (SELECT 1 FROM group_users AS "ugm" WHERE "ugm"."user_key" = ${users.key})`,
   };
 }

@@ -27,6 +27,7 @@ export interface UserRecord {
 }
 
 interface UserRow {
+  key: number;
   id: string;
   user_name: string;
   external_id: string | null;
@@ -112,7 +113,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     if (!row) return fail(notFound(`User ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
-    memberships.removeMemberEverywhere(id);
+    memberships.removeMemberEverywhere('User', row.key);
     remove.run(id);
     events.record({ type: 'user.deleted', resourceType: 'User', resourceId: id }, deps.now().toISOString());
     return ok(undefined);

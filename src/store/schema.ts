@@ -8,7 +8,13 @@ import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from
 export const users = sqliteTable(
   'users',
   {
-    id: text('id').primaryKey(),
+    /**
+     * Integer key for membership rows (an alias of the rowid, so VACUUM keeps it): a 10k-member
+     * PATCH writes index entries of two integers instead of two UUIDs, ~3.5x less B-tree work.
+     * Never leaves the directory; SCIM sees `id`.
+     */
+    key: integer('key').primaryKey(),
+    id: text('id').notNull().unique(),
     userName: text('user_name').notNull(),
     externalId: text('external_id'),
     displayName: text('display_name'),
@@ -30,7 +36,9 @@ export const users = sqliteTable(
 export const groups = sqliteTable(
   'groups',
   {
-    id: text('id').primaryKey(),
+    /** See users.key. */
+    key: integer('key').primaryKey(),
+    id: text('id').notNull().unique(),
     displayName: text('display_name').notNull(),
     externalId: text('external_id'),
     /** The SCIM document minus id/meta/members: members live in group_members. */
@@ -45,41 +53,53 @@ export const groups = sqliteTable(
   ],
 );
 
-/** Direct memberships exactly as SCIM sends them; a member is a user or a group. */
-export const groupMembers = sqliteTable(
-  'group_members',
+/**
+ * Direct memberships exactly as SCIM sends them, by member type: users in groups, and groups in
+ * groups (nesting). Keys, not ids (see users.key). The migration creates both WITHOUT ROWID — the
+ * primary key is the table — which drizzle-kit cannot express; queries do not notice.
+ */
+export const groupUsers = sqliteTable(
+  'group_users',
   {
-    groupId: text('group_id')
+    groupKey: integer('group_key')
       .notNull()
-      .references(() => groups.id, { onDelete: 'cascade' }),
-    memberId: text('member_id').notNull(),
-    memberType: text('member_type', { enum: ['User', 'Group'] }).notNull(),
+      .references(() => groups.key, { onDelete: 'cascade' }),
+    userKey: integer('user_key')
+      .notNull()
+      .references(() => users.key, { onDelete: 'cascade' }),
   },
-  (t) => [
-    primaryKey({ columns: [t.groupId, t.memberId] }),
-    index('group_members_member').on(t.memberId, t.groupId),
-    // Nested-group walks follow only group→group edges: a partial index keeps them from
-    // stepping over the (possibly 100k) user members of each group they visit.
-    index('group_members_nested').on(t.groupId, t.memberId).where(sql`member_type = 'Group'`),
-  ],
+  (t) => [primaryKey({ columns: [t.groupKey, t.userKey] }), index('group_users_user').on(t.userKey, t.groupKey)],
+);
+
+export const groupGroups = sqliteTable(
+  'group_groups',
+  {
+    parentKey: integer('parent_key')
+      .notNull()
+      .references(() => groups.key, { onDelete: 'cascade' }),
+    childKey: integer('child_key')
+      .notNull()
+      .references(() => groups.key, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.parentKey, t.childKey] }), index('group_groups_child').on(t.childKey, t.parentKey)],
 );
 
 /**
  * Transitive nesting over groups: (ancestor, descendant) for every path of one or more
  * group→group edges. No reflexive rows: a group reaches itself only through a cycle. Kept in
- * step with group_members by memberships.ts, in the same transaction as each edge change.
+ * step with group_groups by memberships.ts, in the same transaction as each edge change.
  */
 export const groupClosure = sqliteTable(
   'group_closure',
   {
-    ancestorId: text('ancestor_id')
+    ancestorKey: integer('ancestor_key')
       .notNull()
-      .references(() => groups.id, { onDelete: 'cascade' }),
-    descendantId: text('descendant_id')
+      .references(() => groups.key, { onDelete: 'cascade' }),
+    descendantKey: integer('descendant_key')
       .notNull()
-      .references(() => groups.id, { onDelete: 'cascade' }),
+      .references(() => groups.key, { onDelete: 'cascade' }),
   },
-  (t) => [primaryKey({ columns: [t.ancestorId, t.descendantId] }), index('group_closure_descendant').on(t.descendantId, t.ancestorId)],
+  (t) => [primaryKey({ columns: [t.ancestorKey, t.descendantKey] }), index('group_closure_descendant').on(t.descendantKey, t.ancestorKey)],
 );
 
 /** Ordered change events, written in the same transaction as the change they describe. */

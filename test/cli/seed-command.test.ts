@@ -29,8 +29,8 @@ describe('scimgate seed', () => {
     const plan = planTenant(shape);
     expect(count(t, 'users')).toBe(60);
     expect(count(t, 'groups')).toBe(200);
-    expect(count(t, "group_members WHERE member_type = 'User'")).toBe(plan.totalMemberships);
-    expect(count(t, "group_members WHERE member_type = 'Group'")).toBe(plan.nesting.length);
+    expect(count(t, 'group_users')).toBe(plan.totalMemberships);
+    expect(count(t, 'group_groups')).toBe(plan.nesting.length);
     // Two chains four deep: each top reaches its three descendants.
     expect(plan.chains).toHaveLength(2);
     expect(count(t, 'group_closure')).toBe(2 * (3 + 2 + 1));

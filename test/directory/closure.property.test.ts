@@ -97,7 +97,13 @@ class World {
   /** Compare the stored closure and effective groups with a BFS over the stored direct edges. */
   check(): void {
     const edges = this.store.sqlite
-      .prepare<[], { group_id: string; member_id: string; member_type: string }>('SELECT group_id, member_id, member_type FROM group_members')
+      .prepare<[], { group_id: string; member_id: string; member_type: string }>(
+        `SELECT g.id AS group_id, u.id AS member_id, 'User' AS member_type
+           FROM group_users gu JOIN groups g ON g.key = gu.group_key JOIN users u ON u.key = gu.user_key
+         UNION ALL
+         SELECT p.id, c.id, 'Group'
+           FROM group_groups gg JOIN groups p ON p.key = gg.parent_key JOIN groups c ON c.key = gg.child_key`,
+      )
       .all();
     const children = new Map<string, string[]>();
     for (const e of edges) {
@@ -117,7 +123,9 @@ class World {
     };
     const expectedPairs = this.groups.flatMap((g) => [...reach(g)].map((d) => `${g}>${d}`)).sort();
     const storedPairs = this.store.sqlite
-      .prepare<[], { a: string; d: string }>('SELECT ancestor_id AS a, descendant_id AS d FROM group_closure')
+      .prepare<[], { a: string; d: string }>(
+        'SELECT a.id AS a, d.id AS d FROM group_closure c JOIN groups a ON a.key = c.ancestor_key JOIN groups d ON d.key = c.descendant_key',
+      )
       .all()
       .map((r) => `${r.a}>${r.d}`)
       .sort();

@@ -54,8 +54,17 @@ export function insertGroup(store: Store, row: GroupRow): void {
   store.sqlite
     .prepare(`INSERT INTO groups (id, display_name, external_id, doc, created, last_modified) VALUES (?, ?, ?, ?, ?, ?)`)
     .run(row.id, row.displayName, row.externalId ?? null, JSON.stringify({ displayName: row.displayName }), row.created ?? '2026-01-01T00:00:00.000Z', row.created ?? '2026-01-01T00:00:00.000Z');
-  for (const member of row.members ?? []) {
-    store.sqlite.prepare(`INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)`).run(row.id, member.id, member.type);
+  insertMembers(store, row.id, row.members ?? []);
+}
+
+/** Direct members of a group; every member must already exist (membership rows hold keys). */
+export function insertMembers(store: Store, groupId: string, members: readonly { id: string; type: 'User' | 'Group' }[]): void {
+  for (const member of members) {
+    const sql =
+      member.type === 'User'
+        ? 'INSERT INTO group_users (group_key, user_key) VALUES ((SELECT key FROM groups WHERE id = ?), (SELECT key FROM users WHERE id = ?))'
+        : 'INSERT INTO group_groups (parent_key, child_key) VALUES ((SELECT key FROM groups WHERE id = ?), (SELECT key FROM groups WHERE id = ?))';
+    store.sqlite.prepare(sql).run(groupId, member.id);
   }
 }
 
@@ -107,8 +116,9 @@ export function exampleStore(): Store {
     created: '2026-04-01T00:00:00.000Z',
     doc: { userName: 'dave%_', displayName: "D'Arcy", title: '', emails: ['junk-string'] },
   });
-  insertGroup(store, { id: 'g1', displayName: 'Engineering', externalId: 'gx-1', members: [{ id: 'u1', type: 'User' }, { id: 'g2', type: 'Group' }] });
+  insertGroup(store, { id: 'g1', displayName: 'Engineering', externalId: 'gx-1', members: [{ id: 'u1', type: 'User' }] });
   insertGroup(store, { id: 'g2', displayName: 'Sales', members: [{ id: 'u2', type: 'User' }] });
+  insertMembers(store, 'g1', [{ id: 'g2', type: 'Group' }]);
   insertGroup(store, { id: 'g3', displayName: 'Empty' });
   return store;
 }

@@ -15,7 +15,7 @@ import type { CompareOp, CompValue, Filter } from '../../src/scim/protocol/filte
 import { matchesFilter } from '../../src/scim/protocol/filter/evaluate.js';
 import { groupResourceType, userResourceType, type AttrPath, type ResourceTypeDef } from '../../src/scim/protocol/schemas/index.js';
 import { openStore } from '../../src/store/connection.js';
-import { ENT, insertGroup, insertUser, selectIds } from './filter-sql-fixtures.js';
+import { ENT, insertGroup, insertMembers, insertUser, selectIds } from './filter-sql-fixtures.js';
 
 type Json = Record<string, unknown>;
 
@@ -161,7 +161,7 @@ describe('RFC 7644 §3.4.2.2 filtering: SQL agrees with the in-memory evaluator'
           const resources = data.map((user, index) => {
             const { id, userName, resource, doc } = userResource(user, index);
             insertUser(store, { id, userName, externalId: user.externalId, displayName: user.displayName, active: user.active, created: user.created, doc });
-            for (const group of user.groups) store.sqlite.prepare(`INSERT INTO group_members VALUES (?, ?, 'User')`).run(group, id);
+            for (const group of user.groups) insertMembers(store, group, [{ id, type: 'User' }]);
             return resource;
           });
           for (const filter of fs) {
@@ -201,11 +201,14 @@ describe('RFC 7644 §3.4.2.2 filtering: SQL agrees with the in-memory evaluator'
       fc.property(fc.uniqueArray(groupArb, { minLength: 1, maxLength: 4, selector: (g) => g.displayName }), fc.array(groupFilters, { minLength: 1, maxLength: 8 }), (data, fs) => {
         const store = openStore(':memory:');
         try {
+          // Members must exist (membership rows hold keys): the two users, and groups of this run only.
+          for (const id of ['u1', 'u2']) insertUser(store, { id, userName: id });
+          const exists = (member: string) => member.startsWith('u') || Number(member.slice(1)) <= data.length;
+          data.forEach((group, index) => insertGroup(store, { id: `g${index + 1}`, displayName: group.displayName, externalId: group.externalId }));
           const resources = data.map((group, index) => {
             const id = `g${index + 1}`;
-            const members = group.members.map((member) => ({ id: member, type: member.startsWith('g') ? ('Group' as const) : ('User' as const) }));
-            // Group members may name groups not (yet) inserted: no foreign key on member_id.
-            insertGroup(store, { id, displayName: group.displayName, externalId: group.externalId, members });
+            const members = group.members.filter(exists).map((member) => ({ id: member, type: member.startsWith('g') ? ('Group' as const) : ('User' as const) }));
+            insertMembers(store, id, members);
             return JSON.parse(
               JSON.stringify({
                 id,

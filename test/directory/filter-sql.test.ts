@@ -319,8 +319,8 @@ describe('SQLite answers the common filters from indexes (EXPLAIN QUERY PLAN)', 
     expect(queryPlan(store, 'externalId eq "ext-1"')).toMatch(/SEARCH users USING INDEX users_external_id/);
   });
 
-  it('id eq uses the primary key', () => {
-    expect(queryPlan(store, 'id eq "u1"')).toMatch(/SEARCH users USING (COVERING )?INDEX sqlite_autoindex_users_1 \(id=\?\)/);
+  it('id eq uses the id index', () => {
+    expect(queryPlan(store, 'id eq "u1"')).toMatch(/SEARCH users USING (COVERING )?INDEX users_id_unique \(id=\?\)/);
   });
 
   it('user displayName eq uses users_display_name_ci', () => {
@@ -331,16 +331,21 @@ describe('SQLite answers the common filters from indexes (EXPLAIN QUERY PLAN)', 
     expect(queryPlan(store, 'displayName eq "sales"', groupResourceType)).toMatch(/SEARCH groups USING INDEX groups_display_name_ci/);
   });
 
-  it('members[value eq] starts from group_members_member and looks up only those groups', () => {
+  it('members[value eq] starts from the member id and looks up only the groups holding it', () => {
     const plan = queryPlan(store, 'members[value eq "u1"]', groupResourceType);
-    expect(plan).toMatch(/SEARCH group_members USING (COVERING )?INDEX group_members_member \(member_id=\?\)/);
-    expect(plan).not.toMatch(/SCAN groups/);
+    expect(plan).toMatch(/SEARCH u USING (COVERING )?INDEX users_id_unique \(id=\?\)/);
+    expect(plan).toMatch(/SEARCH gu USING (COVERING )?INDEX group_users_user \(user_key=\?\)/);
+    expect(plan).toMatch(/SEARCH gg USING (COVERING )?INDEX group_groups_child \(child_key=\?\)/);
+    expect(plan).toMatch(/SEARCH groups USING INTEGER PRIMARY KEY/);
+    expect(plan).not.toMatch(/SCAN/);
   });
 
-  it("a user's groups[value eq] starts from the group_members primary key", () => {
+  it("a user's groups[value eq] starts from the group id, then the group_users and closure primary keys", () => {
     const plan = queryPlan(store, 'groups[value eq "g1"]');
-    expect(plan).toMatch(/SEARCH group_members USING (COVERING )?INDEX sqlite_autoindex_group_members_1 \(group_id=\?\)/);
-    expect(plan).not.toMatch(/SCAN users/);
+    expect(plan).toMatch(/SEARCH gu USING PRIMARY KEY \(group_key=\?\)/);
+    expect(plan).toMatch(/SEARCH c USING PRIMARY KEY \(ancestor_key=\?\)/);
+    expect(plan).toMatch(/SEARCH users USING INTEGER PRIMARY KEY/);
+    expect(plan).not.toMatch(/SCAN/);
   });
 
   it('an OR of indexed equalities stays indexed', () => {

@@ -41,8 +41,9 @@ export function createTestScimApp(options: { store?: Store; directory?: Omit<Dir
       }),
     ) as Promise<ScimResponse>;
   const snapshot = () => {
-    const tables = ['users', 'groups', 'group_members', 'group_closure', 'events'];
-    return Object.fromEntries(tables.map((t) => [t, store.sqlite.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all()]));
+    const tables = ['users', 'groups', 'group_users', 'group_groups', 'group_closure', 'events'];
+    // Membership tables are WITHOUT ROWID; every table's first two columns order it.
+    return Object.fromEntries(tables.map((t) => [t, store.sqlite.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
   };
   return { app, store, directory, token, scim, snapshot };
 }

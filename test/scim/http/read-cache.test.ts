@@ -141,7 +141,7 @@ describe('SCIM reads through the cache are never stale', () => {
   it('answers every read exactly as the directory does, after any sequence of changes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
-        store.sqlite.exec('DELETE FROM group_members; DELETE FROM group_closure; DELETE FROM groups; DELETE FROM users;');
+        store.sqlite.exec('DELETE FROM group_users; DELETE FROM group_groups; DELETE FROM group_closure; DELETE FROM groups; DELETE FROM users;');
         const { call, both } = twoApps(store);
         const userIds: string[] = [];
         const groupIds: string[] = [];
