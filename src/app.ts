@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): Hono {
       tokens: deps.tokens,
       limits: deps.scimLimits ?? DEFAULT_SCIM_LIMITS,
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
-      readCache: createReadCache(deps.directory.version, deps.scimReadCacheChars),
+      readCache: deps.scimReadCacheChars === 0 ? undefined : createReadCache(deps.directory.version, deps.scimReadCacheChars),
     }),
   );
   if (deps.access) app.route('/', accessRoutes(deps.access));

@@ -10,6 +10,14 @@
  * rows. A change that rolls back still moved it: one needless recompute, never a stale answer.
  * Commits that change no directory row (a session's idle clock, a token's last use) leave the
  * event log where it was, so they do not empty the caches.
+ *
+ * Asked inside a write transaction (a revocation listener), it answers without looking: the
+ * event log's tail there may be this transaction's own uncommitted row, and remembering a
+ * sequence number that then rolls back would hide another process's next event, which reuses it.
+ *
+ * Only changes made through the directory (the SCIM API, scimgate's commands) are seen: a
+ * hand-written UPDATE on a running server's database writes no event, so remembered answers
+ * (src/scim/http/read-cache.ts) would not notice it until the next directory change.
  */
 import type { Store } from '../store/index.js';
 
@@ -26,6 +34,7 @@ export function createDirectoryVersion(store: Pick<Store, 'sqlite' | 'commits'>)
   let seenSeq: number | null | undefined;
   return {
     current() {
+      if (store.sqlite.inTransaction) return version;
       const epoch = store.commits.epoch();
       if (epoch !== seenEpoch) {
         // Only after some commit: one indexed read of the log's tail says whether it was ours to care about.

@@ -9,7 +9,7 @@
 export interface DirectoryGeneration {
   current(): number;
   /** Move without a directory change (sign-out, admin revocation): pass as the session store's `onRevoke`. */
-  bump(): number;
+  bump(): void;
 }
 
 /** `directoryVersion` is `directory.version` (read lazily, so it may be wired after the sessions). */
@@ -17,6 +17,9 @@ export function createDirectoryGeneration(directoryVersion: () => number): Direc
   let revocations = 0;
   return {
     current: () => directoryVersion() + revocations,
-    bump: () => directoryVersion() + ++revocations,
+    // Only the counter: bump runs inside directory transactions (the revocation listener).
+    bump: () => {
+      revocations++;
+    },
   };
 }

@@ -52,6 +52,7 @@ export function createCommitWatch(path: string): CommitWatch {
     }
     return fd;
   };
+  open();
   let epoch = 0;
   let seen = Buffer.alloc(HEADER_BYTES);
   let scratch = Buffer.alloc(HEADER_BYTES);

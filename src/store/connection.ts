@@ -32,6 +32,12 @@ export interface OpenStoreOptions {
 }
 
 /** Open (creating if needed) the database at `path`; ':memory:' gives a private in-memory one. */
+/** The absolute, symlink-resolved file of the main database, as SQLite itself names it. */
+function openedFile(sqlite: Database.Database, fallback: string): string {
+  const main = (sqlite.pragma('database_list') as { name: string; file: string }[]).find((db) => db.name === 'main');
+  return main?.file ? main.file : fallback;
+}
+
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -44,8 +50,9 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched.
-  const commits = createCommitWatch(path);
+  // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched. The
+  // file SQLite opened, not `path`: SQLite resolves symlinks, and its -shm sits by the target.
+  const commits = createCommitWatch(path === ':memory:' ? path : openedFile(sqlite, path));
   return {
     db,
     sqlite,

@@ -163,7 +163,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const row = selectByHash.get(digest);
       // The indexed lookup already matched the digest; the constant-time check keeps the final
       // decision independent of how the index compares strings.
-      if (!row || !digestsEqual(row.token_hash, digest) || row.revoked_at !== null) return undefined;
+      if (!row || !digestsEqual(row.token_hash, digest) || row.revoked_at !== null) {
+        remembered.delete(digest);
+        return undefined;
+      }
       const record: TokenRecord = {
         id: row.id,
         name: row.name,
@@ -184,6 +187,8 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       if (remembered.size >= MAX_REMEMBERED_TOKENS) remembered.clear();
       // NaN (an unreadable stored time) is never in the future, so such a token is read every time.
       const touchDueMs = record.lastUsedAt === null ? 0 : Date.parse(record.lastUsedAt) + LAST_USED_RESOLUTION_MS;
+      // Frozen: one record is handed to every request that presents this token.
+      Object.freeze(record);
       remembered.set(digest, { record, epoch, touchDueMs });
       return record;
     },

@@ -27,8 +27,8 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const auth = () => ({ authorization: `Bearer ${scim.token}` });
 
-/** A fresh id: 64 random bits for the process (base64url), then a base-36 counter. */
-const FRESH_ID = /^[A-Za-z0-9_-]{11}-[0-9a-z]+$/;
+/** A fresh id: 96 random bits, base64url. */
+const FRESH_ID = /^[A-Za-z0-9_-]{16}$/;
 
 describe('X-Request-Id on every response', () => {
   const cases: Array<[string, string, () => Record<string, string>, number]> = [
@@ -79,5 +79,18 @@ describe('X-Request-Id on every response', () => {
     const body = await res.text();
     expect(res.headers.get('content-type')).toBe('application/scim+json; charset=utf-8');
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+  });
+});
+
+describe('fresh request ids', () => {
+  it('never repeat, across pool refills (every 256 ids)', async () => {
+    const { app } = createTestScimApp();
+    const ids = new Set<string>();
+    for (let n = 0; n < 700; n++) {
+      const id = (await app.request('http://scim.test/healthz')).headers.get('x-request-id') ?? '';
+      expect(id).toMatch(FRESH_ID);
+      ids.add(id);
+    }
+    expect(ids.size).toBe(700);
   });
 });

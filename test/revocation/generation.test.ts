@@ -105,4 +105,32 @@ describe('directory version across processes (two connections to one file)', () 
     seedUser(directory, 'c@example.com');
     expect(directory.version()).toBeGreaterThan(v1);
   });
+
+  it("a change that rolled back while asking for the version does not hide another process's next event", async () => {
+    // The revocation listener moves the generation inside the transaction; if the version
+    // remembered that transaction's own event number, the other process's event — which reuses
+    // the number after the rollback — would look like nothing.
+    let directory: ReturnType<typeof createDirectory> | undefined;
+    const generation = createDirectoryGeneration(() => directory?.version() ?? 0);
+    directory = createDirectory({
+      store: here,
+      listeners: [
+        () => {
+          generation.bump();
+          generation.current(); // anything asking inside the transaction
+        },
+        () => {
+          throw new Error('a later listener fails');
+        },
+      ],
+    });
+    const elsewhere = createDirectory({ store: there });
+    await nextRequest();
+    expect(() => seedUser(directory as ReturnType<typeof createDirectory>, 'rolled-back@example.com')).toThrow('a later listener fails');
+    await nextRequest();
+    const before = generation.current();
+    seedUser(elsewhere, 'elsewhere@example.com');
+    await nextRequest();
+    expect(generation.current()).toBeGreaterThan(before);
+  });
 });

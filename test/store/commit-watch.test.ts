@@ -1,5 +1,5 @@
 /** The commit watch: one pread of the WAL-index header tells whether any connection committed. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -86,6 +86,25 @@ describe('commit watch', () => {
     await nextRequest();
     expect(watch.epoch()).not.toBe(a);
     watch.close();
+  });
+
+  it('watches the file SQLite opened when the configured path is a symlink', async () => {
+    const link = join(dir, 'link.sqlite');
+    symlinkSync(join(dir, 'db.sqlite'), link);
+    const viaLink = openStore(link);
+    try {
+      const e0 = viaLink.commits.epoch();
+      await nextRequest();
+      expect(viaLink.commits.epoch()).toBe(e0);
+      commitRow(other);
+      await nextRequest();
+      const e1 = viaLink.commits.epoch();
+      expect(e1).toBeGreaterThan(e0);
+      await nextRequest();
+      expect(viaLink.commits.epoch()).toBe(e1);
+    } finally {
+      viaLink.close();
+    }
   });
 
   it('a private in-memory database has no other writer: its epoch is constant', () => {

@@ -153,6 +153,11 @@ describe('token verify and revoke', () => {
         const { token } = cliTokens.create('entra');
         await nextRequest();
         expect(serverTokens.verify(token)?.name).toBe('entra');
+        // A later request, remembered at an epoch after the server's own last-use write: only the
+        // revoke below can make it stale.
+        await nextRequest();
+        expect(serverTokens.verify(token)?.name).toBe('entra');
+        await nextRequest();
         expect(serverTokens.verify(token)?.name).toBe('entra');
         expect(cliTokens.revoke('entra')).toBe(true);
         await nextRequest();

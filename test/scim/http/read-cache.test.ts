@@ -177,6 +177,28 @@ describe('SCIM reads through the cache are never stale', () => {
     );
   });
 
+  it('answers for different hosts stay apart (meta.location follows each request without publicUrl)', async () => {
+    const { call, cached, token } = twoApps(store);
+    const created = await (await call('POST', '/Users', newUser('hosts@example.com'))).json();
+    const read = async (origin: string) =>
+      (await (await cached.request(`${origin}/scim/v2/Users/${created.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+        meta: { location: string };
+      };
+    expect((await read('http://a.example')).meta.location).toBe(`http://a.example/scim/v2/Users/${created.id}`);
+    expect((await read('http://b.example')).meta.location).toBe(`http://b.example/scim/v2/Users/${created.id}`);
+    expect((await read('http://a.example')).meta.location).toBe(`http://a.example/scim/v2/Users/${created.id}`);
+  });
+
+  it('HEAD answers like GET without a body, from the same remembered answer', async () => {
+    const { call, cached, token } = twoApps(store);
+    const created = await (await call('POST', '/Users', newUser('head@example.com'))).json();
+    const get = await call('GET', `/Users/${created.id}`);
+    const head = await cached.request(`http://scim.test/scim/v2/Users/${created.id}`, { method: 'HEAD', headers: { Authorization: `Bearer ${token}` } });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe(get.headers.get('etag'));
+    expect(await head.text()).toBe('');
+  });
+
   it('If-None-Match against a remembered answer is a 304 with its ETag', async () => {
     const { call, cached, token } = twoApps(store);
     const created = await (await call('POST', '/Users', newUser('etag@example.com'))).json();
