@@ -2,6 +2,7 @@
 /** The `scimgate` command: serve, migrate, token. */
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
+import { openTokenStore } from './token-store.js';
 import { createTokenService } from '../tokens/index.js';
 import { loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
@@ -70,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'token': {
-      const store = openStore(databasePath);
+      const store = openTokenStore(databasePath, (line) => console.error(line));
+      if (!store) return 1;
       try {
         return runTokenCommand(rest, createTokenService(store), console);
       } finally {

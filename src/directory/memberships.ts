@@ -91,7 +91,10 @@ export function createMemberships(sqlite: Database.Database) {
     if (memberIds.length === 0) return 0;
     const rows = lookUp(memberIds);
     // Closure candidates must be read before the edges go; a removed user edge needs no closure work.
-    const childKeys = rows.flatMap((row) => (row.group_key != null && isGroupEdge.get(groupKey, row.group_key) !== undefined ? [row.group_key] : []));
+    // An id is a user's first, as resolve() reads it.
+    const childKeys = rows.flatMap((row) =>
+      row.user_key == null && row.group_key != null && isGroupEdge.get(groupKey, row.group_key) !== undefined ? [row.group_key] : [],
+    );
     const prune = closure.unlinking([groupKey], childKeys);
     let removed = 0;
     for (const row of rows) if (row.user_key != null) removed += deleteUserEdge.run(groupKey, row.user_key).changes;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { createCommitWatch, type CommitWatch } from './commit-watch.js';
 import * as schema from './schema.js';
 
@@ -31,13 +32,25 @@ export interface OpenStoreOptions {
   migrate?: boolean;
 }
 
-/** Open (creating if needed) the database at `path`; ':memory:' gives a private in-memory one. */
 /** The absolute, symlink-resolved file of the main database, as SQLite itself names it. */
 function openedFile(sqlite: Database.Database, fallback: string): string {
   const main = (sqlite.pragma('database_list') as { name: string; file: string }[]).find((db) => db.name === 'main');
   return main?.file ? main.file : fallback;
 }
 
+/**
+ * How many of our migrations the database has had, and how many it still lacks. Commands other
+ * than `serve` and `migrate` must not upgrade a database a running older server is using: a
+ * migration that rebuilds tables (0004) breaks that server at once.
+ */
+export function migrationState(store: Pick<Store, 'sqlite'>): { applied: number; pending: number } {
+  const known = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+  const table = store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  const applied = table ? (store.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number) : 0;
+  return { applied, pending: Math.max(0, known - applied) };
+}
+
+/** Open (creating if needed) the database at `path`; ':memory:' gives a private in-memory one. */
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
@@ -49,7 +62,18 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false) {
+    // A migration that rebuilds tables holds the write lock for seconds on a large directory;
+    // a second process starting beside it waits for it rather than failing after 5 s, and if
+    // it then finds its own attempt overtaken (the first one applied the same migrations), goes on.
+    sqlite.pragma('busy_timeout = 120000');
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } catch (error) {
+      if (migrationState({ sqlite }).pending > 0) throw error;
+    }
+    sqlite.pragma('busy_timeout = 5000');
+  }
   // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched. The
   // file SQLite opened, not `path`: SQLite resolves symlinks, and its -shm sits by the target.
   const commits = createCommitWatch(path === ':memory:' ? path : openedFile(sqlite, path));

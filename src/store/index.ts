@@ -1,2 +1,2 @@
-export { openStore, MIGRATIONS_FOLDER, type Db, type Store, type OpenStoreOptions } from './connection.js';
+export { openStore, migrationState, MIGRATIONS_FOLDER, type Db, type Store, type OpenStoreOptions } from './connection.js';
 export * as tables from './schema.js';

@@ -41,7 +41,7 @@ export const groups = sqliteTable(
     id: text('id').notNull().unique(),
     displayName: text('display_name').notNull(),
     externalId: text('external_id'),
-    /** The SCIM document minus id/meta/members: members live in group_members. */
+    /** The SCIM document minus id/meta/members: members live in group_users and group_groups. */
     doc: text('doc').notNull(),
     version: integer('version').notNull().default(1),
     created: text('created').notNull(),

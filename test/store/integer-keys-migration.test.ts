@@ -10,7 +10,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../src/directory/index.js';
-import { MIGRATIONS_FOLDER, openStore } from '../../src/store/index.js';
+import { openTokenStore } from '../../src/cli/token-store.js';
+import { MIGRATIONS_FOLDER, migrationState, openStore } from '../../src/store/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -78,4 +79,26 @@ describe('migration 0004: integer keys', () => {
       store.close();
     }
   });
+
+  it('scimgate token does not upgrade a database an older server uses; a new one it migrates', () => {
+    const path = join(dir, 'in-use.db');
+    const old = new Database(path);
+    migrate(drizzle(old), { migrationsFolder: foldersBefore0004() });
+    old.close();
+    const said: string[] = [];
+    expect(openTokenStore(path, (line) => said.push(line))).toBeUndefined();
+    expect(said.join('')).toMatch(/1 migration\(s\) pending.*scimgate migrate/);
+    const probe = new Database(path);
+    expect(probe.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'group_members'").pluck().get()).toBe(1);
+    probe.close();
+
+    const fresh = openTokenStore(join(dir, 'new.db'), (line) => said.push(line));
+    expect(fresh).toBeDefined();
+    if (fresh) {
+      expect(migrationState(fresh)).toMatchObject({ pending: 0 });
+      expect(migrationState(fresh).applied).toBeGreaterThan(4);
+      fresh.close();
+    }
+  });
 });
+
