@@ -29,6 +29,7 @@ export function oidcClientConfig(oidc: OidcConfig, loginTtlSeconds: number): Oid
     scopes: oidc.scopes,
     ...(oidc.allowedTenants.length > 0 ? { allowedTenants: oidc.allowedTenants } : {}),
     allowInsecureHttpIssuer: oidc.allowInsecureHttpIssuer,
+    idTokenAlg: oidc.idTokenAlg,
     pendingLoginTtlSeconds: loginTtlSeconds,
   };
 }

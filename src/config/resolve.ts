@@ -114,6 +114,7 @@ function resolveOidc(oidc: ParsedOidc, publicUrl: URL, report: Report): OidcConf
     redirectPath: oidc.redirectPath,
     redirectUri: new URL(oidc.redirectPath, publicUrl.origin).href,
     allowInsecureHttpIssuer: issuer.protocol === 'http:',
+    idTokenAlg: oidc.idTokenAlg,
     allowedTenants: oidc.entra.allowedTenants.map((tid) => tid.toLowerCase()),
     link: { ...oidc.link },
   };

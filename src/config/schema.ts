@@ -83,6 +83,8 @@ export const oidcSchema = z.strictObject({
     })
     .optional(),
   federatedTokenFile: nonEmpty.optional(),
+  /** The algorithm the provider signs this client's ID tokens with (its registration says which). */
+  idTokenAlg: z.enum(JWS_ALGS).default('RS256'),
   scopes: z.array(nonEmpty).min(1).default(['openid', 'profile', 'email']),
   redirectPath: nonEmpty
     .refine((value) => /^\/(?![/\\])[^\s?#]*$/.test(value), { message: 'must be a path starting with "/", e.g. /oauth2/callback' })

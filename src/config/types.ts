@@ -26,6 +26,8 @@ export interface OidcConfig {
   redirectUri: string;
   /** True when the issuer is http:// (loopback, or non-loopback by the named opt-in). */
   allowInsecureHttpIssuer: boolean;
+  /** The only algorithm accepted on ID tokens. */
+  idTokenAlg: string;
   /** Tenant ids allowed to sign in; required (non-empty) when `multiTenant`. */
   allowedTenants: string[];
   link: {

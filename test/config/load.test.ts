@@ -74,6 +74,7 @@ describe('configuration defaults', () => {
       redirectPath: '/oauth2/callback',
       redirectUri: 'https://auth.example.com/oauth2/callback',
       allowInsecureHttpIssuer: false,
+      idTokenAlg: 'RS256',
       allowedTenants: [],
       link: { claim: 'oid', attribute: 'externalId', tenantClaim: 'tid' },
     });
@@ -135,6 +136,14 @@ extra: 1
       'logging.level: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
       'extra: unknown key',
     ]);
+  });
+
+  it('oidc.idTokenAlg takes one asymmetric JWS algorithm; HS256 and none are refused by name', () => {
+    expect(load({ file: file('es.yaml', `${ENTRA}  idTokenAlg: ES256\n`) }).oidc?.idTokenAlg).toBe('ES256');
+    for (const alg of ['HS256', 'none']) {
+      const [problem] = problems({ file: file(`${alg}.yaml`, `${ENTRA}  idTokenAlg: ${alg}\n`) });
+      expect(problem).toMatch(/^oidc\.idTokenAlg: must be one of "RS256"/);
+    }
   });
 
   it('scim.readCacheMb: 0 turns the read cache off; a negative budget is named', () => {

@@ -40,6 +40,8 @@ export interface TestProviderOptions {
 
 export const TEST_CLIENTS = {
   secretBasic: { clientId: 'app-secret-basic', secret: 'secret-basic-0123456789abcdef0123456789' },
+  /** Registered for ES256-signed ID tokens (the provider holds an EC key beside its RSA one). */
+  es256: { clientId: 'app-es256', secret: 'secret-es256-0123456789abcdef0123456789' },
   secretPost: { clientId: 'app-secret-post', secret: 'secret-post-0123456789abcdef01234567890' },
   privateKeyJwt: { clientId: 'app-private-key-jwt' },
   federated: { clientId: 'app-federated' },
@@ -86,7 +88,9 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
   for (const tid of options.tenants) {
     const keys = await generateKeyPair('RS256', { extractable: true });
     const privateJwk: JWK = { ...(await exportJWK(keys.privateKey)), kid: `${tid}-sig`, use: 'sig', alg: 'RS256' };
-    const provider = new Provider(issuer(tid), providerConfig(tid, options, privateJwk, pkjwtPublic, federatedPublic));
+    const ec = await generateKeyPair('ES256', { extractable: true });
+    const ecJwk: JWK = { ...(await exportJWK(ec.privateKey)), kid: `${tid}-sig-ec`, use: 'sig', alg: 'ES256' };
+    const provider = new Provider(issuer(tid), providerConfig(tid, options, [privateJwk, ecJwk], pkjwtPublic, federatedPublic));
     const tenant: Tenant = { tid, provider, signingKey: { privateKey: keys.privateKey, publicKey: keys.publicKey, kid: privateJwk.kid ?? '' }, forgery: undefined };
     provider.use(async (ctx: KoaContext, next) => {
       await next();
@@ -160,7 +164,7 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
 function providerConfig(
   tid: string,
   options: TestProviderOptions,
-  signingJwk: JWK,
+  signingJwks: JWK[],
   pkjwtPublic: JWK,
   federatedPublic: JWK,
 ): Record<string, unknown> {
@@ -170,11 +174,18 @@ function providerConfig(
     clients: [
       { ...common, client_id: TEST_CLIENTS.secretBasic.clientId, client_secret: TEST_CLIENTS.secretBasic.secret, token_endpoint_auth_method: 'client_secret_basic' },
       { ...common, client_id: TEST_CLIENTS.secretPost.clientId, client_secret: TEST_CLIENTS.secretPost.secret, token_endpoint_auth_method: 'client_secret_post' },
+      {
+        ...common,
+        client_id: TEST_CLIENTS.es256.clientId,
+        client_secret: TEST_CLIENTS.es256.secret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'ES256',
+      },
       { ...common, client_id: TEST_CLIENTS.privateKeyJwt.clientId, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [pkjwtPublic] } },
       // Entra workload identity modelled as private_key_jwt against the federated key's JWKS.
       { ...common, client_id: TEST_CLIENTS.federated.clientId, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [federatedPublic] } },
     ],
-    jwks: { keys: [signingJwk] },
+    jwks: { keys: signingJwks },
     cookies: { keys: [`cookie-key-${tid}-0123456789abcdef`] },
     pkce: { required: () => true },
     claims: { openid: ['sub', 'tid', 'oid'], profile: ['name', 'preferred_username'], email: ['email'] },

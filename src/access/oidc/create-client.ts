@@ -29,7 +29,7 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
     const cfg = new client.Configuration(
       { ...metadata, issuer },
       config.clientId,
-      { [client.clockSkew]: skew, id_token_signed_response_alg: 'RS256' },
+      { [client.clockSkew]: skew, id_token_signed_response_alg: config.idTokenAlg ?? 'RS256' },
       options?.replay ? client.None() : auth,
     );
     if (allowInsecure) client.allowInsecureRequests(cfg);

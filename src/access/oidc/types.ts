@@ -24,6 +24,12 @@ export interface OidcClientConfig {
   allowedTenants?: string[];
   /** Named opt-in to talk to an http:// issuer (tests, loopback development). */
   allowInsecureHttpIssuer?: boolean;
+  /**
+   * The one algorithm ID tokens must be signed with, as registered for this client at the
+   * provider (default RS256, what Entra and the OIDC registration default use). One, not a list:
+   * a token in any other algorithm is refused, so no alg-confusion is possible.
+   */
+  idTokenAlg?: string;
   /** How long a started login may take to come back (default 600 s). */
   pendingLoginTtlSeconds?: number;
   /** Clock in ms since the epoch (default Date.now); token times are judged by it. */

@@ -75,6 +75,16 @@ describe('OIDC sign-in against an Entra-shaped provider', () => {
     expect(result.ok).toBe(true);
   });
 
+  it('a provider signing ID tokens with ES256: accepted when configured, refused under the RS256 default', async () => {
+    const es256 = { clientId: TEST_CLIENTS.es256.clientId, clientAuth: { method: 'client_secret_basic' as const, secret: TEST_CLIENTS.es256.secret } };
+    const accepted = await login(base({ ...es256, idTokenAlg: 'ES256' }));
+    expect(accepted).toEqual({ ok: true, identity: expect.objectContaining({ oid: ALICE.oid, tid: TENANT_A }) });
+    const refused = await login(base(es256));
+    expect(refused).toEqual(expect.objectContaining({ ok: false, reason: expect.stringMatching(/alg|ES256/i) }));
+    // And the other way round: an RS256 client does not accept what it was not configured for.
+    expect(await login(base({ idTokenAlg: 'ES256' }))).toEqual(expect.objectContaining({ ok: false }));
+  });
+
   it('private_key_jwt with a PEM key', async () => {
     const result = await login(
       base({ clientId: TEST_CLIENTS.privateKeyJwt.clientId, clientAuth: { method: 'private_key_jwt', key: op.privateKeyJwtPem, kid: 'pkjwt' } }),
