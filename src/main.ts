@@ -1,5 +1,6 @@
 /**
- * Boot: from a validated Config, open the store (migrating it), build the parts — sessions,
+ * Boot: from a validated Config, open the store (migrating it) with its background checkpoints,
+ * build the parts — sessions,
  * the directory with its in-transaction revocation listener, the decision-cache generation,
  * tokens, and the OIDC client when sign-in is configured — hand them to
  * createApp, listen, and shut down cleanly on SIGINT/SIGTERM.
@@ -15,7 +16,7 @@ import { parseLinkAttribute } from './directory/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { createDirectoryGeneration, createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
-import { openStore } from './store/index.js';
+import { openStore, startCheckpointer } from './store/index.js';
 import { serverKey } from './store/server-keys.js';
 import { createTokenService } from './tokens/index.js';
 
@@ -34,6 +35,14 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const store = openStore(config.database.path);
+  // Checkpoints off the event loop (src/store/checkpointer.ts); closed after the server, before the store.
+  const checkpointer = startCheckpointer(store, {
+    onFailure: (reason) => logger.warn({ reason }, 'background checkpoints stopped; SQLite checkpoints automatically again'),
+  });
+  const closeStore = async () => {
+    await checkpointer.stop();
+    store.close();
+  };
   try {
     const tokens = createTokenService(store);
     if (config.scim.token) {
@@ -74,9 +83,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
       access,
     });
-    return await listen(app.fetch, config, store.close, logger, explicitPublicUrl(config) ? publicUrl : undefined);
+    return await listen(app.fetch, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
   } catch (error) {
-    store.close();
+    await closeStore();
     throw error;
   }
 }
@@ -84,7 +93,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 async function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Config,
-  closeStore: () => void,
+  closeStore: () => Promise<void>,
   logger: Logger,
   publicUrl: string | undefined,
 ): Promise<RunningServer> {
@@ -102,8 +111,7 @@ async function listen(
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       server.close(() => {
-        closeStore();
-        resolve();
+        void closeStore().then(resolve);
       });
       // Keep-alive connections would hold close() open; SCIM clients retry, so end them.
       if ('closeAllConnections' in server) server.closeAllConnections();

@@ -98,7 +98,7 @@ async function seedInProcess(dbPath, log) {
 
 /** The measurement itself; runs in the child. */
 async function measureInProcess(dbPath) {
-  const { openStore } = await dist('store/index.js');
+  const { openStore, startCheckpointer } = await dist('store/index.js');
   const { createDirectory } = await dist('directory/index.js');
   const { createTokenService } = await dist('tokens/index.js');
   const { createApp } = await dist('app.js');
@@ -106,6 +106,8 @@ async function measureInProcess(dbPath) {
   const work = join(tmpdir(), `scimgate-nested-${process.pid}.db`);
   copyFileSync(dbPath, work);
   const store = openStore(work);
+  // As `scimgate serve` runs it: checkpoints in a worker, not inside the commit of a PATCH.
+  const checkpointer = startCheckpointer(store);
   try {
     const directory = createDirectory({ store });
     const tokens = createTokenService(store);
@@ -242,6 +244,7 @@ async function measureInProcess(dbPath) {
       dbSizeMb: fileMb(dbPath) + fileMb(`${dbPath}-wal`),
     };
   } finally {
+    await checkpointer.stop();
     store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
   }

@@ -33,7 +33,7 @@ export interface OpenStoreOptions {
 }
 
 /** The absolute, symlink-resolved file of the main database, as SQLite itself names it. */
-function openedFile(sqlite: Database.Database, fallback: string): string {
+export function openedFile(sqlite: Database.Database, fallback: string): string {
   const main = (sqlite.pragma('database_list') as { name: string; file: string }[]).find((db) => db.name === 'main');
   return main?.file ? main.file : fallback;
 }

@@ -1,2 +1,3 @@
+export { startCheckpointer, type Checkpointer } from './checkpointer.js';
 export { openStore, migrationState, MIGRATIONS_FOLDER, type Db, type Store, type OpenStoreOptions } from './connection.js';
 export * as tables from './schema.js';
