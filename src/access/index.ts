@@ -73,7 +73,6 @@ export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; deci
     sessionCookie: {
       name: config.sessions.cookieName,
       secure: config.sessions.cookieSecure,
-      domain: config.sessions.cookieDomain,
       absoluteTtlSeconds: config.sessions.absoluteTtlSeconds,
       idleTtlSeconds: config.sessions.idleTtlSeconds,
     },

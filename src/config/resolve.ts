@@ -39,20 +39,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
   if (sessions.cookieName && !https && /^__(Host|Secure)-/i.test(sessions.cookieName)) {
     report('sessions.cookieName', 'the __Host-/__Secure- prefixes need an https server.publicUrl');
   }
-  const cookieDomain = sessions.cookieDomain?.toLowerCase();
-  if (cookieDomain !== undefined) {
-    // A browser only stores a Domain cookie the setting host is inside; `__Host-` forbids Domain.
-    const host = publicUrl.hostname.toLowerCase();
-    if (host !== cookieDomain && !host.endsWith(`.${cookieDomain}`)) {
-      report('sessions.cookieDomain', `must be server.publicUrl's host (${host}) or a parent domain of it`);
-    }
-    if (sessions.cookieName && /^__Host-/i.test(sessions.cookieName)) {
-      report('sessions.cookieName', 'a __Host- cookie cannot carry sessions.cookieDomain; use __Secure- or no prefix');
-    }
-  }
-  // `__Host-` pins the cookie to this host; with a parent domain `__Secure-` still requires https.
-  const defaultName = !https ? 'scimgate_session' : cookieDomain ? '__Secure-scimgate_session' : '__Host-scimgate_session';
-  const cookieName = sessions.cookieName ?? defaultName;
+  const cookieName = sessions.cookieName ?? (https ? '__Host-scimgate_session' : 'scimgate_session');
 
   if (problems.length > 0 || !proxies.ok) return fail(problems);
   return ok({
@@ -63,7 +50,6 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
     sessions: {
       cookieName,
       cookieSecure: https,
-      cookieDomain,
       absoluteTtlSeconds: sessions.absoluteTtl,
       idleTtlSeconds: sessions.idleTtl,
       loginTtlSeconds: sessions.loginTtl,

@@ -112,10 +112,6 @@ export const sessionsSchema = z.strictObject({
   cookieName: nonEmpty
     .regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'must be a cookie name token (letters, digits, -_.)' })
     .optional(),
-  /** Parent domain for the session cookie (one sign-in for every subdomain); host-only when absent. */
-  cookieDomain: nonEmpty
-    .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, { message: 'must be a domain like "example.com" (no scheme, port or leading dot)' })
-    .optional(),
   absoluteTtl: duration.default(12 * 3600),
   idleTtl: duration.default(3600),
   loginTtl: duration.default(600),

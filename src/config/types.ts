@@ -71,8 +71,6 @@ export interface Config {
     cookieName: string;
     /** True when publicUrl is https: `Secure` cookies and the `__Host-` prefix. */
     cookieSecure: boolean;
-    /** Parent domain the session cookie is shared with; undefined: host-only. */
-    cookieDomain: string | undefined;
     absoluteTtlSeconds: number;
     idleTtlSeconds: number;
     loginTtlSeconds: number;

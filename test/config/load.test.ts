@@ -146,19 +146,6 @@ extra: 1
     }
   });
 
-  it('sessions.cookieDomain: a parent of the public host, a __Secure- default name, never with __Host-', () => {
-    const config = load({ file: file('dom.yaml', `${ENTRA}sessions:\n  cookieDomain: Example.com\n`) });
-    expect(config.sessions).toMatchObject({ cookieDomain: 'example.com', cookieName: '__Secure-scimgate_session', cookieSecure: true });
-    expect(problems({ file: file('far.yaml', `${ENTRA}sessions:\n  cookieDomain: other.com\n`) })).toEqual([
-      "sessions.cookieDomain: must be server.publicUrl's host (auth.example.com) or a parent domain of it",
-    ]);
-    expect(problems({ file: file('tail.yaml', `${ENTRA}sessions:\n  cookieDomain: ple.com\n`) })).toHaveLength(1);
-    expect(problems({ file: file('host.yaml', `${ENTRA}sessions:\n  cookieDomain: example.com\n  cookieName: __Host-x\n`) })).toEqual([
-      'sessions.cookieName: a __Host- cookie cannot carry sessions.cookieDomain; use __Secure- or no prefix',
-    ]);
-    expect(problems({ file: file('dot.yaml', `${ENTRA}sessions:\n  cookieDomain: .example.com\n`) })[0]).toMatch(/^sessions\.cookieDomain: must be a domain/);
-  });
-
   it('scim.readCacheMb: 0 turns the read cache off; a negative budget is named', () => {
     expect(load({ file: file('off.yaml', 'scim:\n  readCacheMb: 0\n') }).scim.readCacheMb).toBe(0);
     expect(problems({ file: file('neg.yaml', 'scim:\n  readCacheMb: -1\n') })).toEqual(['scim.readCacheMb: must be at least 0']);

@@ -15,8 +15,6 @@ export interface CookieSettings {
   sessionName: string;
   /** True when the public URL is https: Secure cookies and `__Host-` names. */
   secure: boolean;
-  /** Parent domain for the session cookie (config sessions.cookieDomain); host-only when undefined. */
-  sessionDomain?: string | undefined;
   /** Session cookie lifetime: the session's absolute TTL. */
   sessionMaxAgeSeconds: number;
   /** Pending-login cookie lifetime: config sessions.loginTtlSeconds. */
@@ -40,17 +38,14 @@ export function signInCookies(settings: CookieSettings): SignInCookies {
   const pendingName = settings.secure ? '__Host-scimgate_login' : 'scimgate_login';
   // Path=/ and no Domain: required for `__Host-`, and host-only cookies are not shared with
   // sibling subdomains. Lax still sends the cookie on the OP's top-level redirect back to us.
-  // The session cookie alone may name a parent domain (one sign-in for app1., app2.example.com,
-  // each asking /oauth2/auth with the browser's cookie); the pending login never leaves this host.
   const base: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure: settings.secure };
-  const session: CookieOptions = settings.sessionDomain ? { ...base, domain: settings.sessionDomain } : base;
   return {
     sessionName: settings.sessionName,
     pendingName,
     readSession: (c) => nonEmpty(readCookie(c, settings.sessionName)),
     sessionFrom: (header) => (header ? nonEmpty(cookieValue(header, settings.sessionName)) : undefined),
-    setSession: (c, secret) => setCookie(c, settings.sessionName, secret, { ...session, maxAge: settings.sessionMaxAgeSeconds }),
-    clearSession: (c) => void deleteCookie(c, settings.sessionName, session),
+    setSession: (c, secret) => setCookie(c, settings.sessionName, secret, { ...base, maxAge: settings.sessionMaxAgeSeconds }),
+    clearSession: (c) => void deleteCookie(c, settings.sessionName, base),
     readPending: (c) => nonEmpty(readCookie(c, pendingName)),
     setPending: (c, sealed) => setCookie(c, pendingName, sealed, { ...base, maxAge: settings.loginMaxAgeSeconds }),
     clearPending: (c) => void deleteCookie(c, pendingName, base),

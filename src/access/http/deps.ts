@@ -19,7 +19,7 @@ export interface AccessRouteDeps {
   callbackPath: string;
   /** Hosts a post-login/post-logout `rd` may point at (config redirects.allowedDomains). */
   allowedRedirectDomains: readonly string[];
-  sessionCookie: { name: string; secure: boolean; domain?: string | undefined; absoluteTtlSeconds: number; idleTtlSeconds: number };
+  sessionCookie: { name: string; secure: boolean; absoluteTtlSeconds: number; idleTtlSeconds: number };
   loginTtlSeconds: number;
   /** 32 bytes: seals the pending-login cookie (AES-256-GCM). */
   pendingLoginKey: Uint8Array;

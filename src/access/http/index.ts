@@ -26,7 +26,6 @@ export function accessRoutes(deps: AccessRouteDeps): Hono {
     cookies: signInCookies({
       sessionName: deps.sessionCookie.name,
       secure: deps.sessionCookie.secure,
-      sessionDomain: deps.sessionCookie.domain,
       sessionMaxAgeSeconds: deps.sessionCookie.absoluteTtlSeconds,
       loginMaxAgeSeconds: deps.loginTtlSeconds,
     }),

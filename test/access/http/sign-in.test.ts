@@ -43,25 +43,6 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     expect(cookie).not.toMatch(/Domain=/);
   });
 
-  it('sessions.cookieDomain: one __Secure- session cookie for every subdomain; the pending login stays host-only', async () => {
-    const h = await createHarness(op, { publicUrl: HTTPS_PUBLIC, config: { sessions: { cookieDomain: 'scimgate.test' } } });
-    await h.provision(ALICE);
-    const { start } = await h.startAndLogin(ALICE);
-    expect(setCookieFor(start, '__Host-scimgate_login')).not.toMatch(/Domain=/);
-    const { res, jar } = await h.signInAs(ALICE);
-    const cookie = setCookieFor(res, '__Secure-scimgate_session') ?? '';
-    expect(cookie).toMatch(/; Domain=scimgate\.test/);
-    expect(cookie).toMatch(/; Secure/);
-    expect(cookie).toMatch(/HttpOnly/);
-    expect(res.headers.getSetCookie().some((line) => line.startsWith('__Host-scimgate_session='))).toBe(false);
-    // What a sibling host's nginx sends along with its auth_request is the same cookie.
-    expect((await h.request('/oauth2/auth', { cookies: jar })).status).toBe(202);
-    // Sign-out clears it with the same Domain, or the browser would keep it.
-    const out = await h.request('/oauth2/sign_out', { cookies: jar });
-    expect(setCookieFor(out, '__Secure-scimgate_session')).toMatch(/Max-Age=0.*Domain=scimgate\.test|Domain=scimgate\.test.*Max-Age=0/);
-    expect((await h.request('/oauth2/auth', { cookies: jar })).status).toBe(401);
-  });
-
   it('no tokens or groups in cookies: the session cookie stays small with 500 groups', async () => {
     const h = await createHarness(op);
     const id = await h.provision(ALICE);
