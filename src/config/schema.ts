@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LOOPBACK_CIDRS, parseCidrList } from '../access/cidr-list.js';
+import { JWS_ALGS } from '../access/oidc/types.js';
 import { parseAllowedDomain } from '../access/redirect.js';
 import { parseDuration } from './duration.js';
 
@@ -38,7 +39,6 @@ const domain = nonEmpty.superRefine((value, ctx) => {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
 export const serverSchema = z.strictObject({
   // Loopback by default: a fresh install is not exposed until someone decides to (the image sets HOST=0.0.0.0).

@@ -3,6 +3,7 @@
  * parsed `publicUrl` and `trustedProxies`, which are built once at boot. Durations are seconds.
  */
 import type { CidrList } from '../access/cidr-list.js';
+import type { JwsAlg } from '../access/oidc/types.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -27,7 +28,7 @@ export interface OidcConfig {
   /** True when the issuer is http:// (loopback, or non-loopback by the named opt-in). */
   allowInsecureHttpIssuer: boolean;
   /** The only algorithm accepted on ID tokens. */
-  idTokenAlg: string;
+  idTokenAlg: JwsAlg;
   /** Tenant ids allowed to sign in; required (non-empty) when `multiTenant`. */
   allowedTenants: string[];
   link: {

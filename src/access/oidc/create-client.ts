@@ -7,7 +7,7 @@ import { OidcConfigError } from './errors.js';
 import { finishLogin } from './finish-login.js';
 import type { FinishContext } from './finish-login.js';
 import { buildLoginRequest } from './start-login.js';
-import type { OidcClient, OidcClientConfig } from './types.js';
+import { JWS_ALGS, type OidcClient, type OidcClientConfig } from './types.js';
 
 export async function createOidcClient(config: OidcClientConfig): Promise<OidcClient> {
   validateConfig(config);
@@ -72,6 +72,9 @@ export async function createOidcClient(config: OidcClientConfig): Promise<OidcCl
 function validateConfig(config: OidcClientConfig): void {
   const problems: string[] = [];
   if (!config.clientId) problems.push('clientId: required');
+  if (config.idTokenAlg !== undefined && !(JWS_ALGS as readonly string[]).includes(config.idTokenAlg)) {
+    problems.push(`idTokenAlg: must be one of ${JWS_ALGS.join(', ')}`);
+  }
   try {
     const redirect = new URL(config.redirectUri);
     if (redirect.protocol !== 'https:' && !config.allowInsecureHttpIssuer && redirect.hostname !== 'localhost') {

@@ -2,6 +2,13 @@
 // /oauth2/start and /oauth2/callback, and what a finished login yields.
 import type { OidcFailureCode } from './errors.js';
 
+/**
+ * The asymmetric JWS algorithms we sign client assertions with and accept on ID tokens. Never
+ * HS* (a key shared with the provider could then forge tokens) and never `none`.
+ */
+export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export type JwsAlg = (typeof JWS_ALGS)[number];
+
 /** How scimgate authenticates to the token endpoint. */
 export type ClientAuthConfig =
   | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
@@ -29,7 +36,7 @@ export interface OidcClientConfig {
    * provider (default RS256, what Entra and the OIDC registration default use). One, not a list:
    * a token in any other algorithm is refused, so no alg-confusion is possible.
    */
-  idTokenAlg?: string;
+  idTokenAlg?: JwsAlg;
   /** How long a started login may take to come back (default 600 s). */
   pendingLoginTtlSeconds?: number;
   /** Clock in ms since the epoch (default Date.now); token times are judged by it. */

@@ -80,9 +80,15 @@ describe('OIDC sign-in against an Entra-shaped provider', () => {
     const accepted = await login(base({ ...es256, idTokenAlg: 'ES256' }));
     expect(accepted).toEqual({ ok: true, identity: expect.objectContaining({ oid: ALICE.oid, tid: TENANT_A }) });
     const refused = await login(base(es256));
-    expect(refused).toEqual(expect.objectContaining({ ok: false, reason: expect.stringMatching(/alg|ES256/i) }));
+    expect(refused).toEqual(expect.objectContaining({ ok: false, code: 'unsupported_algorithm', reason: expect.stringMatching(/alg/i) }));
     // And the other way round: an RS256 client does not accept what it was not configured for.
-    expect(await login(base({ idTokenAlg: 'ES256' }))).toEqual(expect.objectContaining({ ok: false }));
+    expect(await login(base({ idTokenAlg: 'ES256' }))).toEqual(expect.objectContaining({ ok: false, code: 'unsupported_algorithm' }));
+  });
+
+  it('an ID-token algorithm outside the asymmetric list is a configuration error, not a weaker check', async () => {
+    for (const alg of ['none', 'HS256']) {
+      await expect(createOidcClient(base({ idTokenAlg: alg as never }))).rejects.toThrow(/idTokenAlg: must be one of RS256/);
+    }
   });
 
   it('private_key_jwt with a PEM key', async () => {
