@@ -66,6 +66,9 @@ export function startCheckpointer(store: Pick<Store, 'sqlite' | 'path'>, options
       if (stopping) return;
       stopping = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Unref'd so it never keeps a process alive, but stopping must wait for it: ref it again,
+      // or a process with nothing else to do would end before the worker closed its connection.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
       restore();
