@@ -2,15 +2,13 @@
  * The generation forward-auth decisions are cached at: every directory change — made here or by
  * another connection to the same file — and every sign-out makes decisions cached before it stale.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory } from '../../src/directory/index.js';
 import { createDirectoryGeneration } from '../../src/revocation/index.js';
 import { ok } from '../../src/scim/protocol/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { useTwoConnections } from '../support/two-connections.js';
 
 let store: Store;
 beforeEach(() => {
@@ -68,24 +66,13 @@ describe('directory generation for decision caches', () => {
 });
 
 describe('directory version across processes (two connections to one file)', () => {
-  let dir: string;
-  let here: Store;
-  let there: Store;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'scimgate-version-'));
-    here = openStore(join(dir, 'db.sqlite'));
-    there = openStore(join(dir, 'db.sqlite'));
-  });
-  afterEach(() => {
-    here.close();
-    there.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stores = useTwoConnections('scimgate-version-');
 
   /** Requests are separate turns of the event loop; the commit watch reads once per turn. */
   const nextRequest = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   it('moves when another connection changes the directory, and only then', async () => {
+    const { here, there } = stores;
     const directory = createDirectory({ store: here });
     const elsewhere = createDirectory({ store: there });
     const v0 = directory.version();
@@ -107,6 +94,7 @@ describe('directory version across processes (two connections to one file)', () 
   });
 
   it("a change that rolled back while asking for the version does not hide another process's next event", async () => {
+    const { here, there } = stores;
     // The revocation listener moves the generation inside the transaction; if the version
     // remembered that transaction's own event number, the other process's event — which reuses
     // the number after the rollback — would look like nothing.

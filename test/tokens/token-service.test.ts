@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/connection.js';
 import { TokenError } from '../../src/tokens/token-errors.js';
 import { hashToken } from '../../src/tokens/token-secret.js';
 import { createTokenService, type TokenService } from '../../src/tokens/token-service.js';
+import { useTwoConnections } from '../support/two-connections.js';
 
 /** A clock tests move by hand. */
 function manualClock(start = '2025-01-01T00:00:00.000Z') {
@@ -137,60 +135,44 @@ describe('token verify and revoke', () => {
   describe('with the CLI in another process', () => {
     /** Requests are separate turns of the event loop; the commit watch reads once per turn. */
     const nextRequest = () => new Promise<void>((resolve) => setImmediate(resolve));
-    let dir: string;
-    beforeEach(() => {
-      dir = mkdtempSync(join(tmpdir(), 'scimgate-tokens-'));
+    const stores = useTwoConnections('scimgate-tokens-');
+    /** The server's token service and the CLI's, on one database file. */
+    const services = () => ({
+      serverTokens: createTokenService(stores.here),
+      cliTokens: createTokenService(stores.there),
+      cli: stores.there,
     });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it('a revoke through a second connection applies to the very next request', async () => {
-      const path = join(dir, 'scimgate.db');
-      const server = openStore(path);
-      const cli = openStore(path);
-      try {
-        const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite, commits: server.commits });
-        const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite, commits: cli.commits });
-        const { token } = cliTokens.create('entra');
-        await nextRequest();
-        expect(serverTokens.verify(token)?.name).toBe('entra');
-        // A later request, remembered at an epoch after the server's own last-use write: only the
-        // revoke below can make it stale.
-        await nextRequest();
-        expect(serverTokens.verify(token)?.name).toBe('entra');
-        await nextRequest();
-        expect(serverTokens.verify(token)?.name).toBe('entra');
-        expect(cliTokens.revoke('entra')).toBe(true);
-        await nextRequest();
-        expect(serverTokens.verify(token)).toBeUndefined();
-      } finally {
-        server.close();
-        cli.close();
-      }
+      const { serverTokens, cliTokens } = services();
+      const { token } = cliTokens.create('entra');
+      await nextRequest();
+      expect(serverTokens.verify(token)?.name).toBe('entra');
+      // A later request, remembered at an epoch after the server's own last-use write: only the
+      // revoke below can make it stale.
+      await nextRequest();
+      expect(serverTokens.verify(token)?.name).toBe('entra');
+      await nextRequest();
+      expect(serverTokens.verify(token)?.name).toBe('entra');
+      expect(cliTokens.revoke('entra')).toBe(true);
+      await nextRequest();
+      expect(serverTokens.verify(token)).toBeUndefined();
     });
 
     it('a bootstrap rotation or a row deleted by hand elsewhere applies to the very next request', async () => {
-      const path = join(dir, 'scimgate.db');
-      const server = openStore(path);
-      const cli = openStore(path);
-      try {
-        const serverTokens = createTokenService({ db: server.db, sqlite: server.sqlite, commits: server.commits });
-        const cliTokens = createTokenService({ db: cli.db, sqlite: cli.sqlite, commits: cli.commits });
-        const first = 'first-bootstrap-value-0123456789abcdef';
-        cliTokens.ensureBootstrapToken(first);
-        expect(serverTokens.verify(first)?.name).toBe('bootstrap');
-        cliTokens.ensureBootstrapToken('second-bootstrap-value-0123456789abcdef');
-        await nextRequest();
-        expect(serverTokens.verify(first)).toBeUndefined();
-        const { token } = cliTokens.create('entra');
-        await nextRequest();
-        expect(serverTokens.verify(token)?.name).toBe('entra');
-        cli.sqlite.prepare("DELETE FROM scim_tokens WHERE name = 'entra'").run();
-        await nextRequest();
-        expect(serverTokens.verify(token)).toBeUndefined();
-      } finally {
-        server.close();
-        cli.close();
-      }
+      const { serverTokens, cliTokens, cli } = services();
+      const first = 'first-bootstrap-value-0123456789abcdef';
+      cliTokens.ensureBootstrapToken(first);
+      expect(serverTokens.verify(first)?.name).toBe('bootstrap');
+      cliTokens.ensureBootstrapToken('second-bootstrap-value-0123456789abcdef');
+      await nextRequest();
+      expect(serverTokens.verify(first)).toBeUndefined();
+      const { token } = cliTokens.create('entra');
+      await nextRequest();
+      expect(serverTokens.verify(token)?.name).toBe('entra');
+      cli.sqlite.prepare("DELETE FROM scim_tokens WHERE name = 'entra'").run();
+      await nextRequest();
+      expect(serverTokens.verify(token)).toBeUndefined();
     });
   });
 });

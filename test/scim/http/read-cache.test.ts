@@ -3,9 +3,6 @@
  * app without the cache does over the same database, whatever changed in between — through the
  * API, through nested groups, or through another connection to the same file.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
@@ -15,6 +12,7 @@ import { ok } from '../../../src/scim/protocol/errors.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { createTokenService } from '../../../src/tokens/index.js';
 import type { ScimResponse } from '../../support/scim-app.js';
+import { useTwoConnections } from '../../support/two-connections.js';
 
 describe('createReadCache', () => {
   let version = 0;
@@ -214,21 +212,10 @@ describe('SCIM reads through the cache are never stale', () => {
 });
 
 describe('changes made through another connection to the same file', () => {
-  let dir: string;
-  let here: Store;
-  let there: Store;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'scimgate-read-cache-'));
-    here = openStore(join(dir, 'db.sqlite'));
-    there = openStore(join(dir, 'db.sqlite'));
-  });
-  afterEach(() => {
-    here.close();
-    there.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const stores = useTwoConnections('scimgate-read-cache-');
 
   it('are seen by the very next read', async () => {
+    const { here, there } = stores;
     const { call } = twoApps(here);
     const elsewhere = createDirectory({ store: there });
     const created = await (await call('POST', '/Users', newUser('far@example.com'))).json();
