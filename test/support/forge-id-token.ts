@@ -10,9 +10,9 @@ export type Forgery =
   /** `tid` names another tenant than the (untouched) `iss`. */
   | { kind: 'tid'; tid: string }
   | 'alg_none'
-  /** HS256 keyed with the OP's public key bytes (the RS/HS confusion attack). */
+  /** HS256 keyed with the OP's public key bytes (the RS/HS or ES/HS confusion attack). */
   | 'hs256_public_key'
-  /** Same kid, signed by an attacker's RSA key. */
+  /** Same kid and algorithm, signed by an attacker's key. */
   | 'foreign_key';
 
 export interface SigningKey {
@@ -21,12 +21,19 @@ export interface SigningKey {
   kid: string;
 }
 
-export async function forgeIdToken(genuine: string, forgery: Forgery, key: SigningKey, origin: string): Promise<string> {
+/**
+ * `keys` by algorithm: the forgery keeps the genuine token's algorithm (RS256, or ES256 for a
+ * client registered for it) and is made with the OP's key for it.
+ */
+export async function forgeIdToken(genuine: string, forgery: Forgery, keys: Record<string, SigningKey>, origin: string): Promise<string> {
   const claims = decodeJwt(genuine);
   const header = decodeProtectedHeader(genuine);
+  const alg = header.alg ?? 'RS256';
+  const key = keys[alg];
+  if (!key) throw new Error(`no test signing key for ${alg}`);
   const now = Math.floor(Date.now() / 1000);
   const sign = (payload: JWTPayload, signer: CryptoKey = key.privateKey): Promise<string> =>
-    new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: header.kid ?? key.kid, typ: 'JWT' }).sign(signer);
+    new SignJWT(payload).setProtectedHeader({ alg, kid: header.kid ?? key.kid, typ: 'JWT' }).sign(signer);
 
   if (typeof forgery === 'object') return sign({ ...claims, tid: forgery.tid });
   switch (forgery) {
@@ -45,7 +52,7 @@ export async function forgeIdToken(genuine: string, forgery: Forgery, key: Signi
       return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: header.kid ?? key.kid, typ: 'JWT' }).sign(secret);
     }
     case 'foreign_key': {
-      const attacker = await generateKeyPair('RS256');
+      const attacker = await generateKeyPair(alg);
       return sign(claims, attacker.privateKey);
     }
   }

@@ -66,7 +66,8 @@ export interface TestProvider {
 interface Tenant {
   tid: string;
   provider: Provider;
-  signingKey: SigningKey;
+  /** The OP's signing keys by algorithm, for forgeries. */
+  signingKeys: Record<string, SigningKey>;
   forgery: Forgery | undefined;
 }
 
@@ -91,14 +92,18 @@ export async function startTestProvider(options: TestProviderOptions): Promise<T
     const ec = await generateKeyPair('ES256', { extractable: true });
     const ecJwk: JWK = { ...(await exportJWK(ec.privateKey)), kid: `${tid}-sig-ec`, use: 'sig', alg: 'ES256' };
     const provider = new Provider(issuer(tid), providerConfig(tid, options, [privateJwk, ecJwk], pkjwtPublic, federatedPublic));
-    const tenant: Tenant = { tid, provider, signingKey: { privateKey: keys.privateKey, publicKey: keys.publicKey, kid: privateJwk.kid ?? '' }, forgery: undefined };
+    const signingKeys = {
+      RS256: { privateKey: keys.privateKey, publicKey: keys.publicKey, kid: privateJwk.kid ?? '' },
+      ES256: { privateKey: ec.privateKey, publicKey: ec.publicKey, kid: ecJwk.kid ?? '' },
+    };
+    const tenant: Tenant = { tid, provider, signingKeys, forgery: undefined };
     provider.use(async (ctx: KoaContext, next) => {
       await next();
       const forgery = tenant.forgery;
       const body = ctx.body as { id_token?: string } | undefined;
       if (forgery && ctx.oidc?.route === 'token' && typeof body?.id_token === 'string') {
         tenant.forgery = undefined;
-        ctx.body = { ...body, id_token: await forgeIdToken(body.id_token, forgery, tenant.signingKey, origin) };
+        ctx.body = { ...body, id_token: await forgeIdToken(body.id_token, forgery, tenant.signingKeys, origin) };
       }
     });
     // Entra names the cause in error_description (AADSTS501481 "The Code_Verifier does not match

@@ -140,6 +140,23 @@ describe('OIDC callback: forged ID tokens', () => {
     });
   }
 
+  // The same attacks on a client registered for ES256: the HS256 token is keyed with the EC key.
+  const es256 = (): OidcClientConfig => ({
+    ...singleTenant(),
+    clientId: TEST_CLIENTS.es256.clientId,
+    clientAuth: { method: 'client_secret_basic', secret: TEST_CLIENTS.es256.secret },
+    idTokenAlg: 'ES256',
+  });
+  for (const [name, forgery, code] of cases) {
+    it(`ES256 client: ${name}`, async () => {
+      expect(await attempt({ config: es256(), forge: { tid: TENANT_A, forgery } })).toEqual(refusedWith(code));
+    });
+  }
+
+  it('an ES256 client signs in with a genuine ES256 token (the forgeries above are the only difference)', async () => {
+    expect(await attempt({ config: es256() })).toEqual(expect.objectContaining({ ok: true }));
+  });
+
   it('an ID token past its lifetime by the injected clock is refused', async () => {
     const inTwoHours = () => Date.now() + 2 * 3600 * 1000;
     expect(await attempt({ config: { ...singleTenant(), now: inTwoHours } })).toEqual(refusedWith('token_expired'));
