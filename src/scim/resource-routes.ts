@@ -9,7 +9,7 @@ import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
 import { readScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
-import type { CachedRead } from './http/read-cache.js';
+import { listAnswerText, type CachedRead, type ListAnswer } from './http/read-cache.js';
 import { scimJson, scimText } from './http/respond.js';
 import { unwrap } from './http/unwrap.js';
 import { listResources } from './list-resources.js';
@@ -42,6 +42,8 @@ export interface ResourceResponder<R extends VersionedRecord> {
   location(c: Context, record: R): string;
 }
 
+let unshared = 0;
+
 /** Mounts list, search, get and delete for one resource type; returns the app and a responder for the rest. */
 export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: ResourceKind<R>): { app: Hono; responder: ResourceResponder<R> } {
   const { resourceType } = kind;
@@ -64,19 +66,27 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
   const cached = <T extends CachedRead | undefined>(c: Context, compute: () => T): T =>
     deps.readCache ? deps.readCache.read(c.req.url, compute) : compute();
 
-  const listBody = (c: Context, params: ReturnType<typeof parseListParams>): string => {
+  /** A list answer in parts: the envelope, then each resource on its own (src/scim/http/read-cache.ts keeps them apart). */
+  const listAnswer = (c: Context, params: ReturnType<typeof parseListParams>): ListAnswer => {
     const parsed = unwrap(params);
     const projection = unwrap(projectionOf(c, resourceType, parsed));
-    const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, base(c)) };
-    return JSON.stringify(unwrap(kind.read(() => listResources(parsed, projection, resourceType, source))));
+    const baseUrl = base(c);
+    const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, baseUrl) };
+    const { Resources, ...envelope } = unwrap(kind.read(() => listResources(parsed, projection, resourceType, source)));
+    // `Resources` is the envelope's last member: its JSON ends in `[]}`, which the resources go inside.
+    const empty = JSON.stringify({ ...envelope, Resources: [] });
+    const rendering = `${resourceType.name}\n${baseUrl}\n${parsed.attributes ?? ''}\n${parsed.excludedAttributes ?? ''}\n`;
+    // `id` is always returned (RFC 7643 §3.1); were it ever missing, a key of its own keeps the resource unshared.
+    const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? rendering + resource.id : `${rendering}\u0000${++unshared}`, body: JSON.stringify(resource) }));
+    return { head: empty.slice(0, -2), items, tail: ']}' };
   };
 
   app.get('/', (c) => {
-    const answer = cached(c, () => ({ body: listBody(c, parseListParams(c.req.query(), deps.limits)) }));
-    return scimText(c, answer.body);
+    const compute = () => listAnswer(c, parseListParams(c.req.query(), deps.limits));
+    return scimText(c, deps.readCache ? deps.readCache.readList(c.req.url, compute) : listAnswerText(compute()));
   });
   app.post('/.search', async (c) =>
-    scimText(c, listBody(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits))),
+    scimText(c, listAnswerText(listAnswer(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits)))),
   );
 
   app.get('/:id', (c) => {

@@ -67,6 +67,54 @@ describe('createReadCache', () => {
     expect(computed).toBe(2);
   });
 
+  describe('list answers', () => {
+    const page = (tag: string, ids: string[]) => () => {
+      computed++;
+      return { head: `{"page":"${tag}","Resources":[`, items: ids.map((id) => ({ key: id, body: `{"id":"${id}"}` })), tail: ']}' };
+    };
+
+    it('are the envelope with each resource inside, remembered while the version stands', () => {
+      const cache = createReadCache(() => version);
+      const text = cache.readList('p1', page('one', ['a', 'b']));
+      expect(JSON.parse(text)).toEqual({ page: 'one', Resources: [{ id: 'a' }, { id: 'b' }] });
+      expect(cache.readList('p1', page('other', ['c']))).toBe(text);
+      expect(computed).toBe(1);
+      version++;
+      expect(JSON.parse(cache.readList('p1', page('two', ['c'])))).toEqual({ page: 'two', Resources: [{ id: 'c' }] });
+      expect(JSON.parse(cache.readList('empty', page('none', [])))).toEqual({ page: 'none', Resources: [] });
+    });
+
+    it('keep each resource once however many overlapping pages show it', () => {
+      // Budget 4,000: 40 resources (~26 units each) and 21 pages of references (~120 each) fit;
+      // 21 whole pages of text (~370 each, ~7,800) would not.
+      const cache = createReadCache(() => version, 4000);
+      const ids = Array.from({ length: 40 }, (_, i) => `user-${String(i).padStart(3, '0')}`);
+      const windows = Array.from({ length: 21 }, (_, start) => ids.slice(start, start + 20));
+      for (const [start, window] of windows.entries()) cache.readList(`page-${start}`, page(String(start), window));
+      computed = 0;
+      for (const [start, window] of windows.entries()) cache.readList(`page-${start}`, page(String(start), window));
+      expect(computed).toBe(0);
+    });
+
+    it('a page whose resources were pushed out is computed again, never answered in part', () => {
+      const cache = createReadCache(() => version, 400);
+      cache.readList('p1', page('one', ['a', 'b']));
+      // Singles fill the budget: the oldest entries (the page's resources) go first.
+      for (let i = 0; i < 8; i++) cache.read(`single-${i}`, answer('s'.repeat(40)));
+      computed = 0;
+      expect(JSON.parse(cache.readList('p1', page('again', ['a', 'b'])))).toEqual({ page: 'again', Resources: [{ id: 'a' }, { id: 'b' }] });
+      expect(computed).toBe(1);
+    });
+
+    it('a page too big for a quarter of the budget is answered but not kept', () => {
+      const cache = createReadCache(() => version, 200);
+      const big = Array.from({ length: 10 }, (_, i) => `id-${i}`);
+      expect(JSON.parse(cache.readList('big', page('big', big))).Resources).toHaveLength(10);
+      cache.readList('big', page('big', big));
+      expect(computed).toBe(2);
+    });
+  });
+
   it('a budget of 0 turns it off', () => {
     const cache = createReadCache(() => version, 0);
     cache.read('a', answer('1'));
@@ -153,6 +201,11 @@ describe('SCIM reads through the cache are never stale', () => {
           `/Users?filter=${encodeURIComponent('displayName eq "Ada"')}`,
           '/Groups?excludedAttributes=members',
           '/Users?startIndex=2&count=2',
+          // Overlapping pages share their resources in the cache; projections must not.
+          '/Users?startIndex=1&count=3',
+          '/Users?attributes=userName,groups&count=3',
+          '/Groups',
+          '/Groups?attributes=displayName&startIndex=2',
         ];
         for (const read of reads) await both(read); // fill the cache
         const patch = (path: string, operations: unknown[]) =>
