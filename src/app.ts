@@ -1,10 +1,13 @@
 /**
  * createApp(deps): the whole HTTP surface, built only from what it is given (no globals),
- * so tests and the server run the same app.
+ * so tests and the server run the same app. createNodeListener(deps) is what the server
+ * listens with: the same app, behind node fast paths that answer exactly as its routes do.
  */
+import type { RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
-import { accessRoutes, renderRefusal, type AccessRouteDeps } from './access/http/index.js';
+import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import type { Directory } from './directory/index.js';
 import { silentLogger } from './http/logger.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
@@ -26,6 +29,27 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Hono {
+  return buildApp(deps).app;
+}
+
+/**
+ * The server's request listener: the hottest requests — forward auth, asked on every proxied
+ * request — answered from node's objects (src/access/http/forward-auth-node.ts), the rest by the app.
+ */
+export function createNodeListener(deps: AppDeps): { app: Hono; listener: RequestListener } {
+  const { app, fastPaths } = buildApp(deps);
+  // Looked up per request, so a test can watch which requests reach the app.
+  const framework = getRequestListener((request, env) => app.fetch(request, env));
+  const listener: RequestListener = (incoming, outgoing) => {
+    for (const fastPath of fastPaths) if (fastPath(incoming, outgoing)) return;
+    void framework(incoming, outgoing);
+  };
+  return { app, listener };
+}
+
+function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
+  const logger = deps.logger ?? silentLogger();
+  const fastPaths: NodeFastPath[] = [];
   const app = new Hono();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route(
@@ -38,7 +62,11 @@ export function createApp(deps: AppDeps): Hono {
       readCache: deps.scimReadCacheChars === 0 ? undefined : createReadCache(deps.directory.version, deps.scimReadCacheChars),
     }),
   );
-  if (deps.access) app.route('/', accessRoutes(deps.access));
+  if (deps.access) {
+    const access = accessRoutes(deps.access);
+    app.route('/', access.app);
+    fastPaths.push(access.forwardAuthFastPath(logger));
+  }
   app.notFound((c) =>
     // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not
     // as a route, so a SCIM-only app serves exactly the SCIM routes).
@@ -49,6 +77,6 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ error: 'server_error', error_description: 'internal server error' }, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
-  app.fetch = withRequestContext(app.fetch, deps.logger ?? silentLogger());
-  return app;
+  app.fetch = withRequestContext(app.fetch, logger);
+  return { app, fastPaths };
 }

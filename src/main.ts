@@ -3,13 +3,14 @@
  * build the parts — sessions,
  * the directory with its in-transaction revocation listener, the decision-cache generation,
  * tokens, and the OIDC client when sign-in is configured — hand them to
- * createApp, listen, and shut down cleanly on SIGINT/SIGTERM.
+ * createNodeListener (the app behind its node fast paths), listen, and shut down cleanly on
+ * SIGINT/SIGTERM.
  */
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { buildAccess, oidcClientConfig } from './access/index.js';
 import { createOidcClient } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
-import { createApp } from './app.js';
+import { createNodeListener } from './app.js';
 import type { Config } from './config/index.js';
 import { createDirectory } from './directory/index.js';
 import { parseLinkAttribute } from './directory/user-lookup.js';
@@ -22,7 +23,7 @@ import { createTokenService } from './tokens/index.js';
 
 export interface RunningServer {
   url: string;
-  server: ServerType;
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -74,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }
     const publicUrl = config.server.publicUrl.origin;
-    const app = createApp({
+    const { listener } = createNodeListener({
       directory,
       tokens,
       logger,
@@ -83,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
       access,
     });
-    return await listen(app.fetch, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
+    return await listen(listener, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
   } catch (error) {
     await closeStore();
     throw error;
@@ -91,15 +92,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 }
 
 async function listen(
-  fetch: (request: Request) => Response | Promise<Response>,
+  listener: RequestListener,
   config: Config,
   closeStore: () => Promise<void>,
   logger: Logger,
   publicUrl: string | undefined,
 ): Promise<RunningServer> {
   const { host } = config.server;
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch, hostname: host, port: config.server.port }, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = createServer(listener);
+    s.once('error', reject);
+    s.listen(config.server.port, host, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

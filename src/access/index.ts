@@ -14,7 +14,7 @@ import { linkIdentity } from './linking.js';
 import type { OidcClient, OidcClientConfig } from './oidc/index.js';
 import type { SessionStore } from './sessions/index.js';
 
-export { accessRoutes, decisionResponder, type AccessRouteDeps } from './http/index.js';
+export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath } from './http/index.js';
 export { linkIdentity, type LinkResult } from './linking.js';
 export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';

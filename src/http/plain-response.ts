@@ -9,7 +9,7 @@
 import type { Context } from 'hono';
 import { markStamped, requestContextOf } from './request-context.js';
 
-export function plainResponse(c: Context, body: string, status: number, headers: Record<string, string>): Response {
+export function plainResponse(c: Context, body: string, status: number, headers: Readonly<Record<string, string>>): Response {
   const { requestId } = requestContextOf(c);
   if (requestId === '') return new Response(body, { status, headers: { ...headers } });
   return markStamped(new Response(body, { status, headers: { ...headers, 'X-Request-Id': requestId } }));

@@ -46,16 +46,32 @@ function freshRequestId(): string {
 }
 type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | Promise<Response>;
 
+/** A request's context as it starts: its id (the caller's, when well-formed), its logger, its start time. */
+export interface StartedRequest extends RequestContext {
+  started: number;
+}
+
+export function startRequest(logger: Logger, incomingId: string | null | undefined): StartedRequest {
+  const requestId = incomingId != null && REQUEST_ID.test(incomingId) ? incomingId : freshRequestId();
+  return { requestId, log: createRequestLog(logger, requestId), started: performance.now() };
+}
+
+/** The access line for a finished request (one per request, at info; failures at error). */
+export function logRequestEnd(request: StartedRequest, method: string, path: string, status: number): void {
+  const level = status >= 500 ? 'error' : 'info';
+  if (!request.log.enabled(level)) return;
+  const entry = { method, path, status, ms: Math.round((performance.now() - request.started) * 100) / 100 };
+  if (status >= 500) request.log.error(entry, 'request failed');
+  else request.log.info(entry, 'request');
+}
+
 /** `fetch` with a request context set up before it and the id and access line added after. */
 export function withRequestContext<F extends Fetch>(fetch: F, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
-    const incoming = incomingRequestId(request, (env ?? {}) as Bindings);
-    const requestId = incoming !== null && REQUEST_ID.test(incoming) ? incoming : freshRequestId();
-    const log = createRequestLog(logger, requestId);
-    (request as Carrier)[CONTEXT] = { requestId, log };
-    const started = performance.now();
+    const started = startRequest(logger, incomingRequestId(request, (env ?? {}) as Bindings));
+    (request as Carrier)[CONTEXT] = started;
     const response = fetch(request, env, ...rest);
-    return response instanceof Promise ? response.then((r) => finish(r, request, requestId, log, started)) : finish(response, request, requestId, log, started);
+    return response instanceof Promise ? response.then((r) => finish(r, request, started)) : finish(response, request, started);
   };
   return wrapped as F;
 }
@@ -68,17 +84,11 @@ export function markStamped(response: Response): Response {
   return response;
 }
 
-function finish(response: Response, request: Request, requestId: string, log: RequestLog, started: number): Response {
+function finish(response: Response, request: Request, started: StartedRequest): Response {
   // plainResponse answers carry the id already; touching their headers here would rebuild
   // them as fetch Headers (src/http/plain-response.ts).
-  if ((response as Stampable)[STAMPED] !== true) response.headers.set('X-Request-Id', requestId);
-  const status = response.status;
-  const level = status >= 500 ? 'error' : 'info';
-  if (log.enabled(level)) {
-    const entry = { method: request.method, path: pathOf(request.url), status, ms: Math.round((performance.now() - started) * 100) / 100 };
-    if (status >= 500) log.error(entry, 'request failed');
-    else log.info(entry, 'request');
-  }
+  if ((response as Stampable)[STAMPED] !== true) response.headers.set('X-Request-Id', started.requestId);
+  logRequestEnd(started, request.method, pathOf(request.url), response.status);
   return response;
 }
 

@@ -42,7 +42,11 @@ function joined(previous: string | undefined, name: string, raw: string | undefi
  */
 export function requestHeaders(c: Context, names: readonly string[]): (string | undefined)[] {
   const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
-  if (raw === undefined) return names.map((name) => c.req.header(name));
+  return raw === undefined ? names.map((name) => c.req.header(name)) : rawHeaders(raw, names);
+}
+
+/** requestHeaders over node's `rawHeaders` directly, for code that runs before hono has a Context. */
+export function rawHeaders(raw: readonly string[], names: readonly string[]): (string | undefined)[] {
   const values: (string | undefined)[] = names.map(() => undefined);
   for (let i = 0; i < raw.length; i += 2) {
     const key = raw[i] as string;

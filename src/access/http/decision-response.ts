@@ -13,15 +13,19 @@
  * Values are percent-encoded (UTF-8) outside printable ASCII, and `%` and `,` inside a value are
  * encoded too, so a group named "R&D, EMEA" cannot split into two.
  */
-import type { Context } from 'hono';
-import { plainResponse } from '../../http/plain-response.js';
 import type { AccessIdentity, Decision } from '../decision.js';
 
 const STATUS = { allow: 202, unauthenticated: 401, unauthorized: 403 } as const;
 
-export type DecisionResponder = (c: Context, decision: Decision) => Response;
+/** A decision as an HTTP answer; the body is always empty. Treat `headers` as read-only: cached identities share them. */
+export interface DecisionAnswer {
+  status: (typeof STATUS)[keyof typeof STATUS];
+  headers: Readonly<Record<string, string>>;
+}
 
-export function decisionResponder(options: { groupIdsHeader?: boolean | undefined } = {}): DecisionResponder {
+export type DecisionAnswerer = (decision: Decision) => DecisionAnswer;
+
+export function decisionAnswerer(options: { groupIdsHeader?: boolean | undefined } = {}): DecisionAnswerer {
   // Cached identities are reused across decisions, so their encoded headers are built once each.
   const encoded = new WeakMap<AccessIdentity, Record<string, string>>();
   const headersFor = (identity: AccessIdentity): Record<string, string> => {
@@ -32,16 +36,10 @@ export function decisionResponder(options: { groupIdsHeader?: boolean | undefine
     }
     return headers;
   };
-  return (c, decision) => decisionResponse(c, decision, headersFor);
-}
-
-function decisionResponse(c: Context, decision: Decision, headersFor: (identity: AccessIdentity) => Record<string, string>): Response {
-  // Plain headers (src/http/plain-response.ts), and an empty body of '' rather than null: the
-  // node adapter's fast path only takes string (or byte) bodies; a null one was rebuilt as a
-  // fetch Response (re-validating every header, the long group lists included) and sent
-  // chunked. Now: Content-Length: 0.
-  const identity = decision.outcome === 'allow' ? decision.identity : undefined;
-  return plainResponse(c, '', STATUS[decision.outcome], identity ? headersFor(identity) : NO_STORE);
+  return (decision) => {
+    const identity = decision.outcome === 'allow' ? decision.identity : undefined;
+    return { status: STATUS[decision.outcome], headers: identity ? headersFor(identity) : NO_STORE };
+  };
 }
 
 const NO_STORE = { 'Cache-Control': 'no-store' } as const;

@@ -4,21 +4,31 @@
  * validated here, at build time, not per request.
  */
 import { Hono } from 'hono';
+import type { Logger } from 'pino';
 import { requestLog } from '../../http/request-context.js';
 import { signInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
+import { createForwardAuth } from './forward-auth.js';
+import { forwardAuthFastPath, type NodeFastPath } from './forward-auth-node.js';
 import { mountForwardAuth } from './forward-auth-route.js';
 import { createPendingLoginSeal } from './pending-login-seal.js';
 import { mountSession } from './session-routes.js';
 import { mountSignIn, type SignInContext } from './sign-in-routes.js';
 
 export type { AccessRouteDeps } from './deps.js';
-export { decisionResponder, headerValue, type DecisionResponder } from './decision-response.js';
+export { decisionAnswerer, headerValue, type DecisionAnswer } from './decision-response.js';
+export type { NodeFastPath } from './forward-auth-node.js';
 export { refusalPage, renderRefusal } from './error-page.js';
 export { createPendingLoginSeal } from './pending-login-seal.js';
 export { SIGNED_IN_PATH } from './sign-in-routes.js';
 
-export function accessRoutes(deps: AccessRouteDeps): Hono {
+/** The /oauth2 routes, and forward auth's node fast path (forward-auth-node.ts) answering the same as its route. */
+export interface AccessHttp {
+  app: Hono;
+  forwardAuthFastPath(logger: Logger): NodeFastPath;
+}
+
+export function accessRoutes(deps: AccessRouteDeps): AccessHttp {
   if (!deps.callbackPath.startsWith('/')) throw new Error('callbackPath must start with "/"');
   const context: SignInContext = {
     deps,
@@ -31,9 +41,10 @@ export function accessRoutes(deps: AccessRouteDeps): Hono {
     }),
     redirects: { publicUrl: deps.publicUrl, allowedDomains: deps.allowedRedirectDomains },
   };
+  const forwardAuth = createForwardAuth(context);
   const app = new Hono();
-  mountForwardAuth(app, context);
+  mountForwardAuth(app, forwardAuth, deps.remoteAddress);
   mountSignIn(app, context);
   mountSession(app, context);
-  return app;
+  return { app, forwardAuthFastPath: (logger) => forwardAuthFastPath(forwardAuth, logger) };
 }

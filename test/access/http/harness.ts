@@ -5,7 +5,7 @@ import { buildAccess, oidcClientConfig } from '../../../src/access/index.js';
 import { createPendingLoginSeal } from '../../../src/access/http/index.js';
 import { createOidcClient } from '../../../src/access/oidc/index.js';
 import { createSessionStore } from '../../../src/access/sessions/index.js';
-import { createApp } from '../../../src/app.js';
+import { createNodeListener } from '../../../src/app.js';
 import { loadConfig, type Config, type ConfigFileInput } from '../../../src/config/index.js';
 import { createDirectory } from '../../../src/directory/index.js';
 import { createLogger } from '../../../src/http/logger.js';
@@ -88,7 +88,8 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     ...(options.cacheMaxAgeMs !== undefined ? { cacheMaxAgeMs: options.cacheMaxAgeMs } : {}),
     remoteAddress: () => peer.address,
   });
-  const app = createApp({ directory, tokens, logger, access: routes });
+  // The app tests drive with app.request, and the node listener the server runs (its fast paths in front of the same app).
+  const { app, listener } = createNodeListener({ directory, tokens, logger, access: routes });
   const seal = createPendingLoginSeal(KEY);
 
   const request = (path: string, init: RequestInit & { cookies?: Jar } = {}) => {
@@ -144,7 +145,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
   };
 
   return {
-    app, config, store, directory, sessions, generation, decider, peer, lines, seal, request, scim, provision, group,
+    app, listener, config, store, directory, sessions, generation, decider, peer, lines, seal, request, scim, provision, group,
     startAndLogin, signInAs,
     advance: (ms: number) => {
       clock += ms;
