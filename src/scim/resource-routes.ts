@@ -75,9 +75,10 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     const { Resources, ...envelope } = unwrap(kind.read(() => listResources(parsed, projection, resourceType, source)));
     // `Resources` is the envelope's last member: its JSON ends in `[]}`, which the resources go inside.
     const empty = JSON.stringify({ ...envelope, Resources: [] });
-    const rendering = `${resourceType.name}\n${baseUrl}\n${parsed.attributes ?? ''}\n${parsed.excludedAttributes ?? ''}\n`;
+    // Everything a resource's rendering depends on besides the directory, as an unambiguous key (values may hold any character).
+    const renderingOf = (id: string) => JSON.stringify([resourceType.name, baseUrl, parsed.attributes ?? null, parsed.excludedAttributes ?? null, id]);
     // `id` is always returned (RFC 7643 §3.1); were it ever missing, a key of its own keeps the resource unshared.
-    const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? rendering + resource.id : `${rendering}\u0000${++unshared}`, body: JSON.stringify(resource) }));
+    const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? renderingOf(resource.id) : `unshared ${++unshared}`, body: JSON.stringify(resource) }));
     return { head: empty.slice(0, -2), items, tail: ']}' };
   };
 

@@ -63,6 +63,7 @@ interface Single {
 }
 interface Item {
   kind: 'item';
+  /** Emptied when pushed out, so pages still pointing at it do not keep its text alive. */
   body: string;
   size: number;
   /** False once pushed out: pages still pointing at it must be computed again. */
@@ -93,13 +94,18 @@ export function createReadCache(directoryVersion: () => number, maxChars = DEFAU
     }
   };
 
+  const retire = (item: Item) => {
+    item.live = false;
+    item.body = '';
+  };
+
   const makeRoom = (size: number) => {
     // Map iteration is insertion order: the first keys are the oldest.
     for (const [oldKey, old] of entries) {
       if (chars + size <= maxChars) break;
       entries.delete(oldKey);
       chars -= old.size;
-      if (old.kind === 'item') old.live = false;
+      if (old.kind === 'item') retire(old);
     }
   };
 
@@ -108,7 +114,7 @@ export function createReadCache(directoryVersion: () => number, maxChars = DEFAU
     if (replaced) {
       entries.delete(key);
       chars -= replaced.size;
-      if (replaced.kind === 'item') replaced.live = false;
+      if (replaced.kind === 'item') retire(replaced);
     }
     makeRoom(entry.size);
     entries.set(key, entry);

@@ -206,6 +206,9 @@ describe('SCIM reads through the cache are never stale', () => {
           '/Users?attributes=userName,groups&count=3',
           '/Groups',
           '/Groups?attributes=displayName&startIndex=2',
+          // Attribute lists that differ only in where a (trimmed) newline sits must not share renderings.
+          '/Users?excludedAttributes=userName%0A',
+          '/Users?attributes=%0AuserName',
         ];
         for (const read of reads) await both(read); // fill the cache
         const patch = (path: string, operations: unknown[]) =>
