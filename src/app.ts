@@ -36,15 +36,17 @@ export function createApp(deps: AppDeps): Hono {
  * The server's request listener: the hottest requests — forward auth, asked on every proxied
  * request — answered from node's objects (src/access/http/forward-auth-node.ts), the rest by the app.
  */
-export function createNodeListener(deps: AppDeps): { app: Hono; listener: RequestListener } {
-  const { app, fastPaths } = buildApp(deps);
-  // Looked up per request, so a test can watch which requests reach the app.
-  const framework = getRequestListener((request, env) => app.fetch(request, env));
+export function createNodeListener(deps: AppDeps, options: { defaultHostname?: string } = {}): { app: Hono; listener: RequestListener } {
+  const { app: hono, fastPaths } = buildApp(deps);
+  // Looked up per request, so a test can watch which requests reach the app. The default
+  // hostname answers requests without a Host header (HTTP/1.0 health checks).
+  const framework = getRequestListener((request, env) => hono.fetch(request, env), options.defaultHostname === undefined ? {} : { hostname: options.defaultHostname });
+  const app: RequestListener = (incoming, outgoing) => void framework(incoming, outgoing);
   const listener: RequestListener = (incoming, outgoing) => {
-    for (const fastPath of fastPaths) if (fastPath(incoming, outgoing)) return;
-    void framework(incoming, outgoing);
+    for (const fastPath of fastPaths) if (fastPath(incoming, outgoing, app)) return;
+    app(incoming, outgoing);
   };
-  return { app, listener };
+  return { app: hono, listener };
 }
 
 function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {

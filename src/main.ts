@@ -83,7 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
       access,
-    });
+    }, { defaultHostname: config.server.host });
     return await listen(listener, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
   } catch (error) {
     await closeStore();

@@ -1,0 +1,62 @@
+// startServer as `scimgate serve` runs it: a real listening server over a real database file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/http/logger.js';
+import { startServer, type RunningServer } from '../src/main.js';
+
+const dirs: string[] = [];
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function configOn(port: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'scimgate-main-'));
+  dirs.push(dir);
+  const loaded = loadConfig({ env: {}, overrides: { server: { host: '127.0.0.1', port }, database: { path: join(dir, 'scimgate.db') } } });
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  return loaded.value;
+}
+
+/** One raw exchange: what an HTTP/1.0 health checker (HAProxy's httpchk) sends, no Host header. */
+function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+const quiet = () => createLogger({ level: 'silent' });
+
+describe('startServer', () => {
+  it('answers an HTTP/1.0 request without a Host header (health checks)', async () => {
+    const port = await freePort();
+    running.push(await startServer(await configOn(port), { logger: quiet() }));
+    const answer = await rawExchange(port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain('{"status":"ok"}');
+  });
+
+  it('rejects when the port is taken, instead of crashing the process', async () => {
+    const port = await freePort();
+    running.push(await startServer(await configOn(port), { logger: quiet() }));
+    await expect(startServer(await configOn(port), { logger: quiet() })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
