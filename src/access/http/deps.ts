@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 /** What the sign-in and forward-auth routes are built from; main.ts assembles it from Config. */
-import type { Context } from 'hono';
 import type { CidrList } from '../cidr-list.js';
 import type { Decider } from '../decision.js';
 import type { LinkResult } from '../linking.js';
@@ -29,6 +29,9 @@ export interface AccessRouteDeps {
   groupIdsHeader?: boolean;
   /** Peers allowed to tell us the original URL (config server.trustedProxies). */
   trustedProxies: CidrList;
-  /** TCP peer address; default reads the node socket (@hono/node-server getConnInfo). */
-  remoteAddress?: (c: Context) => string | undefined;
+  /**
+   * The TCP peer's address, from the node request (undefined under `app.request` in tests);
+   * default: its socket's. Both forward-auth transports ask this one function.
+   */
+  remoteAddress?: (incoming: IncomingMessage | undefined) => string | undefined;
 }

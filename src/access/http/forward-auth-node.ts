@@ -10,42 +10,93 @@
  * Anything unusual is left to the hono route, which then answers as it always did: other
  * methods (HEAD), absolute-form request targets, a missing or unusable Host header, and a
  * decision that throws (the route logs it and answers 500).
+ *
+ * Requests taken are decided together at the end of the event loop's turn; see decideTaken.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { logRequestEnd, startRequest } from '../../http/request-context.js';
+import { logRequestEnd, startRequest, type StartedRequest } from '../../http/request-context.js';
 import { rawHeaders } from '../../http/request-header.js';
-import { FORWARD_AUTH_HEADERS, type ForwardAuth } from './forward-auth.js';
+import { FORWARD_AUTH_HEADERS, type ForwardAuth, type PeerAddress } from './forward-auth.js';
 
-/** Answers the request and returns true, or returns false having touched nothing. */
-export type NodeFastPath = (incoming: IncomingMessage, outgoing: ServerResponse) => boolean;
+/**
+ * Takes the request (and answers it, now or later in this turn of the event loop) and returns
+ * true, or returns false having touched nothing. `app` answers anything taken that the fast
+ * path then cannot.
+ */
+export type NodeFastPath = (incoming: IncomingMessage, outgoing: ServerResponse, app: RequestListener) => boolean;
 
 const PATH = '/oauth2/auth';
 const QUERY = 63; // '?'
 const HEADERS = [...FORWARD_AUTH_HEADERS, 'x-request-id'];
+/**
+ * Host headers taken here: a name or IP literal and a port, nothing a URL parser could read as
+ * path or query (`1?x` parses as host 0.0.0.1 with the request target in its query). Any other
+ * Host is the adapter's to accept or refuse.
+ */
+const PLAIN_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
-export function forwardAuthFastPath(forwardAuth: ForwardAuth, logger: Logger): NodeFastPath {
+interface Taken {
+  incoming: IncomingMessage;
+  outgoing: ServerResponse;
+  app: RequestListener;
+  url: string;
+  headers: (string | undefined)[];
+  request: StartedRequest;
+}
+
+export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: PeerAddress, logger: Logger): NodeFastPath {
   const absoluteUrl = createAbsoluteUrls();
-  return (incoming, outgoing) => {
+  let taken: Taken[] = [];
+
+  /**
+   * Decisions are made together, once the event loop has read every socket that was ready
+   * (setImmediate runs after the poll phase). Every request in the batch was read before the
+   * batch starts, so a commit that landed before any of them arrived — by this process or
+   * another — is seen by all of them, and they share one look at the database's commit state
+   * (src/store/commit-watch.ts reads it once per synchronous run) instead of one each.
+   */
+  const decideTaken = () => {
+    const batch = taken;
+    taken = [];
+    for (const item of batch) answer(item);
+  };
+
+  const answer = ({ incoming, outgoing, app, url, headers, request }: Taken) => {
+    // The client went away while the batch waited: nothing to answer.
+    if (outgoing.destroyed) return;
+    let decided;
+    try {
+      decided = forwardAuth({ headers, url, remoteAddress: remoteAddress(incoming), log: request.log });
+    } catch (error) {
+      // Nothing is written yet: the app asks again, and logs and answers a failure as every route does.
+      request.log.error({ err: error }, 'forward-auth decision failed; handing the request to the app');
+      app(incoming, outgoing);
+      return;
+    }
+    try {
+      outgoing.writeHead(decided.status, { ...decided.headers, 'X-Request-Id': request.requestId, 'Content-Length': '0' });
+      outgoing.end();
+    } catch (error) {
+      // Header values are encoded when built (decision-response.ts), so this is a bug, not a client's doing: end the exchange, keep serving.
+      request.log.error({ err: error }, 'forward-auth answer could not be written');
+      outgoing.destroy();
+      return;
+    }
+    logRequestEnd(request, 'GET', PATH, decided.status);
+  };
+
+  return (incoming, outgoing, app) => {
     const target = incoming.url;
     if (incoming.method !== 'GET' || target === undefined || !target.startsWith(PATH)) return false;
     if (target.length > PATH.length && target.charCodeAt(PATH.length) !== QUERY) return false;
     const host = incoming.headers.host;
-    if (!host) return false;
+    if (host === undefined || !PLAIN_HOST.test(host)) return false;
     const url = absoluteUrl((incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
     if (url === undefined) return false;
-    const values = rawHeaders(incoming.rawHeaders, HEADERS);
-    const request = startRequest(logger, values[HEADERS.length - 1]);
-    let answer;
-    try {
-      answer = forwardAuth({ headers: values, url, remoteAddress: incoming.socket.remoteAddress, log: request.log });
-    } catch {
-      // Nothing is written yet: the hono route asks again, and logs and answers a failure as every route does.
-      return false;
-    }
-    outgoing.writeHead(answer.status, { ...answer.headers, 'X-Request-Id': request.requestId, 'Content-Length': '0' });
-    outgoing.end();
-    logRequestEnd(request, 'GET', PATH, answer.status);
+    const headers = rawHeaders(incoming.rawHeaders, HEADERS);
+    if (taken.length === 0) setImmediate(decideTaken);
+    taken.push({ incoming, outgoing, app, url, headers, request: startRequest(logger, headers[HEADERS.length - 1]) });
     return true;
   };
 }
@@ -53,18 +104,20 @@ export function forwardAuthFastPath(forwardAuth: ForwardAuth, logger: Logger): N
 /**
  * The request's absolute URL as @hono/node-server builds it for `c.req.url` (scheme, Host header,
  * request target through WHATWG URL parsing, its Host check), remembered by the raw parts: a
- * proxy sends the same few URLs over and over. Undefined when the adapter would refuse them.
+ * proxy sends the same few URLs over and over. Undefined when the adapter would refuse them, or
+ * when the parsed URL is not this endpoint.
  */
 function createAbsoluteUrls(maxEntries = 1024, maxKeyLength = 2048): (scheme: string, host: string, target: string) => string | undefined {
   const remembered = new Map<string, string | null>();
   return (scheme, host, target) => {
-    const raw = `${scheme}://${host}${target}`;
-    let href = remembered.get(raw);
+    // NUL occurs in neither a Host header nor a request target: the key's parts cannot run together.
+    const key = `${scheme}\u0000${host}\u0000${target}`;
+    let href = remembered.get(key);
     if (href === undefined) {
-      href = parsedHref(raw, host);
-      if (raw.length <= maxKeyLength) {
+      href = parsedHref(`${scheme}://${host}${target}`, host);
+      if (key.length <= maxKeyLength) {
         if (remembered.size >= maxEntries) remembered.clear();
-        remembered.set(raw, href);
+        remembered.set(key, href);
       }
     }
     return href ?? undefined;
@@ -76,6 +129,8 @@ function parsedHref(raw: string, host: string): string | null {
     const url = new URL(raw);
     // @hono/node-server refuses a Host header the URL parser read differently (userinfo, paths …).
     if (url.hostname.length !== host.length && url.hostname !== host.replace(/:\d+$/, '')) return null;
+    // Belt and braces beside PLAIN_HOST: the path must still be ours.
+    if (url.pathname !== PATH) return null;
     return url.href;
   } catch {
     return null;

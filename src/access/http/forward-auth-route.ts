@@ -2,26 +2,20 @@
  * `GET /oauth2/auth` as a hono route: what `app.request` in tests reaches, and what the server
  * falls back to for requests its node fast path (forward-auth-node.ts) leaves alone.
  */
-import type { Context, Hono } from 'hono';
+import type { IncomingMessage } from 'node:http';
+import type { Hono } from 'hono';
 import { plainResponse } from '../../http/plain-response.js';
 import { requestLog } from '../../http/request-context.js';
 import { requestHeaders } from '../../http/request-header.js';
-import { FORWARD_AUTH_HEADERS, type ForwardAuth } from './forward-auth.js';
+import { FORWARD_AUTH_HEADERS, type ForwardAuth, type PeerAddress } from './forward-auth.js';
 
-export function mountForwardAuth(app: Hono, forwardAuth: ForwardAuth, remoteAddress: (c: Context) => string | undefined = socketAddress): void {
+export function mountForwardAuth(app: Hono, forwardAuth: ForwardAuth, remoteAddress: PeerAddress): void {
   app.get('/oauth2/auth', (c) => {
-    const { status, headers } = forwardAuth({ headers: requestHeaders(c, FORWARD_AUTH_HEADERS), url: c.req.url, remoteAddress: remoteAddress(c), log: requestLog(c) });
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const { status, headers } = forwardAuth({ headers: requestHeaders(c, FORWARD_AUTH_HEADERS), url: c.req.url, remoteAddress: remoteAddress(incoming), log: requestLog(c) });
     // An empty body of '' rather than null: the node adapter's fast path only takes string (or
     // byte) bodies; a null one was rebuilt as a fetch Response (re-validating every header, the
     // long group lists included) and sent chunked. Now: Content-Length: 0.
     return plainResponse(c, '', status, headers);
   });
-}
-
-/**
- * The node socket's peer; undefined outside @hono/node-server (e.g. app.request in tests). Read
- * from the socket directly: getConnInfo builds two objects per call to hand back one string.
- */
-function socketAddress(c: Context): string | undefined {
-  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
 }

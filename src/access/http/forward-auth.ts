@@ -8,6 +8,7 @@
  * Two transports call it: the hono route (forward-auth-route.ts), which tests drive through
  * `app.request`, and the node fast path (forward-auth-node.ts) the server answers with.
  */
+import type { IncomingMessage } from 'node:http';
 import type { RequestLog } from '../../http/request-log.js';
 import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
 import { decisionAnswerer, type DecisionAnswer } from './decision-response.js';
@@ -27,6 +28,12 @@ export interface ForwardAuthAsk {
 }
 
 export type ForwardAuth = (ask: ForwardAuthAsk) => DecisionAnswer;
+
+/** Who the TCP peer is, from the node request (undefined under `app.request`): one answer for both transports. */
+export type PeerAddress = (incoming: IncomingMessage | undefined) => string | undefined;
+
+/** The node socket's peer. getConnInfo would build two objects per call to hand back one string. */
+export const socketAddress: PeerAddress = (incoming) => incoming?.socket?.remoteAddress;
 
 export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' | 'cookies'>): ForwardAuth {
   const targetOf = createAuthTargetResolver(deps.trustedProxies, deps.policyFor);

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { requestLog } from '../../http/request-context.js';
 import { signInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
-import { createForwardAuth } from './forward-auth.js';
+import { createForwardAuth, socketAddress } from './forward-auth.js';
 import { forwardAuthFastPath, type NodeFastPath } from './forward-auth-node.js';
 import { mountForwardAuth } from './forward-auth-route.js';
 import { createPendingLoginSeal } from './pending-login-seal.js';
@@ -43,8 +43,9 @@ export function accessRoutes(deps: AccessRouteDeps): AccessHttp {
   };
   const forwardAuth = createForwardAuth(context);
   const app = new Hono();
-  mountForwardAuth(app, forwardAuth, deps.remoteAddress);
+  const peer = deps.remoteAddress ?? socketAddress;
+  mountForwardAuth(app, forwardAuth, peer);
   mountSignIn(app, context);
   mountSession(app, context);
-  return { app, forwardAuthFastPath: (logger) => forwardAuthFastPath(forwardAuth, logger) };
+  return { app, forwardAuthFastPath: (logger) => forwardAuthFastPath(forwardAuth, peer, logger) };
 }
