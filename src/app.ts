@@ -9,7 +9,9 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import type { Directory } from './directory/index.js';
+import { batchPerLoopTurn } from './http/batched-listener.js';
 import { silentLogger } from './http/logger.js';
+import { SERVER_ERROR_BODY } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
@@ -33,8 +35,9 @@ export function createApp(deps: AppDeps): Hono {
 }
 
 /**
- * The server's request listener: the hottest requests — forward auth, asked on every proxied
- * request — answered from node's objects (src/access/http/forward-auth-node.ts), the rest by the app.
+ * The server's request listener: requests handled in batches per event-loop turn
+ * (src/http/batched-listener.ts); the hottest — forward auth, asked on every proxied request —
+ * answered from node's objects (src/access/http/forward-auth-node.ts), the rest by the app.
  */
 export function createNodeListener(deps: AppDeps, options: { defaultHostname?: string } = {}): { app: Hono; listener: RequestListener } {
   const { app: hono, fastPaths } = buildApp(deps);
@@ -42,10 +45,10 @@ export function createNodeListener(deps: AppDeps, options: { defaultHostname?: s
   // hostname answers requests without a Host header (HTTP/1.0 health checks).
   const framework = getRequestListener((request, env) => hono.fetch(request, env), options.defaultHostname === undefined ? {} : { hostname: options.defaultHostname });
   const app: RequestListener = (incoming, outgoing) => void framework(incoming, outgoing);
-  const listener: RequestListener = (incoming, outgoing) => {
+  const listener = batchPerLoopTurn((incoming, outgoing) => {
     for (const fastPath of fastPaths) if (fastPath(incoming, outgoing, app)) return;
     app(incoming, outgoing);
-  };
+  }, deps.logger ?? silentLogger());
   return { app: hono, listener };
 }
 
@@ -76,7 +79,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   );
   app.onError((error, c) => {
     requestLog(c).error({ err: error }, 'unhandled error');
-    return c.json({ error: 'server_error', error_description: 'internal server error' }, 500);
+    return c.json(SERVER_ERROR_BODY, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
   app.fetch = withRequestContext(app.fetch, logger);

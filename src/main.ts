@@ -75,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }
     const publicUrl = config.server.publicUrl.origin;
-    const { listener } = createNodeListener({
+    const appDeps = {
       directory,
       tokens,
       logger,
@@ -83,7 +83,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
       access,
-    }, { defaultHostname: config.server.host });
+    };
+    // Requests without a Host header (HTTP/1.0 health checks) are read as addressed to the public host.
+    const { listener } = createNodeListener(appDeps, { defaultHostname: config.server.publicUrl.host });
     return await listen(listener, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
   } catch (error) {
     await closeStore();

@@ -10,20 +10,14 @@
  * Anything unusual is left to the hono route, which then answers as it always did: other
  * methods (HEAD), absolute-form request targets, a missing or unusable Host header, and a
  * decision that throws (the route logs it and answers 500).
- *
- * Requests taken are decided together at the end of the event loop's turn; see decideTaken.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { logRequestEnd, startRequest, type StartedRequest } from '../../http/request-context.js';
+import { logRequestEnd, startRequest } from '../../http/request-context.js';
 import { rawHeaders } from '../../http/request-header.js';
 import { FORWARD_AUTH_HEADERS, type ForwardAuth, type PeerAddress } from './forward-auth.js';
 
-/**
- * Takes the request (and answers it, now or later in this turn of the event loop) and returns
- * true, or returns false having touched nothing. `app` answers anything taken that the fast
- * path then cannot.
- */
+/** Answers the request (itself, or through `app` when it cannot after all) and returns true, or returns false having touched nothing. */
 export type NodeFastPath = (incoming: IncomingMessage, outgoing: ServerResponse, app: RequestListener) => boolean;
 
 const PATH = '/oauth2/auth';
@@ -36,56 +30,8 @@ const HEADERS = [...FORWARD_AUTH_HEADERS, 'x-request-id'];
  */
 const PLAIN_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
-interface Taken {
-  incoming: IncomingMessage;
-  outgoing: ServerResponse;
-  app: RequestListener;
-  url: string;
-  headers: (string | undefined)[];
-  request: StartedRequest;
-}
-
 export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: PeerAddress, logger: Logger): NodeFastPath {
   const absoluteUrl = createAbsoluteUrls();
-  let taken: Taken[] = [];
-
-  /**
-   * Decisions are made together, once the event loop has read every socket that was ready
-   * (setImmediate runs after the poll phase). Every request in the batch was read before the
-   * batch starts, so a commit that landed before any of them arrived — by this process or
-   * another — is seen by all of them, and they share one look at the database's commit state
-   * (src/store/commit-watch.ts reads it once per synchronous run) instead of one each.
-   */
-  const decideTaken = () => {
-    const batch = taken;
-    taken = [];
-    for (const item of batch) answer(item);
-  };
-
-  const answer = ({ incoming, outgoing, app, url, headers, request }: Taken) => {
-    // The client went away while the batch waited: nothing to answer.
-    if (outgoing.destroyed) return;
-    let decided;
-    try {
-      decided = forwardAuth({ headers, url, remoteAddress: remoteAddress(incoming), log: request.log });
-    } catch (error) {
-      // Nothing is written yet: the app asks again, and logs and answers a failure as every route does.
-      request.log.error({ err: error }, 'forward-auth decision failed; handing the request to the app');
-      app(incoming, outgoing);
-      return;
-    }
-    try {
-      outgoing.writeHead(decided.status, { ...decided.headers, 'X-Request-Id': request.requestId, 'Content-Length': '0' });
-      outgoing.end();
-    } catch (error) {
-      // Header values are encoded when built (decision-response.ts), so this is a bug, not a client's doing: end the exchange, keep serving.
-      request.log.error({ err: error }, 'forward-auth answer could not be written');
-      outgoing.destroy();
-      return;
-    }
-    logRequestEnd(request, 'GET', PATH, decided.status);
-  };
-
   return (incoming, outgoing, app) => {
     const target = incoming.url;
     if (incoming.method !== 'GET' || target === undefined || !target.startsWith(PATH)) return false;
@@ -95,8 +41,26 @@ export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: Pee
     const url = absoluteUrl((incoming.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
     if (url === undefined) return false;
     const headers = rawHeaders(incoming.rawHeaders, HEADERS);
-    if (taken.length === 0) setImmediate(decideTaken);
-    taken.push({ incoming, outgoing, app, url, headers, request: startRequest(logger, headers[HEADERS.length - 1]) });
+    const request = startRequest(logger, headers[HEADERS.length - 1]);
+    let decided;
+    try {
+      decided = forwardAuth({ headers, url, remoteAddress: remoteAddress(incoming), log: request.log });
+    } catch (error) {
+      // Nothing is written yet: the app asks again, and logs and answers a failure as every route does.
+      request.log.error({ err: error }, 'forward-auth decision failed; handing the request to the app');
+      app(incoming, outgoing);
+      return true;
+    }
+    try {
+      outgoing.writeHead(decided.status, { ...decided.headers, 'X-Request-Id': request.requestId, 'Content-Length': '0' });
+    } catch (error) {
+      // Header values are encoded when built (decision-response.ts), so this is a bug; node checked them before sending anything.
+      request.log.error({ err: error }, 'forward-auth answer could not be written; handing the request to the app');
+      app(incoming, outgoing);
+      return true;
+    }
+    outgoing.end();
+    logRequestEnd(request, 'GET', PATH, decided.status);
     return true;
   };
 }
