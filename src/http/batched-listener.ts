@@ -20,30 +20,46 @@ import { SERVER_ERROR_BODY } from './server-error.js';
 
 const SERVER_ERROR_TEXT = JSON.stringify(SERVER_ERROR_BODY);
 
+/**
+ * A batch is handled at once when it reaches this many requests, in read order like any other:
+ * a client pipelining thousands of requests on one connection must not pile them all up first.
+ */
+const MAX_BATCH = 512;
+
 export function batchPerLoopTurn(handle: (incoming: IncomingMessage, outgoing: ServerResponse) => void, logger: Logger): RequestListener {
   let batch: (IncomingMessage | ServerResponse)[] = [];
+
+  const handleOne = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    // The client went away while the batch waited: nothing can be answered.
+    if (incoming.socket?.destroyed) return;
+    try {
+      handle(incoming, outgoing);
+    } catch (error) {
+      try {
+        // Handlers answer their own failures; this is a bug. Answer this request and keep the batch going.
+        logger.error({ err: error, method: incoming.method }, 'request handler threw');
+        if (!outgoing.headersSent) {
+          // A writeHead that threw has already set its reason phrase; the 500 must not keep it.
+          outgoing.statusMessage = '';
+          outgoing.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': SERVER_ERROR_TEXT.length }).end(SERVER_ERROR_TEXT);
+        } else if (!outgoing.writableEnded) {
+          outgoing.destroy();
+        }
+      } catch {
+        outgoing.destroy();
+      }
+    }
+  };
 
   const handleBatch = () => {
     const current = batch;
     batch = [];
-    for (let i = 0; i < current.length; i += 2) {
-      const incoming = current[i] as IncomingMessage;
-      const outgoing = current[i + 1] as ServerResponse;
-      // The client went away while the batch waited: nothing can be answered.
-      if (incoming.socket?.destroyed) continue;
-      try {
-        handle(incoming, outgoing);
-      } catch (error) {
-        // Handlers answer their own failures; this is a bug. Answer this request and keep the batch going.
-        logger.error({ err: error, method: incoming.method }, 'request handler threw');
-        if (!outgoing.headersSent) outgoing.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': SERVER_ERROR_TEXT.length }).end(SERVER_ERROR_TEXT);
-        else outgoing.destroy();
-      }
-    }
+    for (let i = 0; i < current.length; i += 2) handleOne(current[i] as IncomingMessage, current[i + 1] as ServerResponse);
   };
 
   return (incoming, outgoing) => {
     if (batch.length === 0) setImmediate(handleBatch);
     batch.push(incoming, outgoing);
+    if (batch.length >= 2 * MAX_BATCH) handleBatch();
   };
 }

@@ -98,4 +98,26 @@ describe('batchPerLoopTurn', () => {
     expect(seen.map(([path]) => path)).toEqual(['/a', '/slow', '/throw', '/b', '/c']);
     expect(new Set(seen.map(([, run]) => run)).size).toBe(1);
   });
+
+  it('a handler whose writeHead threw is answered 500 with its own reason phrase', async () => {
+    const port = await serve((_incoming, outgoing) => {
+      outgoing.writeHead(302, { Location: 'bad\nvalue' });
+    });
+    const text = await pipelined(port, ['/x']);
+    expect(text.split('\r\n')[0]).toBe('HTTP/1.1 500 Internal Server Error');
+  });
+
+  it('handles a full batch at once, in read order, instead of piling requests up', () => {
+    const handled: number[] = [];
+    const listener = batchPerLoopTurn((incoming) => void handled.push(Number(incoming.url)), silentLogger());
+    const fake = (n: number) => [{ url: String(n), socket: { destroyed: false } }, {}] as unknown as [IncomingMessage, ServerResponse];
+    for (let n = 0; n < 600; n++) listener(...fake(n));
+    expect(handled).toEqual(Array.from({ length: 512 }, (_, n) => n));
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        expect(handled).toEqual(Array.from({ length: 600 }, (_, n) => n));
+        resolve();
+      }),
+    );
+  });
 });

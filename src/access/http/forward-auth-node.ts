@@ -56,6 +56,8 @@ export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: Pee
     } catch (error) {
       // Header values are encoded when built (decision-response.ts), so this is a bug; node checked them before sending anything.
       request.log.error({ err: error }, 'forward-auth answer could not be written; handing the request to the app');
+      // writeHead sets its reason phrase before it checks the headers; the app's answer must not keep it.
+      outgoing.statusMessage = '';
       app(incoming, outgoing);
       return true;
     }
