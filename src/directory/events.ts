@@ -14,11 +14,13 @@ export type ChangeType =
   | 'group.created'
   | 'group.updated'
   | 'group.deleted'
-  | 'group.members_changed';
+  | 'group.members_changed'
+  // Not a directory change: a sign-out, logged so every server on the database hears of it (src/access/sessions).
+  | 'session.revoked';
 
 export interface ChangeEvent {
   type: ChangeType;
-  resourceType: 'User' | 'Group';
+  resourceType: 'User' | 'Group' | 'Session';
   resourceId: string;
   data?: Record<string, unknown>;
 }

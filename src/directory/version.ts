@@ -9,7 +9,8 @@
  * so no request can run between the bump and the COMMIT, read the new version and then see old
  * rows. A change that rolls back still moved it: one needless recompute, never a stale answer.
  * Commits that change no directory row (a session's idle clock, a token's last use) leave the
- * event log where it was, so they do not empty the caches.
+ * event log where it was, so they do not empty the caches. A sign-out is logged although it is no
+ * directory change (directory.recordSessionRevoked), so that other servers' decision caches hear of it.
  *
  * Asked inside a write transaction (a revocation listener), it answers without looking: the
  * event log's tail there may be this transaction's own uncommitted row, and remembering a

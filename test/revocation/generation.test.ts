@@ -3,6 +3,7 @@
  * another connection to the same file — and every sign-out makes decisions cached before it stale.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDecider } from '../../src/access/decision.js';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory } from '../../src/directory/index.js';
 import { createDirectoryGeneration } from '../../src/revocation/index.js';
@@ -120,5 +121,33 @@ describe('directory version across processes (two connections to one file)', () 
     seedUser(elsewhere, 'elsewhere@example.com');
     await nextRequest();
     expect(generation.current()).toBeGreaterThan(before);
+  });
+
+  it("another server's sign-out ends this server's remembered decision at its next request", async () => {
+    const ANY_USER = { criteria: [] };
+    const { here, there } = stores;
+    // This server: a decider with its cache, as main.ts wires it.
+    const directory = createDirectory({ store: here });
+    const generation = createDirectoryGeneration(directory.version);
+    const sessions = createSessionStore({ store: here, onRevoke: () => void generation.bump() });
+    const decider = createDecider({
+      sessions,
+      users: directory.users,
+      effectiveGroups: (id) => directory.effective.effectiveGroups(id),
+      generation: () => generation.current(),
+    });
+    // The other server, on the same file, signs the session out.
+    const elsewhere = createDirectory({ store: there });
+    const elsewhereSessions = createSessionStore({ store: there, recordRevocation: (id) => elsewhere.recordSessionRevoked(id) });
+    const user = seedUser(directory, 'signed-in@example.com');
+    const { secret } = sessions.create({ userId: user.id, tenantId: null, issuer: 'i', subject: 's', absoluteTtlSeconds: 600, idleTtlSeconds: 600 });
+    await nextRequest();
+    const allowed = decider.decide({ secret, policy: ANY_USER });
+    expect(allowed.outcome).toBe('allow');
+    await nextRequest();
+    expect(decider.decide({ secret, policy: ANY_USER }).outcome).toBe('allow'); // remembered
+    expect(elsewhereSessions.revoke(secret, 'sign-out')).toBe(true);
+    await nextRequest();
+    expect(decider.decide({ secret, policy: ANY_USER })).toMatchObject({ outcome: 'unauthenticated', reasons: ['user-inactive'] });
   });
 });

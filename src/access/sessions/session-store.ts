@@ -20,6 +20,12 @@ export interface SessionStoreDeps {
    *  so a decision cache keyed by session can drop its entries (see revocation/generation.ts).
    *  May run inside the directory's transaction: keep it synchronous and cheap. */
   onRevoke?: () => void;
+  /**
+   * Records a sign-out's revocation in the change log, inside the revocation's transaction
+   * (wired to directory.recordSessionRevoked): another server on the same database notices the
+   * log move and drops its remembered decisions at its next request, not within 5 s.
+   */
+  recordRevocation?: (sessionId: string) => void;
 }
 
 interface SessionRow {
@@ -75,9 +81,15 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const touch = sqlite.prepare<[number, number, string]>(
     'UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL',
   );
-  const revokeByHash = sqlite.prepare<[number, string, string]>(
-    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL',
+  const revokeByHash = sqlite.prepare<[number, string, string], { id: string }>(
+    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL RETURNING id',
   );
+  const recordRevocation = deps.recordRevocation;
+  const revokeTx = sqlite.transaction((at: number, reason: string, secretHash: string): boolean => {
+    const revoked = revokeByHash.get(at, reason, secretHash);
+    if (revoked && recordRevocation) recordRevocation(revoked.id);
+    return revoked !== undefined;
+  });
   const revokeByUser = sqlite.prepare<[number, string, string]>(
     'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL',
   );
@@ -126,7 +138,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
     revoke(secret, reason) {
       if (!isSecretShaped(secret)) return false;
-      const changed = revokeByHash.run(now().getTime(), reason, hashSecret(secret)).changes > 0;
+      const changed = revokeTx(now().getTime(), reason, hashSecret(secret));
       if (changed) onRevoke();
       return changed;
     },

@@ -69,7 +69,12 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     }),
   });
   const store = openStore(':memory:');
-  const sessions = createSessionStore({ store, now: () => new Date(clock), onRevoke: () => void generation.bump() });
+  const sessions = createSessionStore({
+    store,
+    now: () => new Date(clock),
+    onRevoke: () => void generation.bump(),
+    recordRevocation: (sessionId) => directory.recordSessionRevoked(sessionId),
+  });
   const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
   const generation = createDirectoryGeneration(directory.version);
   const tokens = createTokenService(store);
