@@ -24,11 +24,11 @@ const PATH = '/oauth2/auth';
 const QUERY = 63; // '?'
 const HEADERS = [...FORWARD_AUTH_HEADERS, 'x-request-id'];
 /**
- * Host headers taken here: a name or IP literal and a port, nothing a URL parser could read as
- * path or query (`1?x` parses as host 0.0.0.1 with the request target in its query). Any other
- * Host is the adapter's to accept or refuse.
+ * Host headers taken here: a name (underscores too, as in container service names) or an IP
+ * literal, and a port — nothing a URL parser could read as path or query (`1?x` parses as host
+ * 0.0.0.1 with the request target in its query). Any other Host is the adapter's to accept or refuse.
  */
-const PLAIN_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+const PLAIN_HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
 export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: PeerAddress, logger: Logger): NodeFastPath {
   const absoluteUrl = createAbsoluteUrls();
