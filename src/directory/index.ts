@@ -39,6 +39,8 @@ export function createDirectory(input: DirectoryDeps) {
     read<T>(reads: () => T): T {
       return sqlite.inTransaction ? reads() : (snapshot(reads) as T);
     },
+    /** Group commit for a batch of requests (src/store/write-group.ts); the directory's writes join an open group on their own. */
+    writes: deps.store.writes,
     /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
     version: (): number => version.current(),
     users: createUserStore(deps, events, memberships),

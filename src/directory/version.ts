@@ -16,6 +16,11 @@
  * event log's tail there may be this transaction's own uncommitted row, and remembering a
  * sequence number that then rolls back would hide another process's next event, which reuses it.
  *
+ * Grouped writes (src/store/write-group.ts) answer inside one transaction for a whole batch: the
+ * version is brought up to date just before a group begins, so requests in it are not answered
+ * from knowledge older than their batch, and moves again if a group rolls back, since requests in
+ * it may have cached answers computed from its rows.
+ *
  * Only changes made through the directory (the SCIM API, scimgate's commands) are seen: a
  * hand-written UPDATE on a running server's database writes no event, so remembered answers
  * (src/scim/http/read-cache.ts) would not notice it until the next directory change.
@@ -28,28 +33,29 @@ export interface DirectoryVersion {
   noteChange(): void;
 }
 
-export function createDirectoryVersion(store: Pick<Store, 'sqlite' | 'commits'>): DirectoryVersion {
+export function createDirectoryVersion(store: Pick<Store, 'sqlite' | 'commits' | 'writes'>): DirectoryVersion {
   const lastSeq = store.sqlite.prepare<[], number | null>('SELECT max(seq) FROM events').pluck();
   let version = 0;
   let seenEpoch: number | undefined;
   let seenSeq: number | null | undefined;
-  return {
-    current() {
-      if (store.sqlite.inTransaction) return version;
-      const epoch = store.commits.epoch();
-      if (epoch !== seenEpoch) {
-        // Only after some commit: one indexed read of the log's tail says whether it was ours to care about.
-        seenEpoch = epoch;
-        const seq = lastSeq.get() ?? null;
-        if (seq !== seenSeq) {
-          if (seenSeq !== undefined) version++;
-          seenSeq = seq;
-        }
+  const current = (): number => {
+    if (store.sqlite.inTransaction) return version;
+    const epoch = store.commits.epoch();
+    if (epoch !== seenEpoch) {
+      // Only after some commit: one indexed read of the log's tail says whether it was ours to care about.
+      seenEpoch = epoch;
+      const seq = lastSeq.get() ?? null;
+      if (seq !== seenSeq) {
+        if (seenSeq !== undefined) version++;
+        seenSeq = seq;
       }
-      return version;
-    },
-    noteChange() {
-      version++;
-    },
+    }
+    return version;
   };
+  const noteChange = () => {
+    version++;
+  };
+  store.writes.onBegin(current);
+  store.writes.onRollback(noteChange);
+  return { current, noteChange };
 }

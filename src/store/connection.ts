@@ -11,6 +11,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { createCommitWatch, type CommitWatch } from './commit-watch.js';
 import * as schema from './schema.js';
+import { createWriteGroup, type WriteGroup } from './write-group.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -21,6 +22,8 @@ export interface Store {
   path: string;
   /** Notices commits by any connection, for caches that must never serve what a commit changed. */
   commits: CommitWatch;
+  /** Group commit for a batch of requests' writes (src/store/write-group.ts). */
+  writes: WriteGroup;
   close(): void;
 }
 
@@ -82,6 +85,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     sqlite,
     path,
     commits,
+    writes: createWriteGroup(sqlite),
     close: () => {
       commits.close();
       sqlite.close();
