@@ -9,11 +9,14 @@ import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import type { Directory } from './directory/index.js';
+import { answerAfterCommit } from './http/answer-after-commit.js';
 import { batchPerLoopTurn } from './http/batched-listener.js';
 import { silentLogger } from './http/logger.js';
 import { SERVER_ERROR_BODY } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
+import { SCIM_MEDIA_TYPE } from './scim/http/respond.js';
+import { ScimError } from './scim/protocol/errors.js';
 import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -35,9 +38,10 @@ export function createApp(deps: AppDeps): Hono {
 }
 
 /**
- * The server's request listener: requests handled in batches per event-loop turn
- * (src/http/batched-listener.ts); the hottest — forward auth, asked on every proxied request —
- * answered from node's objects (src/access/http/forward-auth-node.ts), the rest by the app.
+ * The server's request listener: requests handled in batches per event-loop turn, their writes
+ * committed together (src/http/batched-listener.ts); the hottest — forward auth, asked on every
+ * proxied request — answered from node's objects (src/access/http/forward-auth-node.ts), the rest
+ * by the app.
  */
 export function createNodeListener(deps: AppDeps, options: { defaultHostname?: string } = {}): { app: Hono; listener: RequestListener } {
   const { app: hono, fastPaths } = buildApp(deps);
@@ -48,7 +52,7 @@ export function createNodeListener(deps: AppDeps, options: { defaultHostname?: s
   const listener = batchPerLoopTurn((incoming, outgoing) => {
     for (const fastPath of fastPaths) if (fastPath(incoming, outgoing, app)) return;
     app(incoming, outgoing);
-  }, deps.logger ?? silentLogger());
+  }, deps.logger ?? silentLogger(), deps.directory.writes);
   return { app: hono, listener };
 }
 
@@ -82,6 +86,19 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     return c.json(SERVER_ERROR_BODY, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
-  app.fetch = withRequestContext(app.fetch, logger);
+  // Inside it, answers wait for the commit of writes grouped with theirs (src/store/write-group.ts).
+  app.fetch = withRequestContext(answerAfterCommit(app.fetch, deps.directory.writes, failedCommitAnswer, logger), logger);
   return { app, fastPaths };
+}
+
+const UNSTORED = 'the change could not be stored and nothing of it was; retry';
+
+/** 503 for a request whose writes rolled back with their group: SCIM's error format under /scim, OAuth's elsewhere. */
+function failedCommitAnswer(request: Request): Response {
+  const scim = new URL(request.url).pathname.startsWith('/scim/');
+  const body = scim ? new ScimError({ status: 503, detail: UNSTORED }).toJSON() : { error: 'temporarily_unavailable', error_description: UNSTORED };
+  return new Response(JSON.stringify(body), {
+    status: 503,
+    headers: { 'Content-Type': scim ? SCIM_MEDIA_TYPE : 'application/json', 'Retry-After': '1' },
+  });
 }

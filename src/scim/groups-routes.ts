@@ -6,7 +6,7 @@
 import type { Hono } from 'hono';
 import type { GroupRecord } from '../directory/index.js';
 import type { ScimDeps } from './deps.js';
-import { readScimBody } from './http/body.js';
+import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
 import { unwrap } from './http/unwrap.js';
 import { etagOf } from './protocol/etag.js';
@@ -32,39 +32,48 @@ export function groupRoutes(deps: ScimDeps): Hono {
     },
   });
 
-  app.post('/', async (c) => {
+  // Bodies are handed over synchronously when they have arrived, so writes join their batch's group commit (src/scim/http/body.ts).
+  const maxBytes = deps.limits.maxPayloadBytes;
+
+  app.post('/', (c) => {
     const projection = unwrap(projectionOf(c, groupResourceType));
-    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), 'create'));
-    const record = unwrap(groups.create(doc, members ?? []));
-    return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
+    return withScimBody(c, maxBytes, (body) => {
+      const { doc, members } = unwrap(normalizeGroup(body, 'create'));
+      const record = unwrap(groups.create(doc, members ?? []));
+      return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
+    });
   });
 
-  app.put('/:id', async (c) => {
+  app.put('/:id', (c) => {
     const projection = unwrap(projectionOf(c, groupResourceType));
-    const { doc, members } = unwrap(normalizeGroup(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), 'replace'));
-    // PUT replaces the resource (RFC 7644 §3.5.1): a body without members leaves the group empty.
-    const record = unwrap(groups.modify(c.req.param('id'), () => ok(doc), [{ kind: 'replace', members: members ?? [] }], ifMatchOf(c)));
-    return responder.respond(c, record, 200, projection);
+    return withScimBody(c, maxBytes, (body) => {
+      const { doc, members } = unwrap(normalizeGroup(body, 'replace'));
+      // PUT replaces the resource (RFC 7644 §3.5.1): a body without members leaves the group empty.
+      const record = unwrap(groups.modify(c.req.param('id'), () => ok(doc), [{ kind: 'replace', members: members ?? [] }], ifMatchOf(c)));
+      return responder.respond(c, record, 200, projection);
+    });
   });
 
-  app.patch('/:id', async (c) => {
-    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes))));
-    const plan = unwrap(splitGroupPatch(operations));
-    const change =
-      plan.docOps.length === 0
-        ? undefined
-        : (current: GroupRecord['doc']) => {
-            const patched = applyPatch(current, plan.docOps, groupResourceType);
-            if (!patched.ok) return patched;
-            const normalized = normalizeGroup(patched.value, 'replace');
-            return normalized.ok ? ok(normalized.value.doc) : normalized;
-          };
-    const record = unwrap(groups.modify(c.req.param('id'), change, plan.memberChanges, ifMatchOf(c)));
-    // RFC 7644 §3.5.2 allows 204; answering with the body would mean reading every member back.
-    const wantsBody = c.req.query('attributes') !== undefined || c.req.query('excludedAttributes') !== undefined;
-    if (!wantsBody) return c.body(null, 204, { ETag: etagOf(record.version) });
-    return responder.respond(c, record, 200, unwrap(projectionOf(c, groupResourceType)));
-  });
+  app.patch('/:id', (c) =>
+    withScimBody(c, maxBytes, (body) => {
+      const operations = unwrap(parsePatchRequest(body));
+      const plan = unwrap(splitGroupPatch(operations));
+      const change =
+        plan.docOps.length === 0
+          ? undefined
+          : (current: GroupRecord['doc']) => {
+              const patched = applyPatch(current, plan.docOps, groupResourceType);
+              if (!patched.ok) return patched;
+              const normalized = normalizeGroup(patched.value, 'replace');
+              return normalized.ok ? ok(normalized.value.doc) : normalized;
+            };
+      const record = unwrap(groups.modify(c.req.param('id'), change, plan.memberChanges, ifMatchOf(c)));
+      // RFC 7644 §3.5.2 allows 204; answering with the body would mean reading every member back.
+      const wantsBody = c.req.query('attributes') !== undefined || c.req.query('excludedAttributes') !== undefined;
+      if (!wantsBody) return c.body(null, 204, { ETag: etagOf(record.version) });
+      return responder.respond(c, record, 200, unwrap(projectionOf(c, groupResourceType)));
+    }),
+  );
 
   return app;
 }

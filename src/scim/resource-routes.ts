@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import type { Page, SearchQuery } from '../directory/index.js';
 import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
-import { readScimBody } from './http/body.js';
+import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
 import { listAnswerText, type CachedRead, type ListAnswer } from './http/read-cache.js';
 import { scimJson, scimText } from './http/respond.js';
@@ -86,8 +86,8 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     const compute = () => listAnswer(c, parseListParams(c.req.query(), deps.limits));
     return scimText(c, deps.readCache ? deps.readCache.readList(c.req.url, compute) : listAnswerText(compute()));
   });
-  app.post('/.search', async (c) =>
-    scimText(c, listAnswerText(listAnswer(c, parseSearchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), deps.limits)))),
+  app.post('/.search', (c) =>
+    withScimBody(c, deps.limits.maxPayloadBytes, (body) => scimText(c, listAnswerText(listAnswer(c, parseSearchRequest(body, deps.limits))))),
   );
 
   app.get('/:id', (c) => {

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { UserRecord } from '../directory/index.js';
 import type { ScimDeps } from './deps.js';
-import { readScimBody } from './http/body.js';
+import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
 import { unwrap } from './http/unwrap.js';
 import { ok } from './protocol/errors.js';
@@ -27,29 +27,37 @@ export function userRoutes(deps: ScimDeps): Hono {
     },
   });
 
-  app.post('/', async (c) => {
+  // Bodies are handed over synchronously when they have arrived, so writes join their batch's group commit (src/scim/http/body.ts).
+  const maxBytes = deps.limits.maxPayloadBytes;
+
+  app.post('/', (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), userResourceType, 'create'));
-    const record = unwrap(users.create(doc));
-    return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
+    return withScimBody(c, maxBytes, (body) => {
+      const record = unwrap(users.create(unwrap(normalizeResource(body, userResourceType, 'create'))));
+      return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
+    });
   });
 
-  app.put('/:id', async (c) => {
+  app.put('/:id', (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const doc = unwrap(normalizeResource(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes)), userResourceType, 'replace'));
-    const record = unwrap(users.modify(c.req.param('id'), () => ok(doc), ifMatchOf(c)));
-    return responder.respond(c, record, 200, projection);
+    return withScimBody(c, maxBytes, (body) => {
+      const doc = unwrap(normalizeResource(body, userResourceType, 'replace'));
+      const record = unwrap(users.modify(c.req.param('id'), () => ok(doc), ifMatchOf(c)));
+      return responder.respond(c, record, 200, projection);
+    });
   });
 
-  app.patch('/:id', async (c) => {
+  app.patch('/:id', (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
-    const operations = unwrap(parsePatchRequest(unwrap(await readScimBody(c, deps.limits.maxPayloadBytes))));
-    const patch = (current: UserRecord['doc']) => {
-      const patched = applyPatch(current, operations, userResourceType);
-      return patched.ok ? normalizeResource(patched.value, userResourceType, 'replace') : patched;
-    };
-    const record = unwrap(users.modify(c.req.param('id'), patch, ifMatchOf(c)));
-    return responder.respond(c, record, 200, projection);
+    return withScimBody(c, maxBytes, (body) => {
+      const operations = unwrap(parsePatchRequest(body));
+      const patch = (current: UserRecord['doc']) => {
+        const patched = applyPatch(current, operations, userResourceType);
+        return patched.ok ? normalizeResource(patched.value, userResourceType, 'replace') : patched;
+      };
+      const record = unwrap(users.modify(c.req.param('id'), patch, ifMatchOf(c)));
+      return responder.respond(c, record, 200, projection);
+    });
   });
 
   return app;

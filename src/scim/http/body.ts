@@ -3,15 +3,26 @@
  * (plain JSON is what many clients send), at most `maxBytes` — refused by its Content-Length
  * before reading, or while reading a body that did not say (chunked). Anything else is refused
  * with a SCIM error.
+ *
+ * A body node has already read whole — small bodies arrive with their headers — is handed over
+ * at once, in the same synchronous run as the request's start: that keeps a write inside its
+ * batch's group commit (src/store/write-group.ts). Other bodies are awaited.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { requestHeader } from '../../http/request-header.js';
 import { ScimError, fail, ok, scimError, type Result } from '../protocol/errors.js';
+import { unwrap } from './unwrap.js';
 
 const JSON_TYPES = new Set(['application/scim+json', 'application/json']);
 
-export async function readScimBody(c: Context, maxBytes: number): Promise<Result<unknown>> {
+/** Calls `use` with the request's JSON body: synchronously when it has already arrived. A refused body throws its ScimError. */
+export function withScimBody<T>(c: Context, maxBytes: number, use: (body: unknown) => T): T | Promise<T> {
+  const body = readScimBody(c, maxBytes);
+  return body instanceof Promise ? body.then((result) => use(unwrap(result))) : use(unwrap(body));
+}
+
+function readScimBody(c: Context, maxBytes: number): Result<unknown> | Promise<Result<unknown>> {
   const contentType = requestHeader(c, 'content-type');
   if (contentType !== undefined) {
     const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -22,7 +33,15 @@ export async function readScimBody(c: Context, maxBytes: number): Promise<Result
   const declared = requestHeader(c, 'content-length');
   if (declared !== undefined && Number(declared) > maxBytes) return fail(tooLarge(maxBytes));
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const text = incoming !== undefined && !incoming.readableEnded ? await readIncoming(incoming, maxBytes) : await readText(c.req.raw.body, maxBytes);
+  if (incoming !== undefined && !incoming.readableEnded) {
+    const arrived = readArrived(incoming, maxBytes);
+    return arrived !== NOT_YET ? parseBody(arrived, maxBytes) : readIncoming(incoming, maxBytes).then((text) => parseBody(text, maxBytes));
+  }
+  return readText(c.req.raw.body, maxBytes).then((text) => parseBody(text, maxBytes));
+}
+
+/** The body's text as JSON; `undefined` text means it grew past the limit. */
+function parseBody(text: string | undefined, maxBytes: number): Result<unknown> {
   if (text === undefined) return fail(tooLarge(maxBytes));
   if (text.trim() === '') return fail(scimError('invalidSyntax', 'request body is empty'));
   try {
@@ -34,6 +53,20 @@ export async function readScimBody(c: Context, maxBytes: number): Promise<Result
 }
 
 const tooLarge = (maxBytes: number) => new ScimError({ status: 413, detail: `request body exceeds ${maxBytes} bytes` });
+
+const NOT_YET = Symbol('not yet arrived');
+
+/**
+ * The whole body, if node's parser has seen its end and nobody has started reading it: it then
+ * sits in the request's buffer, and read() hands it over synchronously. Undefined past `maxBytes`.
+ */
+function readArrived(incoming: IncomingMessage, maxBytes: number): string | undefined | typeof NOT_YET {
+  if (!incoming.complete || incoming.readableFlowing === true) return NOT_YET;
+  if (incoming.readableLength > maxBytes) return undefined;
+  const chunks: Buffer[] = [];
+  for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) chunks.push(chunk);
+  return utf8(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+}
 
 /**
  * The body straight from node's request stream, when served by node: a fetch `Request` with its

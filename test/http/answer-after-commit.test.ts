@@ -1,0 +1,113 @@
+// Group commit through the server as it runs: the writes of one batch share one transaction, no
+// answer that could have seen its rows leaves before it commits, and when the COMMIT fails every
+// such answer says so and nothing is stored.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodeListener } from '../../src/app.js';
+import { createDirectory } from '../../src/directory/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { createTokenService } from '../../src/tokens/index.js';
+import { sendInOneBatch, type RawAnswer, type RawRequest } from '../support/one-batch.js';
+
+let dir: string;
+let store: Store;
+let server: Server;
+let token: string;
+/** While set, every directory change also breaks a deferred foreign key: the COMMIT of its transaction fails. */
+let poison = false;
+let groups = 0;
+/** For each directory change: whether it ran inside an open group. */
+let joined: boolean[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'scimgate-group-commit-'));
+  store = openStore(join(dir, 'db.sqlite'));
+  store.sqlite.exec('CREATE TABLE trap (ref INTEGER REFERENCES users(key) DEFERRABLE INITIALLY DEFERRED)');
+  const trap = store.sqlite.prepare('INSERT INTO trap VALUES (-1)');
+  const tokens = createTokenService(store);
+  token = tokens.create('test').token;
+  const directory = createDirectory({ store, listeners: [() => void joined.push(store.writes.isOpen()), () => void (poison && trap.run())] });
+  poison = false;
+  groups = 0;
+  joined = [];
+  store.writes.onBegin(() => groups++);
+  server = createServer(createNodeListener({ directory, tokens }).listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const scim = (method: string, path: string, body?: unknown): RawRequest => ({
+  method,
+  path: `/scim/v2${path}`,
+  headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+});
+const newUser = (userName: string) => scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName });
+const findUser = (userName: string) => scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
+const stored = (table: string) => store.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+
+describe('group commit', () => {
+  it('commits the writes of one batch in one transaction and answers each of them', async () => {
+    const answers = await sendInOneBatch(server, [[newUser('a@x')], [newUser('b@x')], [newUser('c@x')], [newUser('d@x')]]);
+    expect(answers.map(([answer]) => answer?.status)).toEqual([201, 201, 201, 201]);
+    expect(groups).toBe(1);
+    // Bodies that came with their headers are read at once, so every write ran inside the group.
+    expect(joined).toEqual([true, true, true, true]);
+    expect(stored('users')).toBe(4);
+    expect(stored('events')).toBe(4);
+  });
+
+  it('a read after a write on the same connection waits for the commit, and sees the write', async () => {
+    const [answers] = await sendInOneBatch(server, [[newUser('a@x'), findUser('a@x')]]);
+    expect(answers?.map((answer) => answer.status)).toEqual([201, 200]);
+    expect(JSON.parse(answers?.[1]?.body ?? '{}').totalResults).toBe(1);
+  });
+
+  it("keeps a connection's requests in order around a held-back read", async () => {
+    // The read waits for the group; the write pipelined after it must not overtake it into the group.
+    const [answers] = await sendInOneBatch(server, [[newUser('a@x'), findUser('b@x'), newUser('b@x')]]);
+    expect(answers?.map((answer) => answer.status)).toEqual([201, 200, 201]);
+    expect(JSON.parse(answers?.[1]?.body ?? '{}').totalResults).toBe(0);
+  });
+
+  it('a failed COMMIT answers every grouped write with a SCIM 503, stores nothing, and the reads never saw the rows', async () => {
+    poison = true;
+    const [[created, found], [other]] = (await sendInOneBatch(server, [[newUser('a@x'), findUser('a@x')], [newUser('b@x')]])) as [[RawAnswer, RawAnswer], [RawAnswer]];
+    for (const answer of [created, other]) {
+      expect(answer.status).toBe(503);
+      expect(answer.headers['content-type']).toContain('application/scim+json');
+      expect(answer.headers['retry-after']).toBe('1');
+      expect(answer.headers['x-request-id']).toBeTruthy();
+      expect(JSON.parse(answer.body)).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503' });
+    }
+    expect(groups).toBe(1);
+    // Handled after the rollback, not inside the group: it must not see a user that was never stored.
+    expect(found.status).toBe(200);
+    expect(JSON.parse(found.body).totalResults).toBe(0);
+    expect(stored('users')).toBe(0);
+    expect(stored('events')).toBe(0);
+
+    poison = false;
+    const [[again]] = (await sendInOneBatch(server, [[newUser('a@x')]])) as [[RawAnswer]];
+    expect(again.status).toBe(201);
+    expect(stored('users')).toBe(1);
+  });
+
+  it('a refused write in the group answers for itself and leaves the others alone', async () => {
+    const answers = await sendInOneBatch(server, [[newUser('a@x')], [newUser('A@X')], [newUser('b@x')]]);
+    const statuses = answers.map(([answer]) => answer?.status);
+    // Whichever of the two case-variants came first is stored; the other is a uniqueness conflict.
+    expect(statuses.filter((s) => s === 201)).toHaveLength(2);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(1);
+    expect(statuses[2]).toBe(201);
+    expect(stored('users')).toBe(2);
+  });
+});
