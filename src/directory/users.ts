@@ -13,6 +13,7 @@ import type { SearchQuery } from './search-query.js';
 import { userResourceType } from '../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
+import { createUserRowUpdate } from './user-row-update.js';
 
 export interface UserRecord {
   id: string;
@@ -67,10 +68,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     `INSERT INTO users (id, user_name, external_id, display_name, active, doc, version, created, last_modified)
      VALUES (@id, @userName, @externalId, @displayName, @active, @doc, 1, @ts, @ts)`,
   );
-  const update = sqlite.prepare(
-    `UPDATE users SET user_name = @userName, external_id = @externalId, display_name = @displayName,
-       active = @active, doc = @doc, version = version + 1, last_modified = @ts WHERE id = @id`,
-  );
+  const update = createUserRowUpdate(sqlite);
   const remove = sqlite.prepare('DELETE FROM users WHERE id = ?');
 
   function uniqueUserName(userName: string, id: string): Result<void> {
@@ -79,15 +77,18 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   }
 
 
+  // Both writes answer with the record as stored without reading the row back: its columns are
+  // the ones just written, and its document is parsed from the very text stored.
   const createTx = sqlite.transaction((doc: JsonObject): Result<UserRecord> => {
     const columns = userColumns(doc);
     const id = deps.newId();
     const unique = uniqueUserName(columns.userName, id);
     if (!unique.ok) return unique;
     const ts = deps.now().toISOString();
-    insert.run({ id, ...columns, active: columns.active ? 1 : 0, doc: JSON.stringify(doc), ts });
+    const text = JSON.stringify(doc);
+    insert.run({ id, ...columns, active: columns.active ? 1 : 0, doc: text, ts });
     events.record({ type: 'user.created', resourceType: 'User', resourceId: id }, ts);
-    return ok(toUserRecord(byId.get(id) as UserRow));
+    return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: 1, created: ts, lastModified: ts });
   });
 
   const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): Result<UserRecord> => {
@@ -98,14 +99,18 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     const next = change(JSON.parse(row.doc) as JsonObject);
     if (!next.ok) return next;
     const columns = userColumns(next.value);
-    const unique = uniqueUserName(columns.userName, id);
-    if (!unique.ok) return unique;
+    // Unchanged, the row's own name is unique already (the index says so); only a rename is checked.
+    if (columns.userName !== row.user_name) {
+      const unique = uniqueUserName(columns.userName, id);
+      if (!unique.ok) return unique;
+    }
     const ts = deps.now().toISOString();
-    update.run({ id, ...columns, active: columns.active ? 1 : 0, doc: JSON.stringify(next.value), ts });
+    const text = JSON.stringify(next.value);
+    update(row, columns, text, ts);
     const wasActive = row.active === 1;
     const type = wasActive && !columns.active ? 'user.deactivated' : !wasActive && columns.active ? 'user.reactivated' : 'user.updated';
     events.record({ type, resourceType: 'User', resourceId: id }, ts);
-    return ok(toUserRecord(byId.get(id) as UserRow));
+    return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: row.version + 1, created: row.created, lastModified: ts });
   });
 
   const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
