@@ -102,19 +102,19 @@ export const groupClosure = sqliteTable(
   (t) => [primaryKey({ columns: [t.ancestorKey, t.descendantKey] }), index('group_closure_descendant').on(t.descendantKey, t.ancestorKey)],
 );
 
-/** Ordered change events, written in the same transaction as the change they describe. */
-export const events = sqliteTable(
-  'events',
-  {
-    seq: integer('seq').primaryKey({ autoIncrement: true }),
-    occurredAt: text('occurred_at').notNull(),
-    type: text('type').notNull(),
-    resourceType: text('resource_type').notNull(),
-    resourceId: text('resource_id').notNull(),
-    data: text('data'),
-  },
-  (t) => [index('events_resource').on(t.resourceType, t.resourceId)],
-);
+/**
+ * Ordered change events, written in the same transaction as the change they describe. Read by
+ * sequence only (the log's tail, and deliveries in order); no index by resource, since every
+ * write would pay for it with a random index page at COMMIT (migration 0005).
+ */
+export const events = sqliteTable('events', {
+  seq: integer('seq').primaryKey({ autoIncrement: true }),
+  occurredAt: text('occurred_at').notNull(),
+  type: text('type').notNull(),
+  resourceType: text('resource_type').notNull(),
+  resourceId: text('resource_id').notNull(),
+  data: text('data'),
+});
 
 /** SCIM bearer tokens: shown once at creation, stored only as a SHA-256 hash. */
 export const scimTokens = sqliteTable('scim_tokens', {
