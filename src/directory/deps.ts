@@ -1,7 +1,7 @@
 /** What the directory needs from the outside world, injected so tests control time and ids. */
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { ChangeListener } from './events.js';
+import { newResourceId } from './resource-ids.js';
 
 export interface DirectoryDeps {
   store: Store;
@@ -22,7 +22,7 @@ export function resolveDeps(deps: DirectoryDeps): ResolvedDeps {
   return {
     store: deps.store,
     now: deps.now ?? (() => new Date()),
-    newId: deps.newId ?? randomUUID,
+    newId: deps.newId ?? (() => newResourceId()),
     listeners: deps.listeners ?? [],
   };
 }
