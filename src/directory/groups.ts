@@ -5,6 +5,7 @@
 import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
+import { joining } from '../store/write-group.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
@@ -140,11 +141,15 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       const row = byId.get(id);
       return row ? toGroupRecord(row) : undefined;
     },
-    create: (doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> => createTx(doc, members),
+    // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
+    create: joining(deps.store.writes, (doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> => createTx(doc, members)),
     /** Change the document and/or membership in one transaction. */
-    modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
-      modifyTx(id, change, memberChanges, ifMatch),
-    delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
+    modify: joining(
+      deps.store.writes,
+      (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
+        modifyTx(id, change, memberChanges, ifMatch),
+    ),
+    delete: joining(deps.store.writes, (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

@@ -5,6 +5,7 @@
 import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
+import { joining } from '../store/write-group.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
@@ -129,10 +130,11 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
       const row = byId.get(id);
       return row ? toUserRecord(row) : undefined;
     },
-    create: (doc: JsonObject): Result<UserRecord> => createTx(doc),
+    // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
+    create: joining(deps.store.writes, (doc: JsonObject): Result<UserRecord> => createTx(doc)),
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
-    modify: (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch),
-    delete: (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch),
+    modify: joining(deps.store.writes, (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch)),
+    delete: joining(deps.store.writes, (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

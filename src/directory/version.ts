@@ -16,10 +16,10 @@
  * event log's tail there may be this transaction's own uncommitted row, and remembering a
  * sequence number that then rolls back would hide another process's next event, which reuses it.
  *
- * Grouped writes (src/store/write-group.ts) answer inside one transaction for a whole batch: the
- * version is brought up to date just before a group begins, so requests in it are not answered
- * from knowledge older than their batch, and moves again if a group rolls back, since requests in
- * it may have cached answers computed from its rows.
+ * Grouped writes (src/store/write-group.ts) run inside one transaction for a whole batch: the
+ * version is brought up to date (as of the batch's run, like every check in it) just before a
+ * group begins, and moves again if a group rolls back, since requests in it may have computed
+ * answers from its rows.
  *
  * Only changes made through the directory (the SCIM API, scimgate's commands) are seen: a
  * hand-written UPDATE on a running server's database writes no event, so remembered answers

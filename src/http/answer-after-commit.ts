@@ -4,6 +4,11 @@
  * any other on the database, and an answer that may have read the group's rows must not outlive
  * a rollback. When the COMMIT fails, such answers become a 503 that says nothing was stored, in
  * the format of the endpoint that was asked.
+ *
+ * Which answers wait: one computed entirely while the group was open (the handler returned it
+ * at once), and one still being computed (a promise) only if its request's writes joined the group
+ * before it let go. A request still waiting for its body wrote nothing yet: its write comes after
+ * the group's run has ended and commits on its own, so its answer must not take the group's fate.
  */
 import type { Logger } from 'pino';
 
@@ -11,6 +16,7 @@ type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | P
 
 export interface PendingCommit {
   committed(): Promise<void> | undefined;
+  joined(): number;
 }
 
 /** The answer for a request whose writes were rolled back with their group. */
@@ -18,13 +24,17 @@ export type FailedCommitAnswer = (request: Request) => Response;
 
 export function answerAfterCommit<F extends Fetch>(fetch: F, writes: PendingCommit, failedAnswer: FailedCommitAnswer, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
+    const joinedBefore = writes.joined();
     const response = fetch(request, env, ...rest);
     const commit = writes.committed();
     if (commit === undefined) return response;
+    if (response instanceof Promise && writes.joined() === joinedBefore) return response;
     return commit.then(
       () => response,
       (error: unknown) => {
         logger.error({ err: error }, 'grouped writes failed to commit; answering 503');
+        // The answer computed from rolled-back rows is dropped; should it still fail, nobody listens.
+        if (response instanceof Promise) response.catch(() => {});
         return failedAnswer(request);
       },
     );

@@ -15,12 +15,11 @@
  * queues a connection's responses and sends them in request order, whichever is ready first.
  *
  * Given the store's write group, a batch's writes also share one transaction (group commit,
- * src/store/write-group.ts): it opens before the first request that may write (any method but GET
- * and HEAD) and commits when the batch's run ends. Answers computed inside it wait for the commit
- * (the app's side: src/http/answer-after-commit.ts). Reads that come after it opened are held
- * back and handled once it has committed, so they never see rows that might yet roll back — and
- * so is everything after them on the same connection, which keeps each connection's requests in
- * order.
+ * src/store/write-group.ts): it opens when the batch's first write joins and commits when the
+ * batch's run ends. Answers computed inside it wait for the commit (the app's side:
+ * src/http/answer-after-commit.ts). Reads that come after it opened are held back and handled
+ * once it has committed, so they never see rows that might yet roll back — and so is everything
+ * after them on the same connection, which keeps each connection's requests in order.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -36,13 +35,12 @@ const MAX_BATCH = 512;
 
 /** What a batch needs of the store's write group (src/store/write-group.ts). */
 export interface BatchWrites {
-  open(): boolean;
+  during(run: () => void): void;
   isOpen(): boolean;
-  close(): void;
 }
 
-/** Methods that never write: they wait for an open group's commit instead of joining it. */
-const readOnly = (method: string | undefined) => method === 'GET' || method === 'HEAD';
+/** Methods that never write: they wait for an open group's commit instead of running inside it. */
+const readOnly = (method: string | undefined) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 
 export function batchPerLoopTurn(
   handle: (incoming: IncomingMessage, outgoing: ServerResponse) => void,
@@ -82,21 +80,18 @@ export function batchPerLoopTurn(
     }
     let heldBack: (IncomingMessage | ServerResponse)[] | undefined;
     let heldSockets: Set<unknown> | undefined;
-    try {
+    writes.during(() => {
       for (let i = 0; i < current.length; i += 2) {
         const incoming = current[i] as IncomingMessage;
         const outgoing = current[i + 1] as ServerResponse;
-        if (heldSockets?.has(incoming.socket) || (readOnly(incoming.method) && writes.isOpen())) {
+        if ((heldSockets !== undefined && heldSockets.has(incoming.socket)) || (readOnly(incoming.method) && writes.isOpen())) {
           (heldBack ??= []).push(incoming, outgoing);
-          (heldSockets ??= new Set()).add(incoming.socket);
+          if (incoming.socket) (heldSockets ??= new Set()).add(incoming.socket);
           continue;
         }
-        if (!readOnly(incoming.method) && !writes.isOpen()) writes.open();
         handleOne(incoming, outgoing);
       }
-    } finally {
-      writes.close();
-    }
+    });
     if (heldBack) for (let i = 0; i < heldBack.length; i += 2) handleOne(heldBack[i] as IncomingMessage, heldBack[i + 1] as ServerResponse);
   };
 

@@ -54,8 +54,12 @@ export function groupRoutes(deps: ScimDeps): Hono {
     });
   });
 
-  app.patch('/:id', (c) =>
-    withScimBody(c, maxBytes, (body) => {
+  app.patch('/:id', (c) => {
+    // RFC 7644 §3.5.2 allows 204; answering with the body would mean reading every member back.
+    const wantsBody = c.req.query('attributes') !== undefined || c.req.query('excludedAttributes') !== undefined;
+    // Checked before the write: a bad projection must not answer 400 for a change that was stored.
+    const projection = wantsBody ? unwrap(projectionOf(c, groupResourceType)) : undefined;
+    return withScimBody(c, maxBytes, (body) => {
       const operations = unwrap(parsePatchRequest(body));
       const plan = unwrap(splitGroupPatch(operations));
       const change =
@@ -68,12 +72,10 @@ export function groupRoutes(deps: ScimDeps): Hono {
               return normalized.ok ? ok(normalized.value.doc) : normalized;
             };
       const record = unwrap(groups.modify(c.req.param('id'), change, plan.memberChanges, ifMatchOf(c)));
-      // RFC 7644 §3.5.2 allows 204; answering with the body would mean reading every member back.
-      const wantsBody = c.req.query('attributes') !== undefined || c.req.query('excludedAttributes') !== undefined;
-      if (!wantsBody) return c.body(null, 204, { ETag: etagOf(record.version) });
-      return responder.respond(c, record, 200, unwrap(projectionOf(c, groupResourceType)));
-    }),
-  );
+      if (projection === undefined) return c.body(null, 204, { ETag: etagOf(record.version) });
+      return responder.respond(c, record, 200, projection);
+    });
+  });
 
   return app;
 }

@@ -3,35 +3,40 @@
  * transaction, and their answers leave only once it has committed.
  *
  * Why: each write's own COMMIT appended every page it touched to the WAL — the user's row, its
- * indexes, the change log's last page and its index, the AUTOINCREMENT counter — with a write
- * system call per frame, and the checkpointer copied each of those frames back later. Under load
- * that was ~90 µs of a ~225 µs PATCH (bench/README.md). Writes committed together share the pages
- * they have in common (the change log's above all) and one COMMIT.
+ * indexes, the change log's last page, the AUTOINCREMENT counter — with a write system call per
+ * frame, and the checkpointer copied each of those frames back later. Under load that was ~90 µs
+ * of a ~225 µs PATCH (bench/README.md). Writes committed together share the pages they have in
+ * common (the change log's above all) and one COMMIT.
  *
  * How it stays correct:
- * - The group is one synchronous run of JavaScript: opened (BEGIN IMMEDIATE) before the batch's
- *   first request that may write, committed when the batch's run ends. Nothing else runs in between,
- *   so no other code can see its uncommitted rows, and no other process can write meanwhile (the
- *   write lock is held from BEGIN).
+ * - A group lives inside one synchronous run of JavaScript (`during`): it opens (BEGIN IMMEDIATE)
+ *   when the first write of the run joins, and commits when the run ends. Nothing else runs in
+ *   between, so no other code can see its uncommitted rows, and no other process can write
+ *   meanwhile (the write lock is held from BEGIN). Requests that write nothing never take the lock.
  * - Each write keeps its own atomicity: better-sqlite3 runs a transaction function inside an open
  *   transaction as a SAVEPOINT, so a write that fails rolls back alone and the group goes on.
  * - No answer that could have seen the group's rows leaves before its COMMIT: answers computed
  *   while it is open wait for `committed()`; the batch holds back reads until it has committed.
  *   If the COMMIT fails, every one of those answers says so instead (and nothing was stored).
- * - Caches keyed by the directory's version are told (`onRollback`) when a group rolls back: an
- *   answer computed from its rows must not outlive them.
+ * - A transaction SQLite ended on its own (an I/O error, a full disk) is noticed before the next
+ *   write joins, so that write is not mistaken for part of it: the lost group fails, a new one opens.
+ * - When the BEGIN fails (another process kept the write lock past the busy timeout), the rest of
+ *   the run goes ungrouped: each write then waits for the lock on its own, as it always did.
+ * - Caches keyed by the directory's version are told (`onRollback`) when a group rolls back.
  */
 import type Database from 'better-sqlite3';
 
 export interface WriteGroup {
-  /** Opens a group unless one is open; false when it cannot (a transaction is already open, or the write lock stayed busy). */
-  open(): boolean;
-  /** Whether a group is open now. A group whose transaction SQLite ended early (an I/O error, a full disk) is closed as failed here. */
+  /** Runs `run` with the writes that join during it grouped, and commits them when it returns. */
+  during(run: () => void): void;
+  /** Called by a writer just before its transaction: inside `during`, the write joins the group (opening it if needed). */
+  join(): void;
+  /** Whether a group is open now. */
   isOpen(): boolean;
-  /** Commits the open group (rolling back if the COMMIT fails) and settles `committed()`; never throws. */
-  close(): void;
   /** While a group is open, the promise of its commit; undefined otherwise. Rejects (WriteGroupFailed) when the group's writes were not stored. */
   committed(): Promise<void> | undefined;
+  /** How many writes have joined groups so far: a caller compares two readings to learn whether writes joined in between. */
+  joined(): number;
   /** Runs just before each group's BEGIN (outside any transaction). */
   onBegin(listener: () => void): void;
   /** Runs after a group rolled back, so that anything derived from its rows is dropped. */
@@ -50,6 +55,14 @@ interface OpenGroup {
   reject(error: WriteGroupFailed): void;
 }
 
+/** Wraps a writer so that each call joins the open group first (see WriteGroup.join). */
+export function joining<A extends unknown[], R>(writes: Pick<WriteGroup, 'join'>, write: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    writes.join();
+    return write(...args);
+  };
+}
+
 export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
@@ -57,64 +70,98 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   const beginListeners: (() => void)[] = [];
   const rollbackListeners: (() => void)[] = [];
   let current: OpenGroup | undefined;
+  let running = false;
+  /** Set when a BEGIN failed during this run: the rest of the run goes ungrouped. */
+  let refused = false;
+  let joins = 0;
 
   /** Ends `group` as failed: rolled back if SQLite has not already, listeners told, its waiting answers rejected. */
-  const fail = (group: OpenGroup, error: unknown): Promise<void> => {
+  const fail = (group: OpenGroup, error: unknown) => {
     current = undefined;
     try {
       if (sqlite.inTransaction) rollback.run();
     } catch {
       // The connection refuses even a rollback: SQLite rolls back on its own when it recovers.
     }
-    for (const listener of rollbackListeners) listener();
+    for (const listener of rollbackListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not keep the others, or the answers, from hearing of the rollback.
+      }
+    }
     group.reject(new WriteGroupFailed(error));
-    return group.promise;
   };
 
-  /** The open group, after closing it as failed when SQLite ended its transaction (and rolled it back) on an I/O error or a full disk. */
-  const lost = (): Promise<void> | undefined =>
-    current !== undefined && !sqlite.inTransaction ? fail(current, new Error('SQLite ended the transaction early')) : undefined;
+  /** Fails the open group if SQLite has ended its transaction (and rolled it back) on its own. */
+  const noticeLoss = () => {
+    if (current !== undefined && !sqlite.inTransaction) fail(current, new Error('SQLite ended the transaction early'));
+  };
+
+  const open = (): void => {
+    try {
+      for (const listener of beginListeners) listener();
+      begin.run();
+    } catch {
+      // Another process kept the write lock past the busy timeout (or the database cannot be
+      // read): the rest of this run goes ungrouped, each write meeting the same condition — and
+      // answering for it — on its own, as it always did.
+      refused = true;
+      return;
+    }
+    let resolve!: () => void;
+    let reject!: (error: WriteGroupFailed) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A group no answer waited for may fail unobserved; that must not count as an unhandled rejection.
+    promise.catch(() => {});
+    current = { promise, resolve, reject };
+  };
+
+  const close = () => {
+    noticeLoss();
+    const group = current;
+    if (group === undefined) return;
+    try {
+      commit.run();
+    } catch (error) {
+      fail(group, error);
+      return;
+    }
+    current = undefined;
+    group.resolve();
+  };
 
   return {
-    open() {
-      if (current !== undefined || sqlite.inTransaction) return false;
-      for (const listener of beginListeners) listener();
+    during(run) {
+      if (running) return run();
+      running = true;
+      refused = false;
       try {
-        begin.run();
-      } catch {
-        // Another process kept the write lock past the busy timeout: the batch runs ungrouped,
-        // and each write meets the same lock (and answers for it) on its own.
-        return false;
+        run();
+      } finally {
+        running = false;
+        close();
       }
-      let resolve!: () => void;
-      let reject!: (error: WriteGroupFailed) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // A group no answer waited for may fail unobserved; that must not count as an unhandled rejection.
-      promise.catch(() => {});
-      current = { promise, resolve, reject };
-      return true;
+    },
+    join() {
+      noticeLoss();
+      if (current === undefined && running && !refused && !sqlite.inTransaction) open();
+      if (current !== undefined) joins++;
     },
     isOpen() {
-      lost();
+      noticeLoss();
       return current !== undefined;
     },
-    close() {
-      if (lost() !== undefined || current === undefined) return;
+    committed() {
+      // A group lost during the caller's own request answers for it with its failure.
       const group = current;
-      try {
-        commit.run();
-      } catch (error) {
-        fail(group, error);
-        return;
-      }
-      current = undefined;
-      group.resolve();
+      noticeLoss();
+      return group?.promise;
     },
-    // A group lost during the caller's own request still answers for it: with its failure.
-    committed: () => lost() ?? current?.promise,
+    joined: () => joins,
     onBegin: (listener) => void beginListeners.push(listener),
     onRollback: (listener) => void rollbackListeners.push(listener),
   };

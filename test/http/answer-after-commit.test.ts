@@ -18,6 +18,8 @@ let server: Server;
 let token: string;
 /** While set, every directory change also breaks a deferred foreign key: the COMMIT of its transaction fails. */
 let poison = false;
+/** Changes to users whose userName starts with this break it too, whatever `poison` says. */
+const POISONED = 'poison';
 let groups = 0;
 /** For each directory change: whether it ran inside an open group. */
 let joined: boolean[] = [];
@@ -27,9 +29,11 @@ beforeEach(async () => {
   store = openStore(join(dir, 'db.sqlite'));
   store.sqlite.exec('CREATE TABLE trap (ref INTEGER REFERENCES users(key) DEFERRABLE INITIALLY DEFERRED)');
   const trap = store.sqlite.prepare('INSERT INTO trap VALUES (-1)');
+  const nameOf = store.sqlite.prepare<[string], string>('SELECT user_name FROM users WHERE id = ?').pluck();
+  const poisoned = (id: string) => poison || (nameOf.get(id) ?? '').startsWith(POISONED);
   const tokens = createTokenService(store);
   token = tokens.create('test').token;
-  const directory = createDirectory({ store, listeners: [() => void joined.push(store.writes.isOpen()), () => void (poison && trap.run())] });
+  const directory = createDirectory({ store, listeners: [() => void joined.push(store.writes.isOpen()), (event) => void (poisoned(event.resourceId) && trap.run())] });
   poison = false;
   groups = 0;
   joined = [];
@@ -51,6 +55,7 @@ const scim = (method: string, path: string, body?: unknown): RawRequest => ({
   ...(body === undefined ? {} : { body: JSON.stringify(body) }),
 });
 const newUser = (userName: string) => scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName });
+const userNames = () => store.sqlite.prepare('SELECT user_name FROM users ORDER BY user_name').pluck().all();
 const findUser = (userName: string) => scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
 const stored = (table: string) => store.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
 
@@ -109,5 +114,39 @@ describe('group commit', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(1);
     expect(statuses[2]).toBe(201);
     expect(stored('users')).toBe(2);
+  });
+
+  it('a write still waiting for its body when its batch ran commits on its own, and answers for itself', async () => {
+    // The slow body arrives after the batch's run: its write is not part of the group that fails.
+    const slow = { ...newUser('slow@x'), lateBytes: 10 };
+    const [[grouped], [late]] = (await sendInOneBatch(server, [[newUser('poison@x')], [slow]])) as [[RawAnswer], [RawAnswer]];
+    expect(grouped.status).toBe(503);
+    expect(late.status).toBe(201);
+    expect(userNames()).toEqual(['slow@x']);
+  });
+
+  it('a transaction SQLite ends inside a swallowed bookkeeping write fails only the writes made before it', async () => {
+    // Stands in for an I/O error that makes SQLite roll back the whole transaction: the token's
+    // last-use stamp fails that way, and the token service ignores its failure (bookkeeping only).
+    store.sqlite.exec("CREATE TRIGGER lost BEFORE UPDATE OF last_used_at ON scim_tokens BEGIN SELECT RAISE(ROLLBACK, 'simulated'); END");
+    const tokens = createTokenService(store);
+    const withToken = (request: RawRequest, name: string) => ({ ...request, headers: { ...request.headers, Authorization: `Bearer ${tokens.create(name).token}` } });
+    const answers = await sendInOneBatch(server, [[withToken(newUser('a@x'), 'a')], [withToken(newUser('b@x'), 'b')]]);
+    const statuses = answers.map(([answer]) => answer?.status);
+    // The first request's write opened the group; the second one's stamp ended it (its write then
+    // joined a new group). The first is told it failed, the second that it succeeded — both true.
+    expect([...statuses].sort()).toEqual([201, 503]);
+    const stored = statuses[0] === 201 ? 'a@x' : 'b@x';
+    expect(userNames()).toEqual([stored]);
+  });
+
+  it('requests that write nothing never open a group (nor take the write lock)', async () => {
+    const answers = await sendInOneBatch(server, [
+      [{ ...newUser('a@x'), headers: { Authorization: 'Bearer wrong', 'Content-Type': 'application/scim+json' } }],
+      [scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] })],
+      [scim('OPTIONS', '/Users')],
+    ]);
+    expect(answers.map(([answer]) => answer?.status)).toEqual([401, 200, 404]);
+    expect(groups).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, WriteGroupFailed, type Store } from '../../src/store/index.js';
+import { joining } from '../../src/store/write-group.js';
 
 let dir: string;
 let store: Store;
@@ -28,36 +29,50 @@ afterEach(() => {
 const note = (n: number) => store.sqlite.prepare('INSERT INTO notes VALUES (?, ?)').run(n, `note ${n}`);
 const seenByOther = () => other.prepare('SELECT n FROM notes ORDER BY n').pluck().all();
 
+/** A writer as the directory's are: a transaction function that joins the running group first. */
+const writer = (fail = false) => {
+  const tx = store.sqlite.transaction((n: number) => {
+    note(n);
+    if (fail) throw new Error('refused');
+  });
+  return joining(store.writes, tx);
+};
+
 describe('write groups', () => {
-  it('commits every write of the group at close, and nothing before', async () => {
+  it('commits every write of the run at its end, and nothing before', async () => {
     const { writes } = store;
+    const write = writer();
+    let committed: Promise<void> | undefined;
     expect(writes.committed()).toBeUndefined();
-    expect(writes.open()).toBe(true);
-    // Writes run as their code always has: better-sqlite3 makes a transaction function a savepoint inside the group.
-    const write = store.sqlite.transaction((n: number) => note(n));
-    write(1);
-    write(2);
-    const committed = writes.committed();
-    expect(committed).toBeInstanceOf(Promise);
-    expect(seenByOther()).toEqual([]);
-    writes.close();
+    writes.during(() => {
+      // No write yet, no group: a run that writes nothing never takes the write lock.
+      expect(writes.isOpen()).toBe(false);
+      write(1);
+      write(2);
+      committed = writes.committed();
+      expect(committed).toBeInstanceOf(Promise);
+      expect(writes.joined()).toBe(2);
+      expect(seenByOther()).toEqual([]);
+    });
     await expect(committed).resolves.toBeUndefined();
     expect(seenByOther()).toEqual([1, 2]);
     expect(writes.isOpen()).toBe(false);
     expect(writes.committed()).toBeUndefined();
   });
 
+  it('outside a run, each write commits on its own', () => {
+    writer()(1);
+    expect(store.writes.isOpen()).toBe(false);
+    expect(store.writes.joined()).toBe(0);
+    expect(seenByOther()).toEqual([1]);
+  });
+
   it('a write that throws rolls back alone; the rest of the group commits', () => {
-    const { writes } = store;
-    writes.open();
-    const write = store.sqlite.transaction((n: number, fail: boolean) => {
-      note(n);
-      if (fail) throw new Error('refused');
+    store.writes.during(() => {
+      writer()(1);
+      expect(() => writer(true)(2)).toThrow('refused');
+      writer()(3);
     });
-    write(1, false);
-    expect(() => write(2, true)).toThrow('refused');
-    write(3, false);
-    writes.close();
     expect(seenByOther()).toEqual([1, 3]);
   });
 
@@ -65,11 +80,12 @@ describe('write groups', () => {
     const { writes } = store;
     let rollbacks = 0;
     writes.onRollback(() => rollbacks++);
-    writes.open();
-    note(1);
-    store.sqlite.prepare('INSERT INTO trap VALUES (99)').run();
-    const committed = writes.committed();
-    writes.close();
+    let committed: Promise<void> | undefined;
+    writes.during(() => {
+      writer()(1);
+      store.sqlite.prepare('INSERT INTO trap VALUES (99)').run();
+      committed = writes.committed();
+    });
     await expect(committed).rejects.toBeInstanceOf(WriteGroupFailed);
     await expect(committed).rejects.toThrow(/nothing of them was stored/);
     expect(rollbacks).toBe(1);
@@ -77,64 +93,81 @@ describe('write groups', () => {
     expect(seenByOther()).toEqual([]);
     expect(store.sqlite.prepare('SELECT count(*) FROM notes').pluck().get()).toBe(0);
     // The connection is usable again, grouped or not.
-    note(2);
-    expect(writes.open()).toBe(true);
-    note(3);
-    writes.close();
+    writer()(2);
+    writes.during(() => writer()(3));
     expect(seenByOther()).toEqual([2, 3]);
   });
 
   it('a failed group nobody waited for is not an unhandled rejection', async () => {
-    const { writes } = store;
-    writes.open();
-    store.sqlite.prepare('INSERT INTO trap VALUES (99)').run();
-    writes.close();
+    store.writes.during(() => {
+      writer()(1);
+      store.sqlite.prepare('INSERT INTO trap VALUES (99)').run();
+    });
     // vitest fails the run on an unhandled rejection; give it the turn in which it would surface.
     await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(writes.isOpen()).toBe(false);
+    expect(store.writes.isOpen()).toBe(false);
   });
 
-  it('a transaction SQLite ended on its own (as on an I/O error) fails the group at once', async () => {
+  it('a transaction SQLite ended on its own fails its group, and the next write starts a new one', async () => {
     const { writes } = store;
     let rollbacks = 0;
     writes.onRollback(() => rollbacks++);
-    writes.open();
-    note(1);
-    const committed = writes.committed();
-    store.sqlite.exec('ROLLBACK');
-    // The request whose write ended it still learns of the failure.
-    const own = writes.committed();
-    expect(own).toBe(committed);
-    await expect(committed).rejects.toBeInstanceOf(WriteGroupFailed);
-    expect(writes.isOpen()).toBe(false);
+    let lost: Promise<void> | undefined;
+    let next: Promise<void> | undefined;
+    writes.during(() => {
+      writer()(1);
+      lost = writes.committed();
+      // As SQLite does on an I/O error or a full disk, seen by code that swallowed the error.
+      store.sqlite.exec('ROLLBACK');
+      writer()(2);
+      next = writes.committed();
+    });
+    expect(next).not.toBe(lost);
+    await expect(lost).rejects.toBeInstanceOf(WriteGroupFailed);
+    await expect(next).resolves.toBeUndefined();
     expect(rollbacks).toBe(1);
-    writes.close();
-    expect(seenByOther()).toEqual([]);
+    expect(seenByOther()).toEqual([2]);
   });
 
-  it('runs begin listeners outside any transaction, before BEGIN', () => {
-    const { writes } = store;
+  it('runs begin listeners outside any transaction, once per group', () => {
     const seen: boolean[] = [];
-    writes.onBegin(() => seen.push(store.sqlite.inTransaction));
-    writes.open();
+    store.writes.onBegin(() => seen.push(store.sqlite.inTransaction));
+    store.writes.during(() => {
+      writer()(1);
+      writer()(2);
+    });
     expect(seen).toEqual([false]);
-    expect(writes.open()).toBe(false);
-    expect(seen).toEqual([false]);
-    writes.close();
   });
 
-  it('does not open inside a transaction, nor while another process keeps the write lock', () => {
-    const { writes } = store;
-    store.sqlite.exec('BEGIN');
-    expect(writes.open()).toBe(false);
-    store.sqlite.exec('COMMIT');
-
-    store.sqlite.pragma('busy_timeout = 20');
+  it('when another process keeps the write lock, tries once and lets the rest of the run go ungrouped', () => {
+    store.sqlite.pragma('busy_timeout = 100');
     other.exec('BEGIN IMMEDIATE');
-    expect(writes.open()).toBe(false);
-    expect(writes.isOpen()).toBe(false);
+    let begins = 0;
+    store.writes.onBegin(() => begins++);
+    store.writes.during(() => {
+      store.writes.join();
+      expect(store.writes.isOpen()).toBe(false);
+      // Each write then waits for the lock on its own (and here fails, as it would have without groups).
+      expect(() => writer()(1)).toThrow(/locked|busy/i);
+      store.writes.join();
+    });
+    expect(begins).toBe(1);
     other.exec('COMMIT');
-    expect(writes.open()).toBe(true);
-    writes.close();
+    store.writes.during(() => {
+      writer()(2);
+      expect(store.writes.isOpen()).toBe(true);
+    });
+    expect(seenByOther()).toEqual([2]);
+  });
+
+  it('a begin listener that throws leaves the run ungrouped, not broken', () => {
+    store.writes.onBegin(() => {
+      throw new Error('cannot read the log');
+    });
+    store.writes.during(() => {
+      writer()(1);
+      expect(store.writes.isOpen()).toBe(false);
+    });
+    expect(seenByOther()).toEqual([1]);
   });
 });

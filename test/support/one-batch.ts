@@ -17,6 +17,8 @@ export interface RawRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Only for a connection's last request: this many bytes of its body are sent 50 ms after the rest. */
+  lateBytes?: number;
 }
 
 /** Sends each connection's requests pipelined, all connections at once; answers per connection, in order. */
@@ -41,7 +43,14 @@ export async function sendInOneBatch(server: Server, connections: RawRequest[][]
         socket.on('error', reject);
       }),
   );
-  sockets.forEach((socket, i) => socket.write((connections[i] ?? []).map((request, n, all) => serialize(request, n === all.length - 1)).join('')));
+  sockets.forEach((socket, i) => {
+    const requests = connections[i] ?? [];
+    const text = requests.map((request, n) => serialize(request, n === requests.length - 1)).join('');
+    const late = requests.at(-1)?.lateBytes ?? 0;
+    const bytes = Buffer.from(text);
+    socket.write(bytes.subarray(0, bytes.length - late));
+    if (late > 0) setTimeout(() => socket.write(bytes.subarray(bytes.length - late)), 50);
+  });
   return (await Promise.all(texts)).map(parseAnswers);
 }
 

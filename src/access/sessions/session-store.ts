@@ -138,6 +138,8 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
     revoke(secret, reason) {
       if (!isSecretShaped(secret)) return false;
+      // A sign-out joins its batch's group commit (src/store/write-group.ts): its answer waits for it.
+      deps.store.writes.join();
       const changed = revokeTx(now().getTime(), reason, hashSecret(secret));
       if (changed) onRevoke();
       return changed;

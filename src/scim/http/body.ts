@@ -61,7 +61,7 @@ const NOT_YET = Symbol('not yet arrived');
  * sits in the request's buffer, and read() hands it over synchronously. Undefined past `maxBytes`.
  */
 function readArrived(incoming: IncomingMessage, maxBytes: number): string | undefined | typeof NOT_YET {
-  if (!incoming.complete || incoming.readableFlowing === true) return NOT_YET;
+  if (!incoming.complete || incoming.readableFlowing === true || incoming.readableDidRead) return NOT_YET;
   if (incoming.readableLength > maxBytes) return undefined;
   const chunks: Buffer[] = [];
   for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) chunks.push(chunk);
