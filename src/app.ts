@@ -17,7 +17,7 @@ import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { SCIM_MEDIA_TYPE } from './scim/http/respond.js';
 import { ScimError } from './scim/protocol/errors.js';
-import { DEFAULT_SCIM_LIMITS, scimRoutes, type ScimLimits } from './scim/routes.js';
+import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
 export interface AppDeps {
@@ -76,11 +76,13 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     app.route('/', access.app);
     fastPaths.push(access.forwardAuthFastPath(logger));
   }
-  app.notFound((c) =>
+  const scimMissing = scimNotFound(deps);
+  app.notFound((c) => {
+    if (c.req.path === '/scim/v2' || c.req.path.startsWith('/scim/v2/')) return scimMissing(c) as Response;
     // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not
     // as a route, so a SCIM-only app serves exactly the SCIM routes).
-    !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404),
-  );
+    return !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404);
+  });
   app.onError((error, c) => {
     requestLog(c).error({ err: error }, 'unhandled error');
     return c.json(SERVER_ERROR_BODY, 500);
@@ -91,9 +93,9 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   return { app, fastPaths };
 }
 
-const UNSTORED = 'the change could not be stored and nothing of it was; retry';
+const UNSTORED = 'this request was handled together with changes that could not be committed; none of them was stored; retry';
 
-/** 503 for a request whose writes rolled back with their group: SCIM's error format under /scim, OAuth's elsewhere. */
+/** 503 for a request handled inside a group of writes that rolled back: SCIM's error format under /scim, OAuth's elsewhere. */
 function failedCommitAnswer(request: Request): Response {
   const scim = new URL(request.url).pathname.startsWith('/scim/');
   const body = scim ? new ScimError({ status: 503, detail: UNSTORED }).toJSON() : { error: 'temporarily_unavailable', error_description: UNSTORED };

@@ -96,6 +96,21 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
     const res = await t.scim('GET', '/Bulk');
     expect(res.status).toBe(404);
     expect((await res.json()).schemas).toEqual([ERROR]);
+    // Authenticated like every SCIM path: without the token, a 401 with its challenge.
+    const anonymous = await t.app.request('http://scim.test/scim/v2/Bulk');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect(((await anonymous.json()) as { schemas: unknown }).schemas).toEqual([ERROR]);
+  });
+
+  it('answers SCIM requests synchronously, without hono composing handlers', () => {
+    // A second matching route (a catch-all) sends every request through hono's async compose:
+    // slower, and an answer that is a promise is not held for its batch's commit (src/http/answer-after-commit.ts).
+    const t = createTestScimApp();
+    const headers = { Authorization: `Bearer ${t.token}` };
+    for (const [method, path] of [['GET', '/Users'], ['GET', '/Users/none'], ['GET', '/Groups'], ['GET', '/ServiceProviderConfig']] as const) {
+      expect(t.app.fetch(new Request(`http://scim.test/scim/v2${path}`, { method, headers })), `${method} ${path}`).toBeInstanceOf(Response);
+    }
   });
 
   it('answers 404 in SCIM form for an unknown user id', async () => {
