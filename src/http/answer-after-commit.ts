@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | Promise<Response>;
 
 export interface PendingCommit {
-  committed(): Promise<void> | undefined;
+  committed(since?: number): Promise<void> | undefined;
   joined(): number;
 }
 
@@ -26,7 +26,7 @@ export function answerAfterCommit<F extends Fetch>(fetch: F, writes: PendingComm
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
     const joinedBefore = writes.joined();
     const response = fetch(request, env, ...rest);
-    const commit = writes.committed();
+    const commit = writes.committed(joinedBefore);
     if (commit === undefined) return response;
     if (response instanceof Promise && writes.joined() === joinedBefore) return response;
     return commit.then(

@@ -33,8 +33,13 @@ export interface WriteGroup {
   join(): void;
   /** Whether a group is open now. */
   isOpen(): boolean;
-  /** While a group is open, the promise of its commit; undefined otherwise. Rejects (WriteGroupFailed) when the group's writes were not stored. */
-  committed(): Promise<void> | undefined;
+  /**
+   * While a group is open, the promise of its commit; undefined otherwise. Rejects
+   * (WriteGroupFailed) when the group's writes were not stored. Given `since` (a `joined()`
+   * reading), a group that failed after writes joined it since then answers instead: a request
+   * whose write was in a lost group learns so, even if a later write of its own opened a new one.
+   */
+  committed(since?: number): Promise<void> | undefined;
   /** How many writes have joined groups so far: a caller compares two readings to learn whether writes joined in between. */
   joined(): number;
   /** Runs just before each group's BEGIN (outside any transaction). */
@@ -74,6 +79,8 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   /** Set when a BEGIN failed during this run: the rest of the run goes ungrouped. */
   let refused = false;
   let joins = 0;
+  /** The last group that failed, and the `joins` count when it did: the writes up to that count that joined it were lost. */
+  let lastFailure: { joinsUpTo: number; promise: Promise<void> } | undefined;
 
   /** Ends `group` as failed: rolled back if SQLite has not already, listeners told, its waiting answers rejected. */
   const fail = (group: OpenGroup, error: unknown) => {
@@ -81,7 +88,7 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
     try {
       if (sqlite.inTransaction) rollback.run();
     } catch {
-      // The connection refuses even a rollback: SQLite rolls back on its own when it recovers.
+      // The connection refuses even a rollback (a statement still running): the next run tries again.
     }
     for (const listener of rollbackListeners) {
       try {
@@ -90,6 +97,7 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
         // A listener's failure must not keep the others, or the answers, from hearing of the rollback.
       }
     }
+    lastFailure = { joinsUpTo: joins, promise: group.promise };
     group.reject(new WriteGroupFailed(error));
   };
 
@@ -136,7 +144,17 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
 
   return {
     during(run) {
+      // Not re-entered in practice: node calls the request listener from its poll phase, never from inside a handler.
       if (running) return run();
+      // A ROLLBACK that itself failed (fail() above) left the connection inside a transaction:
+      // try again before anything joins, or every write would become a savepoint never committed.
+      if (current === undefined && sqlite.inTransaction) {
+        try {
+          rollback.run();
+        } catch {
+          // Still stuck: writes meet SQLite's own error, as they would without groups.
+        }
+      }
       running = true;
       refused = false;
       try {
@@ -155,10 +173,11 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
       noticeLoss();
       return current !== undefined;
     },
-    committed() {
+    committed(since) {
       // A group lost during the caller's own request answers for it with its failure.
       const group = current;
       noticeLoss();
+      if (since !== undefined && lastFailure !== undefined && lastFailure.joinsUpTo > since) return lastFailure.promise;
       return group?.promise;
     },
     joined: () => joins,

@@ -116,6 +116,16 @@ describe('group commit', () => {
     expect(stored('users')).toBe(2);
   });
 
+  it('a search handled inside a group that fails does not answer with its rows', async () => {
+    poison = true;
+    const search = scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName eq "a@x"' });
+    const [[created, found]] = (await sendInOneBatch(server, [[newUser('a@x'), search]])) as [[RawAnswer, RawAnswer]];
+    expect(created.status).toBe(503);
+    // It read inside the group (a POST is not held back), so it takes the group's outcome.
+    expect(found.status).toBe(503);
+    expect(userNames()).toEqual([]);
+  });
+
   it('a write still waiting for its body when its batch ran commits on its own, and answers for itself', async () => {
     // The slow body arrives after the batch's run: its write is not part of the group that fails.
     const slow = { ...newUser('slow@x'), lateBytes: 10 };

@@ -129,6 +129,36 @@ describe('write groups', () => {
     expect(seenByOther()).toEqual([2]);
   });
 
+  it('tells a request whose write was in a lost group so, even after a later write of its own opened a new one', async () => {
+    const { writes } = store;
+    let ownAnswer: Promise<void> | undefined;
+    let ownAnswerWithoutSince: Promise<void> | undefined;
+    let laterRequest: Promise<void> | undefined;
+    writes.during(() => {
+      const since = writes.joined();
+      writer()(1);
+      store.sqlite.exec('ROLLBACK');
+      ownAnswerWithoutSince = writes.committed();
+      writer()(2);
+      ownAnswer = writes.committed(since);
+      // A request that began after the loss was noticed is judged by the new group alone.
+      const laterSince = writes.joined();
+      writer()(3);
+      laterRequest = writes.committed(laterSince);
+    });
+    await expect(ownAnswerWithoutSince).rejects.toBeInstanceOf(WriteGroupFailed);
+    await expect(ownAnswer).rejects.toBeInstanceOf(WriteGroupFailed);
+    await expect(laterRequest).resolves.toBeUndefined();
+    expect(seenByOther()).toEqual([2, 3]);
+  });
+
+  it('rolls back a transaction a failed ROLLBACK left open before the next run writes', () => {
+    store.sqlite.exec('BEGIN');
+    note(1);
+    store.writes.during(() => writer()(2));
+    expect(seenByOther()).toEqual([2]);
+  });
+
   it('runs begin listeners outside any transaction, once per group', () => {
     const seen: boolean[] = [];
     store.writes.onBegin(() => seen.push(store.sqlite.inTransaction));
