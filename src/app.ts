@@ -78,7 +78,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   }
   const scimMissing = scimNotFound(deps);
   app.notFound((c) => {
-    if (c.req.path === '/scim/v2' || c.req.path.startsWith('/scim/v2/')) return scimMissing(c) as Response;
+    if (c.req.path === '/scim/v2' || c.req.path.startsWith('/scim/v2/')) return scimMissing(c);
     // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not
     // as a route, so a SCIM-only app serves exactly the SCIM routes).
     return !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404);

@@ -25,7 +25,8 @@ export function scimRoutes(deps: ScimDeps): Hono {
   // as middleware and an onError: either makes hono run every SCIM request through its async
   // compose (and the node adapter down its promise path), which cost a GET more than its reads.
   // For the same reason there is no catch-all route here — a request matching two routes is
-  // composed too: unknown SCIM paths reach the app's notFound, which answers with scimNotFound.
+  // composed too: unknown SCIM paths reach the app's notFound (composed, as hono does for every
+  // unmatched request), which answers with scimNotFound.
   const authenticate = bearerAuthenticator(deps.tokens);
   const app = new Hono();
   for (const endpoint of endpoints.routes) app.on(endpoint.method, endpoint.path, guarded(endpoint.handler as Endpoint, authenticate) as Handler);
@@ -33,10 +34,16 @@ export function scimRoutes(deps: ScimDeps): Hono {
 }
 
 /** The answer for a path under /scim/v2 that no endpoint serves: authenticated like any other, then a SCIM 404. */
-export function scimNotFound(deps: Pick<ScimDeps, 'tokens'>): (c: Context) => Response | Promise<Response | void> {
-  return guarded((c) => {
-    throw new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` });
-  }, bearerAuthenticator(deps.tokens));
+export function scimNotFound(deps: Pick<ScimDeps, 'tokens'>): (c: Context) => Response {
+  const authenticate = bearerAuthenticator(deps.tokens);
+  return (c) => {
+    try {
+      authenticate(c);
+      throw new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` });
+    } catch (error) {
+      return renderScimError(error, c, requestLog(c));
+    }
+  };
 }
 
 type Endpoint = (c: Context, next: Next) => Response | Promise<Response | void>;

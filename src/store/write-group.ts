@@ -23,6 +23,9 @@
  * - When the BEGIN fails (another process kept the write lock past the busy timeout), the rest of
  *   the run goes ungrouped: each write then waits for the lock on its own, as it always did.
  * - Caches keyed by the directory's version are told (`onRollback`) when a group rolls back.
+ * - A ROLLBACK that itself fails (a statement still running) leaves the connection inside the
+ *   failed transaction: it is rolled back before anything else runs or joins, and until then a
+ *   write is refused rather than made a savepoint of it (answered, then never committed).
  */
 import type Database from 'better-sqlite3';
 
@@ -79,17 +82,12 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   /** Set when a BEGIN failed during this run: the rest of the run goes ungrouped. */
   let refused = false;
   let joins = 0;
+  /** Set when a failed group's ROLLBACK itself failed (a statement was still running): the connection is still inside its transaction. */
+  let leaked = false;
   /** The last group that failed, and the `joins` count when it did: the writes up to that count that joined it were lost. */
   let lastFailure: { joinsUpTo: number; promise: Promise<void> } | undefined;
 
-  /** Ends `group` as failed: rolled back if SQLite has not already, listeners told, its waiting answers rejected. */
-  const fail = (group: OpenGroup, error: unknown) => {
-    current = undefined;
-    try {
-      if (sqlite.inTransaction) rollback.run();
-    } catch {
-      // The connection refuses even a rollback (a statement still running): the next run tries again.
-    }
+  const tellRollback = () => {
     for (const listener of rollbackListeners) {
       try {
         listener();
@@ -97,8 +95,37 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
         // A listener's failure must not keep the others, or the answers, from hearing of the rollback.
       }
     }
+  };
+
+  /** Ends `group` as failed: rolled back if SQLite has not already, listeners told, its waiting answers rejected. */
+  const fail = (group: OpenGroup, error: unknown) => {
+    current = undefined;
+    try {
+      if (sqlite.inTransaction) rollback.run();
+    } catch {
+      // Refused while a statement still runs: the connection stays inside the failed transaction until `recover` succeeds.
+      leaked = true;
+    }
+    tellRollback();
     lastFailure = { joinsUpTo: joins, promise: group.promise };
     group.reject(new WriteGroupFailed(error));
+  };
+
+  /**
+   * Rolls back what a failed ROLLBACK left open, before anything reads or writes on: true when the
+   * connection is clean. Rows read in between would come from the failed group, so the
+   * listeners hear of this rollback too.
+   */
+  const recover = (): boolean => {
+    if (!leaked) return true;
+    try {
+      if (sqlite.inTransaction) rollback.run();
+    } catch {
+      return false;
+    }
+    leaked = false;
+    tellRollback();
+    return true;
   };
 
   /** Fails the open group if SQLite has ended its transaction (and rolled it back) on its own. */
@@ -144,17 +171,9 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
 
   return {
     during(run) {
-      // Not re-entered in practice: node calls the request listener from its poll phase, never from inside a handler.
+      // A run inside a run (never done: node calls the request listener from its poll phase) is part of it.
       if (running) return run();
-      // A ROLLBACK that itself failed (fail() above) left the connection inside a transaction:
-      // try again before anything joins, or every write would become a savepoint never committed.
-      if (current === undefined && sqlite.inTransaction) {
-        try {
-          rollback.run();
-        } catch {
-          // Still stuck: writes meet SQLite's own error, as they would without groups.
-        }
-      }
+      recover();
       running = true;
       refused = false;
       try {
@@ -162,9 +181,13 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
       } finally {
         running = false;
         close();
+        // Before the held-back reads, which come next.
+        recover();
       }
     },
     join() {
+      // A write must not become a savepoint of a failed group's transaction: it would be answered and never committed.
+      if (!recover()) throw new WriteGroupFailed(new Error('the connection is still inside a failed transaction'));
       noticeLoss();
       if (current === undefined && running && !refused && !sqlite.inTransaction) open();
       if (current !== undefined) joins++;

@@ -152,11 +152,38 @@ describe('write groups', () => {
     expect(seenByOther()).toEqual([2, 3]);
   });
 
-  it('rolls back a transaction a failed ROLLBACK left open before the next run writes', () => {
-    store.sqlite.exec('BEGIN');
-    note(1);
-    store.writes.during(() => writer()(2));
-    expect(seenByOther()).toEqual([2]);
+  it('when even the ROLLBACK fails, nothing reads or writes inside the failed transaction', async () => {
+    const { writes } = store;
+    let rollbacks = 0;
+    writes.onRollback(() => rollbacks++);
+    let committed: Promise<void> | undefined;
+    let running: IterableIterator<unknown> | undefined;
+    writes.during(() => {
+      writer()(1);
+      committed = writes.committed();
+      // A statement still running makes COMMIT and ROLLBACK both refuse.
+      running = store.sqlite.prepare('SELECT n FROM notes').iterate();
+      running.next();
+    });
+    await expect(committed).rejects.toBeInstanceOf(WriteGroupFailed);
+    expect(store.sqlite.inTransaction).toBe(true);
+    // A write now would become a savepoint of the failed transaction, answered and never committed: it is refused.
+    expect(() => writer()(2)).toThrow(WriteGroupFailed);
+    running?.return?.();
+    // Once the statement is done, the next write (or run) rolls the failed transaction back first.
+    writer()(3);
+    expect(store.sqlite.inTransaction).toBe(false);
+    expect(rollbacks).toBe(2);
+    expect(seenByOther()).toEqual([3]);
+  });
+
+  it('a run inside an outer transaction leaves that transaction alone', () => {
+    store.sqlite.transaction(() => {
+      note(1);
+      store.writes.during(() => writer()(2));
+      expect(store.writes.isOpen()).toBe(false);
+    })();
+    expect(seenByOther()).toEqual([1, 2]);
   });
 
   it('runs begin listeners outside any transaction, once per group', () => {

@@ -43,7 +43,6 @@ export function servedOperations<E extends Env>(app: Hono<E>): Set<string> {
   const served = new Set<string>();
   for (const route of inspectRoutes(app)) {
     if (route.isMiddleware) continue;
-    if (route.method === 'ALL' && route.path.endsWith('*')) continue;
     served.add(operationKey(route.method, toOpenApiPath(route.path)));
   }
   return served;
