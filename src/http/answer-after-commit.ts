@@ -5,10 +5,10 @@
  * a rollback. When the COMMIT fails, such answers become a 503 that says nothing was stored, in
  * the format of the endpoint that was asked.
  *
- * Which answers wait: one computed entirely while the group was open (the handler returned it
- * at once), and one still being computed (a promise) only if its request's writes joined the group
- * before it let go. A request still waiting for its body wrote nothing yet: its write comes after
- * the group's run has ended and commits on its own, so its answer must not take the group's fate.
+ * Which answers wait: every answer whose request was handled while a group was open, except one
+ * whose handler let go to wait for its request's body (noteBodyAwaited) before any of its writes
+ * joined the group: what it does next happens after the group's run has ended — its write commits
+ * on its own — so its answer must not take the group's fate.
  */
 import type { Logger } from 'pino';
 
@@ -22,13 +22,21 @@ export interface PendingCommit {
 /** The answer for a request whose writes were rolled back with their group. */
 export type FailedCommitAnswer = (request: Request) => Response;
 
+let bodiesAwaited = 0;
+
+/** Called by a handler about to wait for its request's body (src/scim/http/body.ts). */
+export function noteBodyAwaited(): void {
+  bodiesAwaited++;
+}
+
 export function answerAfterCommit<F extends Fetch>(fetch: F, writes: PendingCommit, failedAnswer: FailedCommitAnswer, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
     const joinedBefore = writes.joined();
+    const awaitedBefore = bodiesAwaited;
     const response = fetch(request, env, ...rest);
     const commit = writes.committed(joinedBefore);
     if (commit === undefined) return response;
-    if (response instanceof Promise && writes.joined() === joinedBefore) return response;
+    if (response instanceof Promise && bodiesAwaited !== awaitedBefore && writes.joined() === joinedBefore) return response;
     return commit.then(
       () => response,
       (error: unknown) => {

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { noteBodyAwaited } from '../../http/answer-after-commit.js';
 import { requestHeader } from '../../http/request-header.js';
 import { ScimError, fail, ok, scimError, type Result } from '../protocol/errors.js';
 import { unwrap } from './unwrap.js';
@@ -19,7 +20,10 @@ const JSON_TYPES = new Set(['application/scim+json', 'application/json']);
 /** Calls `use` with the request's JSON body: synchronously when it has already arrived. A refused body throws its ScimError. */
 export function withScimBody<T>(c: Context, maxBytes: number, use: (body: unknown) => T): T | Promise<T> {
   const body = readScimBody(c, maxBytes);
-  return body instanceof Promise ? body.then((result) => use(unwrap(result))) : use(unwrap(body));
+  if (!(body instanceof Promise)) return use(unwrap(body));
+  // What follows runs after this batch's group of writes, if any, has ended: the answer need not wait for it.
+  noteBodyAwaited();
+  return body.then((result) => use(unwrap(result)));
 }
 
 function readScimBody(c: Context, maxBytes: number): Result<unknown> | Promise<Result<unknown>> {
