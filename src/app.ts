@@ -17,6 +17,7 @@ import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { SCIM_MEDIA_TYPE } from './scim/http/respond.js';
 import { ScimError } from './scim/protocol/errors.js';
+import { WriteGroupFailed } from './store/index.js';
 import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -85,6 +86,8 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   });
   app.onError((error, c) => {
     requestLog(c).error({ err: error }, 'unhandled error');
+    // A write refused while the database recovers from a failed group commit: nothing stored, retry.
+    if (error instanceof WriteGroupFailed) return failedCommitAnswer(c.req.raw);
     return c.json(SERVER_ERROR_BODY, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.

@@ -22,21 +22,21 @@ export interface PendingCommit {
 /** The answer for a request whose writes were rolled back with their group. */
 export type FailedCommitAnswer = (request: Request) => Response;
 
-let bodiesAwaited = 0;
+const BODY_AWAITED = Symbol('scimgate.bodyAwaited');
+type Marked = Request & { [BODY_AWAITED]?: true };
 
-/** Called by a handler about to wait for its request's body (src/scim/http/body.ts). */
-export function noteBodyAwaited(): void {
-  bodiesAwaited++;
+/** Called by a handler about to wait for its request's body (src/scim/http/body.ts); marks the request itself. */
+export function noteBodyAwaited(request: Request): void {
+  (request as Marked)[BODY_AWAITED] = true;
 }
 
 export function answerAfterCommit<F extends Fetch>(fetch: F, writes: PendingCommit, failedAnswer: FailedCommitAnswer, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
     const joinedBefore = writes.joined();
-    const awaitedBefore = bodiesAwaited;
     const response = fetch(request, env, ...rest);
     const commit = writes.committed(joinedBefore);
     if (commit === undefined) return response;
-    if (response instanceof Promise && bodiesAwaited !== awaitedBefore && writes.joined() === joinedBefore) return response;
+    if (response instanceof Promise && (request as Marked)[BODY_AWAITED] === true && writes.joined() === joinedBefore) return response;
     return commit.then(
       () => response,
       (error: unknown) => {

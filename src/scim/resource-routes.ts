@@ -66,8 +66,9 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
    * A GET answer read from the database leaves after the rest of its batch has run: handed to node
    * as a settled promise, it is written in the microtask drain after the batch, not between other
    * requests' database reads — interleaved, the socket writes cost ~25 µs more CPU per uncached GET
-   * here (bench/README.md). Remembered answers leave at once. GETs never run inside a group of
-   * writes (the batch holds them back), so this changes when they leave, never whether.
+   * here (bench/README.md). Remembered answers leave at once. Only when, never whether: the batch
+   * holds GETs back while a group of writes is open, and an answer computed inside one would wait
+   * for its commit all the same (src/http/answer-after-commit.ts).
    */
   const leave = (response: Response, computed: boolean): Response | Promise<Response> => (computed ? Promise.resolve(response) : response);
 
@@ -116,7 +117,7 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     if (!answer || answer.version === undefined) throw notFound(`${resourceType.name} ${c.req.param('id')} not found`);
     const etag = etagOf(answer.version);
     const ifNoneMatch = requestHeader(c, 'if-none-match');
-    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, answer.version)) return c.body(null, 304, { ETag: etag });
+    if (ifNoneMatch !== undefined && ifNoneMatchHits(ifNoneMatch, answer.version)) return leave(c.body(null, 304, { ETag: etag }), computed);
     return leave(scimText(c, answer.body, 200, { ETag: etag }), computed);
   });
 

@@ -24,8 +24,12 @@
  *   the run goes ungrouped: each write then waits for the lock on its own, as it always did.
  * - Caches keyed by the directory's version are told (`onRollback`) when a group rolls back.
  * - A ROLLBACK that itself fails (a statement still running) leaves the connection inside the
- *   failed transaction: it is rolled back before anything else runs or joins, and until then a
- *   write is refused rather than made a savepoint of it (answered, then never committed).
+ *   failed transaction: it is rolled back as soon as it can be — at each run's start and end,
+ *   whenever the group is asked about — and until then a write that joins is refused (503) rather
+ *   than made a savepoint of it (answered, then never committed). Bookkeeping writes that do not
+ *   join (a session's idle clock) and reads outside runs can still land inside it meanwhile;
+ *   nothing in scimgate keeps a statement running across turns of the event loop, so the window
+ *   is a corner of a corner.
  */
 import type Database from 'better-sqlite3';
 
@@ -112,24 +116,28 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   };
 
   /**
-   * Rolls back what a failed ROLLBACK left open, before anything reads or writes on: true when the
-   * connection is clean. Rows read in between would come from the failed group, so the
-   * listeners hear of this rollback too.
+   * Rolls back what a failed ROLLBACK left open: true when the connection is clean. Tried at every
+   * run's start and end and whenever the group is asked about (noticeLoss), so that reads and
+   * answers in between are as few as possible; rows read meanwhile came from the failed group, so
+   * the listeners hear of this rollback too. A leak SQLite ended on its own is simply over.
    */
   const recover = (): boolean => {
     if (!leaked) return true;
-    try {
-      if (sqlite.inTransaction) rollback.run();
-    } catch {
-      return false;
+    if (sqlite.inTransaction) {
+      try {
+        rollback.run();
+      } catch {
+        return false;
+      }
     }
     leaked = false;
     tellRollback();
     return true;
   };
 
-  /** Fails the open group if SQLite has ended its transaction (and rolled it back) on its own. */
+  /** Fails the open group if SQLite has ended its transaction (and rolled it back) on its own; retries a pending recovery. */
   const noticeLoss = () => {
+    if (leaked) recover();
     if (current !== undefined && !sqlite.inTransaction) fail(current, new Error('SQLite ended the transaction early'));
   };
 

@@ -11,6 +11,7 @@ import { createDirectory } from '../../src/directory/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
 import { sendInOneBatch, type RawAnswer, type RawRequest } from '../support/one-batch.js';
+import { createTestScimApp } from '../support/scim-app.js';
 
 let dir: string;
 let store: Store;
@@ -158,5 +159,26 @@ describe('group commit', () => {
     ]);
     expect(answers.map(([answer]) => answer?.status)).toEqual([401, 200, 404]);
     expect(groups).toBe(0);
+  });
+
+  it('a write refused while the connection is still inside a failed group answers a SCIM 503, and works once it recovers', async () => {
+    const t = createTestScimApp();
+    t.store.sqlite.exec('CREATE TABLE trap (ref INTEGER REFERENCES users(key) DEFERRABLE INITIALLY DEFERRED)');
+    let running: IterableIterator<unknown> | undefined;
+    t.store.writes.during(() => {
+      t.directory.users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'lost@x' });
+      t.store.sqlite.exec('INSERT INTO trap VALUES (-1)');
+      // A statement still running: COMMIT fails on the trap, and ROLLBACK is refused too.
+      running = t.store.sqlite.prepare('SELECT key FROM users').iterate();
+      running.next();
+    });
+    const refused = await t.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@x' });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect((await refused.json()).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    running?.return?.();
+    const created = await t.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'a@x' });
+    expect(created.status).toBe(201);
+    expect(t.store.sqlite.prepare('SELECT user_name FROM users').pluck().all()).toEqual(['a@x']);
   });
 });

@@ -152,7 +152,7 @@ describe('write groups', () => {
     expect(seenByOther()).toEqual([2, 3]);
   });
 
-  it('when even the ROLLBACK fails, nothing reads or writes inside the failed transaction', async () => {
+  it('when even the ROLLBACK fails, no write joins the failed transaction, and it is rolled back once it can be', async () => {
     const { writes } = store;
     let rollbacks = 0;
     writes.onRollback(() => rollbacks++);
@@ -173,6 +173,7 @@ describe('write groups', () => {
     // Once the statement is done, the next write (or run) rolls the failed transaction back first.
     writer()(3);
     expect(store.sqlite.inTransaction).toBe(false);
+    // Told when the group failed, and again when its transaction was in fact rolled back.
     expect(rollbacks).toBe(2);
     expect(seenByOther()).toEqual([3]);
   });

@@ -22,7 +22,7 @@ export function withScimBody<T>(c: Context, maxBytes: number, use: (body: unknow
   const body = readScimBody(c, maxBytes);
   if (!(body instanceof Promise)) return use(unwrap(body));
   // What follows runs after this batch's group of writes, if any, has ended: the answer need not wait for it.
-  noteBodyAwaited();
+  noteBodyAwaited(c.req.raw);
   return body.then((result) => use(unwrap(result)));
 }
 

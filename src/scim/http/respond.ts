@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { plainResponse } from '../../http/plain-response.js';
 import type { RequestLog } from '../../http/request-log.js';
+import { WriteGroupFailed } from '../../store/write-group.js';
 import { ScimError } from '../protocol/errors.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json; charset=utf-8';
@@ -22,8 +23,14 @@ function hasHeaders(error: unknown): error is { headers: Record<string, string> 
 }
 
 /** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
+/** A write refused because the connection is still inside a failed group's transaction (src/store/write-group.ts): nothing stored, retry. */
+function unstored(): ScimError {
+  return Object.assign(new ScimError({ status: 503, detail: 'the change could not be stored; nothing was changed; retry' }), { headers: { 'Retry-After': '1' } });
+}
+
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
+  if (error instanceof WriteGroupFailed) return unstored();
   if (error instanceof HTTPException) {
     const detail = error.status === 413 ? 'request body is too large' : error.message || 'request refused';
     return new ScimError({ status: error.status, detail, scimType: error.status === 400 ? 'invalidSyntax' : undefined });
@@ -33,8 +40,8 @@ export function toScimError(error: unknown): ScimError {
 
 export function renderScimError(error: unknown, c: Context, log: RequestLog | undefined): Response {
   const scimErr = toScimError(error);
-  if (scimErr.status >= 500) log?.error({ err: error }, 'unhandled error in SCIM request');
+  if (scimErr.status >= 500) log?.error({ err: error }, scimErr.status === 503 ? 'SCIM write refused: the database is recovering from a failed commit' : 'unhandled error in SCIM request');
   else log?.info({ status: scimErr.status, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
-  const headers = error instanceof ScimError && hasHeaders(error) ? error.headers : {};
+  const headers = hasHeaders(scimErr) ? scimErr.headers : {};
   return scimJson(c, scimErr.toJSON(), scimErr.status, headers);
 }
