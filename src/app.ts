@@ -15,8 +15,7 @@ import { silentLogger } from './http/logger.js';
 import { SERVER_ERROR_BODY } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
-import { SCIM_MEDIA_TYPE } from './scim/http/respond.js';
-import { ScimError } from './scim/protocol/errors.js';
+import { SCIM_MEDIA_TYPE, unstoredError } from './scim/http/respond.js';
 import { WriteGroupFailed } from './store/index.js';
 import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
@@ -96,14 +95,13 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   return { app, fastPaths };
 }
 
-const UNSTORED = 'this request was handled together with changes that could not be committed; none of them was stored; retry';
-
 /** 503 for a request handled inside a group of writes that rolled back: SCIM's error format under /scim, OAuth's elsewhere. */
 function failedCommitAnswer(request: Request): Response {
   const scim = new URL(request.url).pathname.startsWith('/scim/');
-  const body = scim ? new ScimError({ status: 503, detail: UNSTORED }).toJSON() : { error: 'temporarily_unavailable', error_description: UNSTORED };
+  const error = unstoredError();
+  const body = scim ? error.toJSON() : { error: 'temporarily_unavailable', error_description: error.detail };
   return new Response(JSON.stringify(body), {
     status: 503,
-    headers: { 'Content-Type': scim ? SCIM_MEDIA_TYPE : 'application/json', 'Retry-After': '1' },
+    headers: { 'Content-Type': scim ? SCIM_MEDIA_TYPE : 'application/json', ...error.headers },
   });
 }

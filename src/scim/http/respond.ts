@@ -22,15 +22,20 @@ function hasHeaders(error: unknown): error is { headers: Record<string, string> 
   return typeof error === 'object' && error !== null && typeof (error as { headers?: unknown }).headers === 'object';
 }
 
-/** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
-/** A write refused because the connection is still inside a failed group's transaction (src/store/write-group.ts): nothing stored, retry. */
-function unstored(): ScimError {
-  return Object.assign(new ScimError({ status: 503, detail: 'the change could not be stored; nothing was changed; retry' }), { headers: { 'Retry-After': '1' } });
+/**
+ * The 503 for a request whose group of writes was not stored (src/store/write-group.ts): its
+ * COMMIT failed, or the connection is still inside a failed group's transaction. Temporary;
+ * nothing was changed; the client retries.
+ */
+export function unstoredError(): ScimError & { headers: Record<string, string> } {
+  const detail = 'handled together with changes that could not be committed; nothing was stored; retry';
+  return Object.assign(new ScimError({ status: 503, detail }), { headers: { 'Retry-After': '1' } });
 }
 
+/** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
-  if (error instanceof WriteGroupFailed) return unstored();
+  if (error instanceof WriteGroupFailed) return unstoredError();
   if (error instanceof HTTPException) {
     const detail = error.status === 413 ? 'request body is too large' : error.message || 'request refused';
     return new ScimError({ status: error.status, detail, scimType: error.status === 400 ? 'invalidSyntax' : undefined });
