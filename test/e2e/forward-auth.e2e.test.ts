@@ -94,6 +94,13 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
   const sessionCookie = async (): Promise<{ name: string; value: string; httpOnly: boolean; sameSite: string; secure: boolean; path: string } | undefined> =>
     (await browser.context.cookies(nginx.origin)).find((c) => c.name === 'scimgate_session');
 
+  /** Every response the page sees from now on, one line each, for a failure message. */
+  const responseTrail = (page: typeof browser.page): (() => string) => {
+    const seen: string[] = [];
+    page.on('response', (r) => seen.push(`${r.status()} ${r.request().method()} ${r.url()}`));
+    return () => seen.join('\n');
+  };
+
   /** Child output for an assertion message, so a CI failure says what the servers saw. */
   const logs = (): string =>
     `--- scimgate ---\n${scimgate?.child.output().slice(-4000)}\n--- nginx ---\n${nginx?.errorLog()}`;
@@ -159,12 +166,15 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     const { page } = browser;
     const before = await sessionCookie();
     expect(before, logs()).toBeDefined();
+    const trail = responseTrail(page);
     // rd=/ goes back through nginx: 401 → sign-in, where the provider's own session returns at once.
     await page.goto(`${nginx.origin}/oauth2/sign_out?rd=/`);
     if (new URL(page.url()).origin === op.origin) {
       await signInAtProvider(page, { login: ERIN.login, leaving: (url) => url.origin === nginx.origin });
     }
-    await page.waitForURL(`${nginx.origin}/`);
+    await page.waitForURL(`${nginx.origin}/`).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nended at ${page.url()}\n${trail()}\n${await page.content()}\n${logs()}`);
+    });
     await expect(page.locator('#x-user').textContent()).resolves.toBe(ERIN.preferredUsername);
     const after = await sessionCookie();
     expect(after?.value).toBeDefined();
