@@ -260,6 +260,12 @@ describe('real /oauth2 responses match the documented sign-in and forward-auth c
     await expectDocumented('GET', '/oauth2/callback', callback, 302);
   });
 
+  it('start for a favicon (not a page navigation) → 401, no login started', async () => {
+    const h = await createHarness(op);
+    const response = await h.request('/oauth2/start?rd=/favicon.ico', { headers: { 'sec-fetch-dest': 'image' } });
+    await expectDocumented('GET', '/oauth2/start', response, 401);
+  });
+
   it('callback without a pending login → 400 HTML page naming the code', async () => {
     const h = await createHarness(op);
     const response = await h.request('/oauth2/callback?code=c&state=s');

@@ -1,12 +1,17 @@
 /**
- * The two cookies sign-in uses, with their flags in one place: the session cookie (only the
- * random session secret — never tokens or groups, so it stays tiny whatever the user's group
- * count) and the single pending-login cookie (a fixed name, so a new /oauth2/start overwrites
- * the previous one instead of piling up per-state cookies).
+ * The cookies sign-in uses, with their flags in one place: the session cookie (only the random
+ * session secret — never tokens or groups, so it stays tiny whatever the user's group count) and
+ * one pending-login cookie per login under way, named after its state.
+ *
+ * Why one cookie per login: two logins a browser starts at the same moment (tabs restored at
+ * start-up, a background request that met a 401) each send the cookies they had, so under one
+ * fixed name the second answer's cookie overwrote the first login's, whose callback then failed.
+ * Under names of their own both are kept; how many may pile up is bounded by sign-in-routes.ts.
  */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import type { CookieOptions } from 'hono/utils/cookie';
+import { parse, type CookieOptions } from 'hono/utils/cookie';
+import { sha256 } from '../../crypto/sha256.js';
 import { requestHeader } from '../../http/request-header.js';
 import { cookieValue } from './cookie-value.js';
 
@@ -21,34 +26,49 @@ export interface CookieSettings {
   loginMaxAgeSeconds: number;
 }
 
+/** A pending-login cookie as the request carried it. */
+export interface PendingCookie {
+  name: string;
+  value: string;
+}
+
 export interface SignInCookies {
   readonly sessionName: string;
-  readonly pendingName: string;
   readSession(c: Context): string | undefined;
   /** readSession from an already-read Cookie header. */
   sessionFrom(cookieHeader: string | undefined): string | undefined;
   setSession(c: Context, secret: string): void;
   clearSession(c: Context): void;
-  readPending(c: Context): string | undefined;
-  setPending(c: Context, sealed: string): void;
-  clearPending(c: Context): void;
+  /** The name of the cookie that carries the login started with `state`. */
+  pendingName(state: string): string;
+  /** Every pending-login cookie the request carries. */
+  readPendings(c: Context): PendingCookie[];
+  setPending(c: Context, name: string, sealed: string): void;
+  clearPending(c: Context, name: string): void;
 }
 
 export function signInCookies(settings: CookieSettings): SignInCookies {
-  const pendingName = settings.secure ? '__Host-scimgate_login' : 'scimgate_login';
+  const pendingPrefix = settings.secure ? '__Host-scimgate_login_' : 'scimgate_login_';
   // Path=/ and no Domain: required for `__Host-`, and host-only cookies are not shared with
   // sibling subdomains. Lax still sends the cookie on the OP's top-level redirect back to us.
   const base: CookieOptions = { path: '/', httpOnly: true, sameSite: 'Lax', secure: settings.secure };
   return {
     sessionName: settings.sessionName,
-    pendingName,
     readSession: (c) => nonEmpty(readCookie(c, settings.sessionName)),
     sessionFrom: (header) => (header ? nonEmpty(cookieValue(header, settings.sessionName)) : undefined),
     setSession: (c, secret) => setCookie(c, settings.sessionName, secret, { ...base, maxAge: settings.sessionMaxAgeSeconds }),
     clearSession: (c) => void deleteCookie(c, settings.sessionName, base),
-    readPending: (c) => nonEmpty(readCookie(c, pendingName)),
-    setPending: (c, sealed) => setCookie(c, pendingName, sealed, { ...base, maxAge: settings.loginMaxAgeSeconds }),
-    clearPending: (c) => void deleteCookie(c, pendingName, base),
+    // 96 bits of the state's hash: a cookie-name token, unique among a browser's few logins.
+    pendingName: (state) => `${pendingPrefix}${sha256(state, 'base64url').slice(0, 16)}`,
+    readPendings: (c) => {
+      const header = requestHeader(c, 'cookie');
+      if (!header) return [];
+      return Object.entries(parse(header))
+        .filter(([name, value]) => name.startsWith(pendingPrefix) && value !== '')
+        .map(([name, value]) => ({ name, value }));
+    },
+    setPending: (c, name, sealed) => setCookie(c, name, sealed, { ...base, maxAge: settings.loginMaxAgeSeconds }),
+    clearPending: (c, name) => void deleteCookie(c, name, base),
   };
 }
 

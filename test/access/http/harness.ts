@@ -175,6 +175,21 @@ export function absorb(jar: Jar, res: Response): void {
   }
 }
 
+/** The jar's pending-login cookies (one per login under way), oldest set first. */
+export function pendingCookies(jar: Jar): [name: string, value: string][] {
+  return [...jar].filter(([name]) => /^(__Host-)?scimgate_login_/.test(name));
+}
+
+/** The pending-login cookie a response set (its Set-Cookie line), if any. */
+export function pendingSetCookie(res: Response): string | undefined {
+  return res.headers.getSetCookie().find((line) => /^(__Host-)?scimgate_login_[^=]*=[^;]/.test(line) && !/max-age=0/i.test(line));
+}
+
+/** The value of a Set-Cookie line. */
+export function cookieOf(line: string | undefined): string | undefined {
+  return line?.split(';')[0]?.split('=').slice(1).join('=');
+}
+
 export function setCookieFor(res: Response, name: string): string | undefined {
   return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
 }

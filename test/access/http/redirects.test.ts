@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, ALICE, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
-import { createHarness, REDIRECT_URIS } from './harness.js';
+import { cookieOf, createHarness, pendingSetCookie, REDIRECT_URIS } from './harness.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -17,8 +17,7 @@ describe('redirect safety on rd', () => {
     const h = await createHarness(op, { config: { redirects: { allowedDomains: ['app.example.com'] } } });
     for (const rd of ATTACKS) {
       const start = await h.request(`/oauth2/start?rd=${encodeURIComponent(rd)}`);
-      const sealed = start.headers.getSetCookie()[0]?.split(';')[0]?.split('=')[1];
-      expect(h.seal.open(sealed).at(-1)?.returnTo, rd).toBe('/oauth2/signed_in');
+      expect(h.seal.open(cookieOf(pendingSetCookie(start)))?.returnTo, rd).toBe('/oauth2/signed_in');
     }
   });
 

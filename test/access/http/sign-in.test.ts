@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, ALICE, MALLORY, TENANT_A, TENANT_FOREIGN, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
-import { absorb, createHarness, HTTPS_PUBLIC, REDIRECT_URIS, setCookieFor } from './harness.js';
+import { signIn } from '../../support/oidc-sign-in.js';
+import { MAX_PENDING_LOGINS } from '../../../src/access/http/sign-in-routes.js';
+import { absorb, cookieOf, createHarness, HTTPS_PUBLIC, pendingCookies, pendingSetCookie, REDIRECT_URIS, setCookieFor } from './harness.js';
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -25,7 +27,7 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     expect(cookie).toMatch(/Max-Age=43200/);
     expect(cookie).not.toMatch(/Secure/);
     // The pending-login cookie is spent.
-    expect(jar.has('scimgate_login')).toBe(false);
+    expect(pendingCookies(jar)).toEqual([]);
     const info = await h.request('/oauth2/userinfo', { cookies: jar });
     expect(info.status).toBe(200);
     expect(await info.json()).toEqual({ user: ALICE.preferredUsername, email: ALICE.email, groups: [], preferredUsername: ALICE.preferredUsername });
@@ -35,7 +37,7 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     const h = await createHarness(op, { publicUrl: HTTPS_PUBLIC });
     await h.provision(ALICE);
     const { start } = await h.startAndLogin(ALICE);
-    expect(setCookieFor(start, '__Host-scimgate_login')).toMatch(/; Secure/);
+    expect(pendingSetCookie(start)).toMatch(/^__Host-scimgate_login_[\w-]{16}=.*; Secure/);
     const { res } = await h.signInAs(ALICE);
     const cookie = setCookieFor(res, '__Host-scimgate_session') ?? '';
     expect(cookie).toMatch(/; Secure/);
@@ -57,35 +59,94 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     expect(auth.headers.get('x-auth-request-groups')?.split(',')).toHaveLength(500);
   });
 
-  it('five /oauth2/start calls leave at most one pending-login cookie', async () => {
+  it(`five /oauth2/start calls leave at most ${MAX_PENDING_LOGINS} pending-login cookies: the newest, each still good`, async () => {
     const h = await createHarness(op);
+    await h.provision(ALICE);
     const jar = new Map<string, string>();
-    for (let i = 0; i < 5; i++) absorb(jar, await h.request('/oauth2/start?rd=/x', { cookies: jar }));
-    expect([...jar.keys()]).toEqual(['scimgate_login']);
+    const logins: { callback: string; name: string }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const { callback, start } = await h.startAndLogin(ALICE, `/x${i}`, jar);
+      logins.push({ callback, name: pendingSetCookie(start)?.split('=')[0] ?? '' });
+    }
+    expect(pendingCookies(jar).map(([name]) => name)).toEqual(logins.slice(-MAX_PENDING_LOGINS).map((l) => l.name));
+    // The oldest was dropped: its callback finds no login of its own (the others are still pending).
+    const dropped = await h.request(logins[0]?.callback ?? '', { cookies: jar });
+    expect(dropped.status).toBe(400);
+    expect(h.refusals().at(-1)).toMatchObject({ code: 'state_mismatch' });
+    const newest = await h.request(logins[4]?.callback ?? '', { cookies: jar });
+    expect(newest.status).toBe(302);
+    expect(newest.headers.get('location')).toBe('/x4');
   });
 
-  it('two tabs signing in at once: the first tab still completes its login', async () => {
+  it('two tabs signing in one after the other: the first tab still completes its login', async () => {
     const h = await createHarness(op);
     await h.provision(ALICE);
     const first = await h.startAndLogin(ALICE);
-    // A second tab (or a background request answered 401) starts another login in the same browser.
+    // A second tab starts another login in the same browser before the first one returns.
     absorb(first.jar, await h.request('/oauth2/start?rd=/other', { cookies: first.jar }));
-    expect(h.seal.open(first.jar.get('scimgate_login'))).toHaveLength(2);
+    expect(pendingCookies(first.jar)).toHaveLength(2);
     const res = await h.request(first.callback, { cookies: first.jar });
     expect(res.status).toBe(302);
     expect(setCookieFor(res, 'scimgate_session')).toBeDefined();
-    // The other login is still pending; the spent one is gone.
-    expect(h.seal.open((setCookieFor(res, 'scimgate_login') ?? '').split(';')[0]?.split('=')[1])).toHaveLength(1);
+    // Only the spent login's cookie is cleared; the other login is still pending.
+    absorb(first.jar, res);
+    expect(pendingCookies(first.jar)).toHaveLength(1);
+    expect(h.seal.open(pendingCookies(first.jar)[0]?.[1])?.returnTo).toBe('/other');
+  });
+
+  // Found in CI: a login started while another start was in flight, both sent with the same
+  // cookies. Under one fixed cookie name the later answer overwrote the earlier login's cookie.
+  it('two logins started at the same moment (same cookies sent) both complete', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const jar = new Map<string, string>();
+    const [a, b] = await Promise.all([h.request('/oauth2/start?rd=/a', { cookies: jar }), h.request('/oauth2/start?rd=/b', { cookies: jar })]);
+    if (!a || !b) throw new Error('no answers');
+    absorb(jar, a);
+    absorb(jar, b);
+    for (const [start, rd] of [[a, '/a'], [b, '/b']] as const) {
+      const callback = await signIn(start.headers.get('location') ?? '', { login: ALICE.login });
+      const res = await h.request(callback, { cookies: jar });
+      expect(res.status, rd).toBe(302);
+      expect(res.headers.get('location')).toBe(rd);
+      absorb(jar, res);
+    }
+    expect(pendingCookies(jar)).toEqual([]);
+  });
+
+  it('a request that is not a page navigation (Sec-Fetch-Dest) starts no login', async () => {
+    const h = await createHarness(op);
+    for (const destination of ['image', 'empty', 'script', 'style', 'font', '']) {
+      const res = await h.request('/oauth2/start?rd=/favicon.ico', { headers: { 'sec-fetch-dest': destination, 'sec-fetch-mode': 'no-cors' } });
+      expect(res.status, destination).toBe(401);
+      expect(res.headers.getSetCookie(), destination).toEqual([]);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.text()).toMatch(/navigat/);
+    }
+    for (const destination of ['document', 'iframe']) {
+      const res = await h.request('/oauth2/start?rd=/', { headers: { 'sec-fetch-dest': destination, 'sec-fetch-mode': 'navigate' } });
+      expect(res.status, destination).toBe(302);
+      expect(pendingSetCookie(res), destination).toBeDefined();
+    }
+  });
+
+  it('an unreadable pending-login cookie is cleared by the next start', async () => {
+    const h = await createHarness(op);
+    const jar = new Map([['scimgate_login_AAAAAAAAAAAAAAAA', 'v2.garbage']]);
+    const start = await h.request('/oauth2/start', { cookies: jar });
+    absorb(jar, start);
+    expect(pendingCookies(jar).map(([name]) => name)).not.toContain('scimgate_login_AAAAAAAAAAAAAAAA');
+    expect(pendingCookies(jar)).toHaveLength(1);
   });
 
   it('the pending-login cookie is sealed: it does not reveal the PKCE verifier', async () => {
     const h = await createHarness(op);
     const start = await h.request('/oauth2/start');
-    const value = (setCookieFor(start, 'scimgate_login') ?? '').split(';')[0]?.split('=')[1] ?? '';
-    const [pending] = h.seal.open(value);
+    const value = cookieOf(pendingSetCookie(start)) ?? '';
+    const pending = h.seal.open(value);
     expect(pending).toBeDefined();
     expect(value).not.toContain(pending?.codeVerifier ?? '-');
-    expect(setCookieFor(start, 'scimgate_login')).toMatch(/Max-Age=600/);
+    expect(pendingSetCookie(start)).toMatch(/Max-Age=600/);
   });
 });
 
@@ -113,7 +174,8 @@ describe('refused sign-ins end as pages saying why, with the reason logged', () 
   it('a pending-login cookie that was tampered with is ignored', async () => {
     const h = await createHarness(op);
     const { callback, jar } = await h.startAndLogin(ALICE);
-    jar.set('scimgate_login', `${jar.get('scimgate_login')?.slice(0, -4)}AAAA`);
+    const [[name, value] = ['', '']] = pendingCookies(jar);
+    jar.set(name, `${value.slice(0, -4)}AAAA`);
     const res = await h.request(callback, { cookies: jar });
     expect(res.status).toBe(400);
     expect(h.refusals()[0]).toMatchObject({ code: 'no_pending_login' });
@@ -129,9 +191,10 @@ describe('refused sign-ins end as pages saying why, with the reason logged', () 
       const h = await createHarness(op);
       await h.provision(ALICE);
       const { callback, jar } = await h.startAndLogin(ALICE);
-      const [pending] = h.seal.open(jar.get('scimgate_login'));
+      const [[name, value] = ['', '']] = pendingCookies(jar);
+      const pending = h.seal.open(value);
       if (!pending) throw new Error('no pending login');
-      jar.set('scimgate_login', h.seal.seal([{ ...pending, [field]: 'x'.repeat(43) }]));
+      jar.set(name, h.seal.seal({ ...pending, [field]: 'x'.repeat(43) }));
       const res = await h.request(callback, { cookies: jar });
       expect(res.status).toBe(400);
       expect(h.refusals()).toEqual([expect.objectContaining({ code, reason: expect.any(String) })]);
