@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { parse, type CookieOptions } from 'hono/utils/cookie';
+import type { CookieOptions } from 'hono/utils/cookie';
 import { sha256 } from '../../crypto/sha256.js';
 import { requestHeader } from '../../http/request-header.js';
 import { cookieValue } from './cookie-value.js';
@@ -41,7 +41,11 @@ export interface SignInCookies {
   clearSession(c: Context): void;
   /** The name of the cookie that carries the login started with `state`. */
   pendingName(state: string): string;
-  /** Every pending-login cookie the request carries. */
+  /**
+   * Every pending-login cookie the request carries, in header order, duplicates included (a
+   * cookie planted under the same name must not hide the real one). Names that are not exactly
+   * ours are ignored: they cannot be a login of ours, and clearing them could not be serialised.
+   */
   readPendings(c: Context): PendingCookie[];
   setPending(c: Context, name: string, sealed: string): void;
   clearPending(c: Context, name: string): void;
@@ -60,16 +64,29 @@ export function signInCookies(settings: CookieSettings): SignInCookies {
     clearSession: (c) => void deleteCookie(c, settings.sessionName, base),
     // 96 bits of the state's hash: a cookie-name token, unique among a browser's few logins.
     pendingName: (state) => `${pendingPrefix}${sha256(state, 'base64url').slice(0, 16)}`,
-    readPendings: (c) => {
-      const header = requestHeader(c, 'cookie');
-      if (!header) return [];
-      return Object.entries(parse(header))
-        .filter(([name, value]) => name.startsWith(pendingPrefix) && value !== '')
-        .map(([name, value]) => ({ name, value }));
-    },
+    readPendings: (c) => pendingCookiesIn(requestHeader(c, 'cookie'), pendingPrefix),
     setPending: (c, name, sealed) => setCookie(c, name, sealed, { ...base, maxAge: settings.loginMaxAgeSeconds }),
     clearPending: (c, name) => void deleteCookie(c, name, base),
   };
+}
+
+/** Our pending-login name after the prefix: the 16 base64url characters pendingName makes. */
+const PENDING_TAG = /^[\w-]{16}$/;
+/** A sealed login is base64url after its version: nothing to unquote or decode. */
+const SEALED_VALUE = /^[\w.-]+$/;
+
+function pendingCookiesIn(header: string | undefined, prefix: string): PendingCookie[] {
+  if (!header) return [];
+  const found: PendingCookie[] = [];
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1) continue;
+    const name = pair.slice(0, equals).trim();
+    if (!name.startsWith(prefix) || !PENDING_TAG.test(name.slice(prefix.length))) continue;
+    const value = pair.slice(equals + 1).trim();
+    if (SEALED_VALUE.test(value)) found.push({ name, value });
+  }
+  return found;
 }
 
 /** hono's getCookie for one name, reading the Cookie header without building fetch Headers. */

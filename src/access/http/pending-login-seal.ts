@@ -1,6 +1,6 @@
 /**
  * A pending login (state, nonce, PKCE verifier, return target) travels between /oauth2/start and
- * /oauth2/callback in a cookie of its own (src/access/http/pending-login-cookies.ts), sealed with
+ * /oauth2/callback in a cookie of its own (src/access/http/cookies.ts), sealed with
  * AES-256-GCM under a server key: the browser can carry it but can neither read the verifier nor
  * forge a pending login of its own. Opening never throws; anything that does not decrypt to a
  * well-formed pending login is simply absent.

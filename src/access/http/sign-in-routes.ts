@@ -18,6 +18,19 @@ export const SIGNED_IN_PATH = '/oauth2/signed_in';
 
 /** Logins one browser may have under way at once; starting another drops the oldest. */
 export const MAX_PENDING_LOGINS = 3;
+/**
+ * Bytes (name=value) the pending-login cookies may take together once a new one is added: they
+ * ride on every request to the host, and a Cookie header past nginx's 8 KB buffer is refused
+ * with a 400 — every page of the host, sign-in included, until they expire.
+ */
+export const PENDING_COOKIE_BUDGET = 4096;
+/**
+ * Longest return target a pending login carries (the cookie grows by ~4/3 of it). Longer ones
+ * keep their path without the query, or fall back to the signed-in page.
+ */
+export const MAX_RETURN_TARGET = 1024;
+/** Cookies one answer clears at most: planted junk must not blow up the response headers. */
+const MAX_CLEARED = 8;
 
 /** Sec-Fetch-Dest values of navigations (Fetch standard): only these can sign in. */
 const NAVIGATION_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'fencedframe', 'embed', 'object']);
@@ -38,10 +51,12 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
       // page; starting a login for it would only add a pending login the browser never finishes.
       return c.text('sign-in needs a page the browser navigates to; this request was for a resource on a page\n', 401);
     }
-    const returnTo = safeRedirect(c.req.query('rd'), redirects, SIGNED_IN_PATH);
+    const returnTo = fitReturnTarget(safeRedirect(c.req.query('rd'), redirects, SIGNED_IN_PATH));
     const { authorizationUrl, pending } = await deps.oidc.startLogin({ returnTo });
-    for (const name of pendingCookiesToDrop(cookies.readPendings(c), seal)) cookies.clearPending(c, name);
-    cookies.setPending(c, cookies.pendingName(pending.state), seal.seal(pending));
+    const name = cookies.pendingName(pending.state);
+    const sealed = seal.seal(pending);
+    for (const old of pendingCookiesToDrop(cookies.readPendings(c), seal, name.length + 1 + sealed.length)) cookies.clearPending(c, old);
+    cookies.setPending(c, name, sealed);
     return c.redirect(authorizationUrl, 302);
   });
 
@@ -50,14 +65,15 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     const state = c.req.query('state');
     const present = cookies.readPendings(c);
     const name = state === undefined ? undefined : cookies.pendingName(state);
-    const sealed = present.find((cookie) => cookie.name === name);
+    const own = present.filter((cookie) => cookie.name === name);
     // A pending login is good for one callback, whatever its outcome; the others stay pending.
-    if (sealed) cookies.clearPending(c, sealed.name);
-    const pending = seal.open(sealed?.value);
+    if (own.length > 0 && name !== undefined) cookies.clearPending(c, name);
+    // Every value under the name is tried: a cookie planted under it (header order puts it first) must not hide ours.
+    const pending = own.map((cookie) => seal.open(cookie.value)).find((login) => login !== undefined);
     if (!pending) {
       // Logins of this browser's are pending, but not the one this callback answers: a callback
       // this browser never asked for (login CSRF), or one it already spent.
-      if (!sealed && present.length > 0) return refuse(c, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
+      if (own.length === 0 && present.length > 0) return refuse(c, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
       return refuse(c, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
     }
 
@@ -90,17 +106,42 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
 }
 
 /**
- * The pending-login cookies to clear before one more is set: unreadable ones (another key,
- * tampered, an older format), then the oldest, so that the browser keeps at most MAX_PENDING_LOGINS.
+ * The pending-login cookies to clear before one of `adding` bytes is set: unreadable ones
+ * (another key, tampered, an older format) and, oldest first, whatever keeps the rest from fitting
+ * MAX_PENDING_LOGINS and PENDING_COOKIE_BUDGET. Logins started at the same instant cannot see each
+ * other's cookies, so they may exceed both until the next start; MAX_RETURN_TARGET bounds each.
  */
-function pendingCookiesToDrop(present: readonly PendingCookie[], seal: PendingLoginSeal): string[] {
-  const opened = present.map((cookie) => ({ name: cookie.name, login: seal.open(cookie.value) }));
-  const unreadable = opened.filter((cookie) => cookie.login === undefined).map((cookie) => cookie.name);
-  const readable = opened
-    .filter((cookie) => cookie.login !== undefined)
-    .sort((a, b) => (a.login?.createdAt ?? 0) - (b.login?.createdAt ?? 0))
-    .map((cookie) => cookie.name);
-  return [...unreadable, ...readable.slice(0, Math.max(0, readable.length - (MAX_PENDING_LOGINS - 1)))];
+function pendingCookiesToDrop(present: readonly PendingCookie[], seal: PendingLoginSeal, adding: number): string[] {
+  const readable: { name: string; createdAt: number; bytes: number }[] = [];
+  const unreadable = new Set<string>();
+  for (const cookie of present) {
+    const login = seal.open(cookie.value);
+    if (login === undefined) unreadable.add(cookie.name);
+    else readable.push({ name: cookie.name, createdAt: login.createdAt, bytes: cookie.name.length + 1 + cookie.value.length });
+  }
+  const overBudget: string[] = [];
+  let kept = 0;
+  let bytes = adding;
+  // Newest first; for equal clocks, browsers send older cookies first, so later in the header is newer.
+  for (const cookie of readable.reverse().sort((a, b) => b.createdAt - a.createdAt)) {
+    // Clearing a name clears every value under it: a readable login keeps its name off the unreadable list.
+    unreadable.delete(cookie.name);
+    if (kept < MAX_PENDING_LOGINS - 1 && bytes + cookie.bytes <= PENDING_COOKIE_BUDGET) {
+      kept++;
+      bytes += cookie.bytes;
+    } else {
+      overBudget.push(cookie.name);
+    }
+  }
+  return [...new Set([...overBudget, ...unreadable])].slice(0, MAX_CLEARED);
+}
+
+/** A return target short enough for its cookie: see MAX_RETURN_TARGET. */
+function fitReturnTarget(target: string): string {
+  if (target.length <= MAX_RETURN_TARGET) return target;
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  return path.length <= MAX_RETURN_TARGET ? path : SIGNED_IN_PATH;
 }
 
 function refuse(c: Context, code: string, reason: string, extra: Record<string, unknown> = {}): Response {

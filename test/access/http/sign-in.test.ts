@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, ALICE, MALLORY, TENANT_A, TENANT_FOREIGN, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
 import { signIn } from '../../support/oidc-sign-in.js';
-import { MAX_PENDING_LOGINS } from '../../../src/access/http/sign-in-routes.js';
+import { MAX_PENDING_LOGINS, MAX_RETURN_TARGET, PENDING_COOKIE_BUDGET } from '../../../src/access/http/sign-in-routes.js';
 import { absorb, cookieOf, createHarness, HTTPS_PUBLIC, pendingCookies, pendingSetCookie, REDIRECT_URIS, setCookieFor } from './harness.js';
 
 let op: TestProvider;
@@ -137,6 +137,73 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     absorb(jar, start);
     expect(pendingCookies(jar).map(([name]) => name)).not.toContain('scimgate_login_AAAAAAAAAAAAAAAA');
     expect(pendingCookies(jar)).toHaveLength(1);
+  });
+
+  it(`long return targets keep the pending-login cookies within ${PENDING_COOKIE_BUDGET} bytes together`, async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const jar = new Map<string, string>();
+    const long = `/dash/${'p'.repeat(900)}?q=${'x'.repeat(2000)}`;
+    const logins: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { callback } = await h.startAndLogin(ALICE, i === 3 ? long : `/d${i}?q=${'y'.repeat(1000)}`, jar);
+      logins.push(callback);
+      const bytes = pendingCookies(jar).reduce((sum, [name, value]) => sum + name.length + 1 + value.length, 0);
+      expect(bytes, `after start ${i}`).toBeLessThanOrEqual(PENDING_COOKIE_BUDGET);
+    }
+    // The last target was too long for a cookie: it keeps its path, not its query.
+    const res = await h.request(logins[3] ?? '', { cookies: jar });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(`/dash/${'p'.repeat(900)}`);
+    // A path alone too long falls back to the signed-in page.
+    const start = await h.request(`/oauth2/start?rd=${encodeURIComponent(`/${'z'.repeat(MAX_RETURN_TARGET + 1)}`)}`);
+    expect(h.seal.open(cookieOf(pendingSetCookie(start)))?.returnTo).toBe('/oauth2/signed_in');
+  });
+
+  it('cookies that only look like ours are ignored, never a 500', async () => {
+    for (const publicUrl of [undefined, HTTPS_PUBLIC]) {
+      const h = await createHarness(op, publicUrl ? { publicUrl } : {});
+      const prefix = publicUrl ? '__Host-scimgate_login_' : 'scimgate_login_';
+      for (const name of [`${prefix}a(b`, `${prefix}a/b`, `${prefix}{x}`, `${prefix}a:b`, `${prefix}${'A'.repeat(17)}`, 'scimgate_login']) {
+        const res = await h.request('/oauth2/start', { headers: { cookie: `${name}=v3.x` } });
+        expect(res.status, name).toBe(302);
+        expect(res.headers.getSetCookie().filter((line) => /max-age=0/i.test(line)), name).toEqual([]);
+      }
+    }
+  });
+
+  it('planted pending-login cookies: at most a few cleared per answer, and none hides the real one', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const junk = Array.from({ length: 50 }, (_, i) => `scimgate_login_${String(i).padStart(16, 'j')}=v3.junk`).join('; ');
+    const start = await h.request('/oauth2/start?rd=/real', { headers: { cookie: junk } });
+    expect(start.headers.getSetCookie().length).toBeLessThanOrEqual(9);
+    const jar = new Map<string, string>();
+    const { callback, start: own } = await h.startAndLogin(ALICE, '/real', jar);
+    const [[name, value] = ['', '']] = pendingCookies(jar);
+    expect(pendingSetCookie(own)).toBeDefined();
+    // A cookie planted under the same name, sent first, must not make the callback fail.
+    const res = await h.request(callback, { headers: { cookie: `${name}=v3.planted; ${name}=${value}` } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/real');
+  });
+
+  it('a callback with no state, or two, is refused as a page, never a 500', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const { callback, jar } = await h.startAndLogin(ALICE);
+    const url = new URL(callback);
+    const state = url.searchParams.get('state') ?? '';
+    const withoutState = new URL(url);
+    withoutState.searchParams.delete('state');
+    const none = await h.request(withoutState.toString(), { cookies: jar });
+    expect(none.status).toBe(400);
+    expect(h.refusals().at(-1)).toMatchObject({ code: 'state_mismatch' });
+    const twice = new URL(url);
+    twice.searchParams.append('state', state);
+    const doubled = await h.request(twice.toString(), { cookies: jar });
+    expect(doubled.status).toBe(400);
+    expect(h.refusals().at(-1)).toMatchObject({ code: 'state_mismatch' });
   });
 
   it('the pending-login cookie is sealed: it does not reveal the PKCE verifier', async () => {
