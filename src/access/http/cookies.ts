@@ -81,9 +81,9 @@ function pendingCookiesIn(header: string | undefined, prefix: string): PendingCo
   for (const pair of header.split(';')) {
     const equals = pair.indexOf('=');
     if (equals === -1) continue;
-    const name = pair.slice(0, equals).trim();
+    const name = trimBlanks(pair.slice(0, equals));
     if (!name.startsWith(prefix) || !PENDING_TAG.test(name.slice(prefix.length))) continue;
-    const value = pair.slice(equals + 1).trim();
+    const value = trimBlanks(pair.slice(equals + 1));
     if (SEALED_VALUE.test(value)) found.push({ name, value });
   }
   return found;
@@ -93,6 +93,11 @@ function pendingCookiesIn(header: string | undefined, prefix: string): PendingCo
 function readCookie(c: Context, name: string): string | undefined {
   const header = requestHeader(c, 'cookie');
   return header ? cookieValue(header, name) : undefined;
+}
+
+/** Spaces and tabs only, as hono and cookieValue trim: other whitespace is part of the name, not ours. */
+function trimBlanks(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

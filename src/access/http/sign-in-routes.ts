@@ -25,10 +25,12 @@ export const MAX_PENDING_LOGINS = 3;
  */
 export const PENDING_COOKIE_BUDGET = 4096;
 /**
- * Longest return target a pending login carries (the cookie grows by ~4/3 of it). Longer ones
- * keep their path without the query, or fall back to the signed-in page.
+ * Longest return target a pending login carries (the cookie grows by ~4/3 of it, to ~1 KB at
+ * most). Longer ones keep their path without the query, or fall back to the signed-in page.
+ * Small, because logins started at the very same moment (many tabs restored at once) cannot see
+ * each other's cookies to trim them: each adds its whole cookie until it expires or finishes.
  */
-export const MAX_RETURN_TARGET = 1024;
+export const MAX_RETURN_TARGET = 512;
 /** Cookies one answer clears at most: planted junk must not blow up the response headers. */
 const MAX_CLEARED = 8;
 
@@ -68,8 +70,10 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     const own = present.filter((cookie) => cookie.name === name);
     // A pending login is good for one callback, whatever its outcome; the others stay pending.
     if (own.length > 0 && name !== undefined) cookies.clearPending(c, name);
-    // Every value under the name is tried: a cookie planted under it (header order puts it first) must not hide ours.
-    const pending = own.map((cookie) => seal.open(cookie.value)).find((login) => login !== undefined);
+    // Every value under the name is tried, for the one of this state: a cookie planted under the
+    // name (even a real login of someone else's, sent first) must not hide ours.
+    const opened = own.map((cookie) => seal.open(cookie.value));
+    const pending = opened.find((login) => login?.state === state) ?? opened.find((login) => login !== undefined);
     if (!pending) {
       // Logins of this browser's are pending, but not the one this callback answers: a callback
       // this browser never asked for (login CSRF), or one it already spent.
@@ -109,7 +113,8 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
  * The pending-login cookies to clear before one of `adding` bytes is set: unreadable ones
  * (another key, tampered, an older format) and, oldest first, whatever keeps the rest from fitting
  * MAX_PENDING_LOGINS and PENDING_COOKIE_BUDGET. Logins started at the same instant cannot see each
- * other's cookies, so they may exceed both until the next start; MAX_RETURN_TARGET bounds each.
+ * other's cookies, so they may exceed both until the next start trims them (if the Cookie header
+ * still passes the proxy: see MAX_RETURN_TARGET) or they expire.
  */
 function pendingCookiesToDrop(present: readonly PendingCookie[], seal: PendingLoginSeal, adding: number): string[] {
   const readable: { name: string; createdAt: number; bytes: number }[] = [];
@@ -119,6 +124,7 @@ function pendingCookiesToDrop(present: readonly PendingCookie[], seal: PendingLo
     if (login === undefined) unreadable.add(cookie.name);
     else readable.push({ name: cookie.name, createdAt: login.createdAt, bytes: cookie.name.length + 1 + cookie.value.length });
   }
+  /** Newest first here; cleared oldest first (below), should more be over than one answer clears. */
   const overBudget: string[] = [];
   let kept = 0;
   let bytes = adding;
@@ -133,7 +139,7 @@ function pendingCookiesToDrop(present: readonly PendingCookie[], seal: PendingLo
       overBudget.push(cookie.name);
     }
   }
-  return [...new Set([...overBudget, ...unreadable])].slice(0, MAX_CLEARED);
+  return [...new Set([...overBudget.reverse(), ...unreadable])].slice(0, MAX_CLEARED);
 }
 
 /** A return target short enough for its cookie: see MAX_RETURN_TARGET. */

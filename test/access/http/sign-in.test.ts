@@ -143,7 +143,7 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     const h = await createHarness(op);
     await h.provision(ALICE);
     const jar = new Map<string, string>();
-    const long = `/dash/${'p'.repeat(900)}?q=${'x'.repeat(2000)}`;
+    const long = `/dash/${'p'.repeat(400)}?q=${'x'.repeat(2000)}`;
     const logins: string[] = [];
     for (let i = 0; i < 4; i++) {
       const { callback } = await h.startAndLogin(ALICE, i === 3 ? long : `/d${i}?q=${'y'.repeat(1000)}`, jar);
@@ -154,18 +154,75 @@ describe('OIDC sign-in: /oauth2/start → provider → /oauth2/callback', () => 
     // The last target was too long for a cookie: it keeps its path, not its query.
     const res = await h.request(logins[3] ?? '', { cookies: jar });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe(`/dash/${'p'.repeat(900)}`);
+    expect(res.headers.get('location')).toBe(`/dash/${'p'.repeat(400)}`);
+    // Absolute targets and fragments are cut the same way, staying on their allowed host.
+    const wide = await createHarness(op, { config: { redirects: { allowedDomains: ['app.example.com'] } } });
+    for (const [rd, kept] of [
+      [`https://app.example.com/board?from=${'1'.repeat(600)}`, 'https://app.example.com/board'],
+      [`/view#${'f'.repeat(600)}`, '/view'],
+    ] as const) {
+      const cut = await wide.request(`/oauth2/start?rd=${encodeURIComponent(rd)}`);
+      expect(wide.seal.open(cookieOf(pendingSetCookie(cut)))?.returnTo).toBe(kept);
+    }
     // A path alone too long falls back to the signed-in page.
     const start = await h.request(`/oauth2/start?rd=${encodeURIComponent(`/${'z'.repeat(MAX_RETURN_TARGET + 1)}`)}`);
     expect(h.seal.open(cookieOf(pendingSetCookie(start)))?.returnTo).toBe('/oauth2/signed_in');
+  });
+
+  it('a start drops the oldest logins by when they began, whatever the header order', async () => {
+    const h = await createHarness(op);
+    const started: [name: string, value: string][] = [];
+    for (let i = 0; i < MAX_PENDING_LOGINS; i++) {
+      h.advance(1000);
+      const line = pendingSetCookie(await h.request(`/oauth2/start?rd=/n${i}`));
+      started.push([line?.split('=')[0] ?? '', cookieOf(line) ?? '']);
+    }
+    // Sent newest first: the one cleared must still be the login that began first.
+    const header = [...started].reverse().map(([name, value]) => `${name}=${value}`).join('; ');
+    const res = await h.request('/oauth2/start?rd=/new', { headers: { cookie: header } });
+    const cleared = res.headers.getSetCookie().filter((line) => /max-age=0/i.test(line)).map((line) => line.split('=')[0]);
+    expect(cleared).toEqual([started[0]?.[0]]);
+  });
+
+  it('after a burst of simultaneous logins, the next start clears the oldest first', async () => {
+    const h = await createHarness(op);
+    const burst: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      h.advance(1000);
+      // Each start saw none of the others (same empty cookies), as tabs restored at once.
+      const line = pendingSetCookie(await h.request(`/oauth2/start?rd=/t${i}`));
+      burst.push(`${line?.split(';')[0]}`);
+    }
+    const res = await h.request('/oauth2/start?rd=/next', { headers: { cookie: burst.join('; ') } });
+    const cleared = res.headers.getSetCookie().filter((line) => /max-age=0/i.test(line)).map((line) => line.split('=')[0]);
+    expect(cleared).toEqual(burst.slice(0, 8).map((pair) => pair.split('=')[0]));
+  });
+
+  it('a planted twin of a pending login is not a reason to clear it', async () => {
+    const h = await createHarness(op);
+    const line = pendingSetCookie(await h.request('/oauth2/start?rd=/kept'));
+    const [name] = (line ?? '').split('=');
+    const res = await h.request('/oauth2/start?rd=/other', { headers: { cookie: `${name}=v3.planted; ${line?.split(';')[0]}` } });
+    expect(res.headers.getSetCookie().filter((l) => /max-age=0/i.test(l))).toEqual([]);
+  });
+
+  it('a real login of someone else\'s, planted first under this login\'s name, does not hide it', async () => {
+    const h = await createHarness(op);
+    await h.provision(ALICE);
+    const attacker = cookieOf(pendingSetCookie(await h.request('/oauth2/start?rd=/attacker')));
+    const { callback, jar } = await h.startAndLogin(ALICE, '/victim');
+    const [[name, value] = ['', '']] = pendingCookies(jar);
+    const res = await h.request(callback, { headers: { cookie: `${name}=${attacker}; ${name}=${value}` } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/victim');
   });
 
   it('cookies that only look like ours are ignored, never a 500', async () => {
     for (const publicUrl of [undefined, HTTPS_PUBLIC]) {
       const h = await createHarness(op, publicUrl ? { publicUrl } : {});
       const prefix = publicUrl ? '__Host-scimgate_login_' : 'scimgate_login_';
-      for (const name of [`${prefix}a(b`, `${prefix}a/b`, `${prefix}{x}`, `${prefix}a:b`, `${prefix}${'A'.repeat(17)}`, 'scimgate_login']) {
-        const res = await h.request('/oauth2/start', { headers: { cookie: `${name}=v3.x` } });
+      for (const name of [`${prefix}a(b`, `${prefix}a/b`, `${prefix}{x}`, `${prefix}a:b`, `${prefix}${'A'.repeat(17)}`, 'scimgate_login', `\u00a0${prefix}${'A'.repeat(16)}`]) {
+        const res = await h.request('/oauth2/start', { headers: { cookie: `x=y; ${name}=v3.x` } });
         expect(res.status, name).toBe(302);
         expect(res.headers.getSetCookie().filter((line) => /max-age=0/i.test(line)), name).toEqual([]);
       }
