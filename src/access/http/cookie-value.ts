@@ -35,7 +35,8 @@ export function cookieValue(header: string, name: string): string | undefined {
   }
 }
 
-function trimBlanks(value: string): string {
+/** Trims spaces and tabs only, as hono does: other whitespace is part of a cookie's name or value. */
+export function trimBlanks(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end && isBlank(value.charCodeAt(start))) start++;

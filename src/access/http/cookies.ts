@@ -13,7 +13,7 @@ import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CookieOptions } from 'hono/utils/cookie';
 import { sha256 } from '../../crypto/sha256.js';
 import { requestHeader } from '../../http/request-header.js';
-import { cookieValue } from './cookie-value.js';
+import { cookieValue, trimBlanks } from './cookie-value.js';
 
 export interface CookieSettings {
   /** Session cookie name (`__Host-…` when secure; from config.sessions.cookieName). */
@@ -93,11 +93,6 @@ function pendingCookiesIn(header: string | undefined, prefix: string): PendingCo
 function readCookie(c: Context, name: string): string | undefined {
   const header = requestHeader(c, 'cookie');
   return header ? cookieValue(header, name) : undefined;
-}
-
-/** Spaces and tabs only, as hono and cookieValue trim: other whitespace is part of the name, not ours. */
-function trimBlanks(text: string): string {
-  return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

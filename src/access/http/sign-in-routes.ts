@@ -6,8 +6,8 @@
  */
 import type { Context, Hono } from 'hono';
 import { requestLog } from '../../http/request-context.js';
-import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import { requestHeader } from '../../http/request-header.js';
+import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import type { PendingCookie, SignInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
 import { renderRefusal } from './error-page.js';
@@ -69,7 +69,7 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     const name = state === undefined ? undefined : cookies.pendingName(state);
     const own = present.filter((cookie) => cookie.name === name);
     // A pending login is good for one callback, whatever its outcome; the others stay pending.
-    if (own.length > 0 && name !== undefined) cookies.clearPending(c, name);
+    if (own[0]) cookies.clearPending(c, own[0].name);
     // Every value under the name is tried, for the one of this state: a cookie planted under the
     // name (even a real login of someone else's, sent first) must not hide ours.
     const opened = own.map((cookie) => seal.open(cookie.value));
