@@ -4,7 +4,7 @@
  * Everything is validated by src/config, which names the key (and flag or variable) at fault.
  */
 import { loadConfig, type Config, type ConfigError, type ConfigOverrides, type Env } from '../config/index.js';
-import type { Result } from '../scim/protocol/errors.js';
+import type { Result } from '../shared/result.js';
 
 export interface ParsedArgs {
   positional: string[];

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { fail, type Result } from '../scim/protocol/errors.js';
+import { fail, type Result } from '../shared/result.js';
 import { applyEnv, applyWorkloadIdentity, isRecord, type Env } from './env.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './problems.js';
 import { resolveConfig } from './resolve.js';

@@ -5,7 +5,7 @@
  * Collects every problem rather than stopping at the first.
  */
 import { parseCidrList } from '../access/cidr-list.js';
-import { fail, ok, type Result } from '../scim/protocol/errors.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import type { ConfigProblem } from './problems.js';
 import type { ParsedFile } from './schema.js';
 import { checkReadable, readSecretFile } from './secret-file.js';

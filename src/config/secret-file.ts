@@ -4,7 +4,7 @@
  * which key named the file and why it could not be read — never the file's contents.
  */
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { fail, ok, type Result } from '../scim/protocol/errors.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import type { ConfigProblem } from './problems.js';
 
 export function readSecretFile(path: string, key: string): Result<string, ConfigProblem> {

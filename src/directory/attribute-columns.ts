@@ -8,7 +8,8 @@
  * registry (canonical spelling), which is also how the directory writes the documents.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import { scimError, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import { groups, users } from '../store/schema.js';
 import { userGroupsCollection } from './user-groups-sql.js';
@@ -20,7 +21,7 @@ export interface Operand {
 }
 
 /** Resolves a sub-attribute of one complex value: a singular complex attribute, or one element of a multi-valued one. */
-export type SubScope = (sub: AttributeDef) => Result<Operand>;
+export type SubScope = (sub: AttributeDef) => ScimResult<Operand>;
 
 /** A multi-valued attribute: a set of rows (json_each, memberships) we ask EXISTS questions of. */
 export interface Collection {
@@ -44,7 +45,7 @@ export type ResourceTable = typeof users | typeof groups;
 
 export const tableOf = (resourceType: ResourceTypeDef): ResourceTable => (resourceType.id === 'User' ? users : groups);
 
-const notFilterable = (name: string, why: string): Result<never> =>
+const notFilterable = (name: string, why: string): ScimResult<never> =>
   fail(scimError('invalidFilter', `attribute "${name}" cannot be used in a filter: ${why}`));
 
 /** `$."a"."b"`: quoted keys, so URNs with colons and dots stay one key. */
@@ -149,7 +150,7 @@ function groupMembersCollection(attribute: AttributeDef): Collection {
 }
 
 /** Where a resolved top-level attribute (no sub-attribute) lives for this resource type. */
-export function attributeTarget(resourceType: ResourceTypeDef, resolved: ResolvedAttribute): Result<Target> {
+export function attributeTarget(resourceType: ResourceTypeDef, resolved: ResolvedAttribute): ScimResult<Target> {
   const table = tableOf(resourceType);
   const { attribute } = resolved;
   if (resolved.inExtension && resolved.schemaId !== undefined) return ok(documentTarget(table, attribute, [resolved.schemaId, attribute.name]));

@@ -11,7 +11,8 @@
  * - `not` treats an unknown (NULL) condition as false before negating, so absent attributes match.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import { scimError, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { CompareOp, CompValue, Filter } from '../scim/protocol/filter/ast.js';
 import { printAttrPath as printPath } from '../scim/protocol/filter/print.js';
 import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../scim/protocol/schemas/index.js';
@@ -23,14 +24,14 @@ export { compileSortKey, orderBySortKey } from './filter-sql/sort-key.js';
 /** Where a path is looked up: the resource itself, or (inside `attr[...]`) one element of `attr`. */
 type Scope = { kind: 'root'; resourceType: ResourceTypeDef } | { kind: 'element'; parent: AttributeDef; sub: SubScope };
 
-const invalid = (detail: string): Result<never> => fail(scimError('invalidFilter', detail));
+const invalid = (detail: string): ScimResult<never> => fail(scimError('invalidFilter', detail));
 
-const unknownAttribute = (path: AttrPath): Result<never> => invalid(`unknown attribute "${printPath(path)}"`);
+const unknownAttribute = (path: AttrPath): ScimResult<never> => invalid(`unknown attribute "${printPath(path)}"`);
 
 const any = (conditions: SQL[]): SQL => (conditions.length === 0 ? sql`0` : sql`(${sql.join(conditions, sql` OR `)})`);
 
 /** Compare, with `eq null` / `ne null` read as absence / presence. */
-function compareOrPresence(operand: Operand, op: CompareOp, value: CompValue, label: string): Result<SQL> {
+function compareOrPresence(operand: Operand, op: CompareOp, value: CompValue, label: string): ScimResult<SQL> {
   if (value !== null) return compare(operand, op, value, label);
   if (op === 'eq') return ok(negate(present(operand)));
   if (op === 'ne') return ok(present(operand));
@@ -48,7 +49,7 @@ function anySubPresent(attribute: AttributeDef, scope: SubScope): SQL {
 }
 
 /** The sub-attribute a test on a complex attribute looks at: the one named, else `value`. */
-function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label: string): Result<AttributeDef> {
+function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label: string): ScimResult<AttributeDef> {
   const sub = named ?? findAttribute(attribute.subAttributes ?? [], 'value');
   return sub ? ok(sub) : invalid(`attribute "${label}" is complex; name one of its sub-attributes`);
 }
@@ -57,7 +58,7 @@ function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label:
  * `ne` on a multi-valued attribute: no values at all, or some value that differs (a value of
  * the element itself when no sub-attribute is named, as in evaluate.ts).
  */
-function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): Result<SQL> {
+function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): ScimResult<SQL> {
   const differs = compareOrPresence(operand, 'ne', value, label);
   if (!differs.ok) return differs;
   if (!named) return ok(sql`(NOT ${collection.nonEmpty} OR ${collection.exists(differs.value)})`);
@@ -66,7 +67,7 @@ function collectionNotEqual(collection: Collection, operand: Operand, value: Com
 }
 
 /** A `pr` or comparison on a top-level path, dispatched on where the attribute lives. */
-function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): Result<SQL> {
+function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): ScimResult<SQL> {
   const label = printPath(filter.path);
   if (filter.kind === 'compare' && filter.value === null) {
     // `eq null` / `ne null` ask whether the whole path is present, whatever its shape.
@@ -92,7 +93,7 @@ function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }
   return condition.ok ? ok(collection.exists(condition.value)) : condition;
 }
 
-function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): Result<SQL> {
+function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): ScimResult<SQL> {
   const resolved = resolveAttribute(resourceType, filter.path);
   if (!resolved) return unknownAttribute(filter.path);
   const target = attributeTarget(resourceType, resolved);
@@ -109,7 +110,7 @@ function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'va
 }
 
 /** Inside `attr[...]`: paths name sub-attributes of one element. */
-function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): Result<SQL> {
+function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): ScimResult<SQL> {
   const label = `${scope.parent.name}.${printPath(filter.path)}`;
   if (filter.kind === 'valuePath') return invalid(`value filters cannot be nested ("${label}[...]")`);
   if (filter.path.sub !== undefined || filter.path.schema !== undefined) return invalid(`unknown attribute "${label}"`);
@@ -120,7 +121,7 @@ function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 
   return filter.kind === 'present' ? ok(present(operand.value)) : compareOrPresence(operand.value, filter.op, filter.value, label);
 }
 
-function compileNode(filter: Filter, scope: Scope): Result<SQL> {
+function compileNode(filter: Filter, scope: Scope): ScimResult<SQL> {
   switch (filter.kind) {
     case 'and':
     case 'or': {
@@ -140,6 +141,6 @@ function compileNode(filter: Filter, scope: Scope): Result<SQL> {
 }
 
 /** A WHERE condition on the resource type's table (users or groups) selecting what `filter` matches. */
-export function compileFilter(filter: Filter, resourceType: ResourceTypeDef): Result<SQL> {
+export function compileFilter(filter: Filter, resourceType: ResourceTypeDef): ScimResult<SQL> {
   return compileNode(filter, { kind: 'root', resourceType });
 }

@@ -2,7 +2,8 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
-import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
 import { joining } from '../store/write-group.js';
@@ -71,7 +72,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   );
   const remove = sqlite.prepare('DELETE FROM groups WHERE id = ?');
 
-  function uniqueName(displayName: string, id: string): Result<void> {
+  function uniqueName(displayName: string, id: string): ScimResult<void> {
     if (nameTaken.get(displayName, id)) {
       return fail(scimError('uniqueness', `a group with displayName "${displayName}" already exists`));
     }
@@ -79,7 +80,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   }
 
 
-  const createTx = sqlite.transaction((doc: JsonObject, members: MemberInput[]): Result<GroupRecord> => {
+  const createTx = sqlite.transaction((doc: JsonObject, members: MemberInput[]): ScimResult<GroupRecord> => {
     const columns = groupColumns(doc);
     const id = deps.newId();
     const unique = uniqueName(columns.displayName, id);
@@ -95,7 +96,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   });
 
   const modifyTx = sqlite.transaction(
-    (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): Result<GroupRecord> => {
+    (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): ScimResult<GroupRecord> => {
       const row = byId.get(id);
       if (!row) return fail(notFound(`Group ${id} not found`));
       const allowed = checkIfMatch(row.version, ifMatch);
@@ -124,7 +125,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     },
   );
 
-  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
+  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): ScimResult<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`Group ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -142,14 +143,14 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       return row ? toGroupRecord(row) : undefined;
     },
     // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
-    create: joining(deps.store.writes, (doc: JsonObject, members: MemberInput[] = []): Result<GroupRecord> => createTx(doc, members)),
+    create: joining(deps.store.writes, (doc: JsonObject, members: MemberInput[] = []): ScimResult<GroupRecord> => createTx(doc, members)),
     /** Change the document and/or membership in one transaction. */
     modify: joining(
       deps.store.writes,
-      (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): Result<GroupRecord> =>
+      (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord> =>
         modifyTx(id, change, memberChanges, ifMatch),
     ),
-    delete: joining(deps.store.writes, (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch)),
+    delete: joining(deps.store.writes, (id: string, ifMatch?: string): ScimResult<void> => deleteTx(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

@@ -6,7 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
-import { fail, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import { scimError, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { MemberChange } from '../scim/protocol/patch/index.js';
 import type { MemberInput } from '../scim/protocol/resource/members.js';
 
@@ -55,7 +56,7 @@ export function createMemberships(sqlite: Database.Database) {
   const lookUp = (ids: readonly string[]) => keysOf.all(JSON.stringify(ids));
 
   /** Each member must name an existing user or group; a stated type must agree with what the id is. */
-  function resolve(inputs: readonly MemberInput[]): Result<MemberRef[]> {
+  function resolve(inputs: readonly MemberInput[]): ScimResult<MemberRef[]> {
     if (inputs.length === 0) return ok([]);
     const rows = lookUp(inputs.map((input) => input.value));
     const refs: MemberRef[] = [];
@@ -120,7 +121,7 @@ export function createMemberships(sqlite: Database.Database) {
   }
 
   /** Apply edits in order; validation happens up front so a bad member changes nothing. */
-  function apply(groupKey: number, changes: readonly MemberChange[]): Result<number> {
+  function apply(groupKey: number, changes: readonly MemberChange[]): ScimResult<number> {
     const resolved: (MemberRef[] | undefined)[] = [];
     for (const change of changes) {
       if (change.kind === 'add' || change.kind === 'replace') {

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import { asc, count, desc, sql } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
-import { fail, ok, preconditionFailed, type Result } from '../scim/protocol/errors.js';
+import { preconditionFailed, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import type { Db } from '../store/index.js';
 import type { groups, users } from '../store/schema.js';
@@ -18,7 +19,7 @@ export interface Page<T> {
 }
 
 /** A write's precondition (RFC 7644 §3.14): absent If-Match always passes. */
-export function checkIfMatch(version: number, ifMatch: string | undefined): Result<void> {
+export function checkIfMatch(version: number, ifMatch: string | undefined): ScimResult<void> {
   if (ifMatch !== undefined && !ifMatchAllows(ifMatch, version)) {
     return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(version)}`));
   }
@@ -56,7 +57,7 @@ export function createPager<Row, R>(sqlite: Database.Database, db: Db, table: Ta
   const countHead = db.select({ n: count() }).from(table).toSQL().sql;
   const rowid = sql`${table}.rowid`;
 
-  return function listPage(query: SearchQuery): Result<Page<R>> {
+  return function listPage(query: SearchQuery): ScimResult<Page<R>> {
     const compiled = compileSearch(query, resourceType);
     if (!compiled.ok) return compiled;
     const where = dialect.sqlToQuery(sql` where ${compiled.value.where ?? sql`1`}`);

@@ -4,7 +4,8 @@
  */
 import type { SQL } from 'drizzle-orm';
 import type { Filter } from '../scim/protocol/filter/ast.js';
-import { ok, type Result } from '../scim/protocol/errors.js';
+import type { ScimResult } from '../scim/protocol/errors.js';
+import { ok } from '../shared/result.js';
 import type { AttrPath, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import { compileFilter, compileSortKey } from './filter-sql.js';
 
@@ -22,7 +23,7 @@ export interface CompiledSearch {
   orderBy: SQL | undefined;
 }
 
-export function compileSearch(query: SearchQuery, resourceType: ResourceTypeDef): Result<CompiledSearch> {
+export function compileSearch(query: SearchQuery, resourceType: ResourceTypeDef): ScimResult<CompiledSearch> {
   let where: SQL | undefined;
   let orderBy: SQL | undefined;
   if (query.filter) {

@@ -9,7 +9,7 @@
  * directories, slower at 100k users (an expression index would fix that if it is ever needed).
  */
 import type Database from 'better-sqlite3';
-import { fail, ok, type Result } from '../scim/protocol/errors.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import { ENTERPRISE_USER_SCHEMA } from '../scim/protocol/schemas/index.js';
 import type { Store } from '../store/index.js';
 

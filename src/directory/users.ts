@@ -2,7 +2,8 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
-import { fail, notFound, ok, scimError, type Result } from '../scim/protocol/errors.js';
+import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js';
+import { fail, ok } from '../shared/result.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
 import { joining } from '../store/write-group.js';
@@ -42,7 +43,7 @@ interface UserRow {
 }
 
 /** Called with the current document; returns the new one or an error that aborts the write. */
-export type DocumentChange = (current: JsonObject) => Result<JsonObject>;
+export type DocumentChange = (current: JsonObject) => ScimResult<JsonObject>;
 
 export function toUserRecord(row: UserRow): UserRecord {
   return {
@@ -72,7 +73,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   const update = createUserRowUpdate(sqlite);
   const remove = sqlite.prepare('DELETE FROM users WHERE id = ?');
 
-  function uniqueUserName(userName: string, id: string): Result<void> {
+  function uniqueUserName(userName: string, id: string): ScimResult<void> {
     if (nameTaken.get(userName, id)) return fail(scimError('uniqueness', `userName "${userName}" is already taken`));
     return ok(undefined);
   }
@@ -80,7 +81,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
 
   // Both writes answer with the record as stored without reading the row back: its columns are
   // the ones just written, and its document is parsed from the very text stored.
-  const createTx = sqlite.transaction((doc: JsonObject): Result<UserRecord> => {
+  const createTx = sqlite.transaction((doc: JsonObject): ScimResult<UserRecord> => {
     const columns = userColumns(doc);
     const id = deps.newId();
     const unique = uniqueUserName(columns.userName, id);
@@ -92,7 +93,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: 1, created: ts, lastModified: ts });
   });
 
-  const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): Result<UserRecord> => {
+  const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): ScimResult<UserRecord> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -114,7 +115,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: row.version + 1, created: row.created, lastModified: ts });
   });
 
-  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): Result<void> => {
+  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): ScimResult<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -131,10 +132,10 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
       return row ? toUserRecord(row) : undefined;
     },
     // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
-    create: joining(deps.store.writes, (doc: JsonObject): Result<UserRecord> => createTx(doc)),
+    create: joining(deps.store.writes, (doc: JsonObject): ScimResult<UserRecord> => createTx(doc)),
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
-    modify: joining(deps.store.writes, (id: string, change: DocumentChange, ifMatch?: string): Result<UserRecord> => modifyTx(id, change, ifMatch)),
-    delete: joining(deps.store.writes, (id: string, ifMatch?: string): Result<void> => deleteTx(id, ifMatch)),
+    modify: joining(deps.store.writes, (id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord> => modifyTx(id, change, ifMatch)),
+    delete: joining(deps.store.writes, (id: string, ifMatch?: string): ScimResult<void> => deleteTx(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

@@ -10,7 +10,7 @@ import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
 import { unwrap } from './http/unwrap.js';
 import { etagOf } from './protocol/etag.js';
-import { ok } from './protocol/errors.js';
+import { ok } from '../shared/result.js';
 import { applyPatch, parsePatchRequest, splitGroupPatch } from './protocol/patch/index.js';
 import { wantsAttribute } from './protocol/projection.js';
 import { normalizeGroup } from './protocol/resource/validate.js';

@@ -3,7 +3,8 @@
  * parse the filter, page through the directory, render and project each resource.
  */
 import type { Page, SearchQuery } from '../directory/index.js';
-import { ok, type Result } from './protocol/errors.js';
+import type { ScimResult } from './protocol/errors.js';
+import { ok } from '../shared/result.js';
 import { parseAttrPath, parseFilter } from './protocol/filter/index.js';
 import type { JsonObject } from './protocol/json.js';
 import { listResponse, type ListParams, type ListResponse } from './protocol/list.js';
@@ -11,7 +12,7 @@ import { project, type ProjectionOptions } from './protocol/projection.js';
 import type { ResourceTypeDef } from './protocol/schemas/index.js';
 
 export interface ListSource<R> {
-  search(query: SearchQuery): Result<Page<R>>;
+  search(query: SearchQuery): ScimResult<Page<R>>;
   /** Render a page at once, so relationship rows are read in one batch. */
   render(items: R[], projection: ProjectionOptions): JsonObject[];
 }
@@ -21,7 +22,7 @@ export function listResources<R>(
   projection: ProjectionOptions,
   resourceType: ResourceTypeDef,
   source: ListSource<R>,
-): Result<ListResponse<JsonObject>> {
+): ScimResult<ListResponse<JsonObject>> {
   let filter;
   if (params.filter !== undefined) {
     const parsed = parseFilter(params.filter);

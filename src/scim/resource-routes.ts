@@ -14,7 +14,7 @@ import { scimJson, scimText } from './http/respond.js';
 import { unwrap } from './http/unwrap.js';
 import { listResources } from './list-resources.js';
 import { etagOf, ifNoneMatchHits } from './protocol/etag.js';
-import { notFound, type Result } from './protocol/errors.js';
+import { notFound, type ScimResult } from './protocol/errors.js';
 import type { JsonObject } from './protocol/json.js';
 import { parseListParams, parseSearchRequest } from './protocol/list.js';
 import { project, type ProjectionOptions } from './protocol/projection.js';
@@ -30,8 +30,8 @@ export interface ResourceKind<R extends VersionedRecord> {
   /** Runs a request's reads as one snapshot (Directory.read). */
   read<T>(reads: () => T): T;
   get(id: string): R | undefined;
-  list(query: SearchQuery): Result<Page<R>>;
-  delete(id: string, ifMatch: string | undefined): Result<void>;
+  list(query: SearchQuery): ScimResult<Page<R>>;
+  delete(id: string, ifMatch: string | undefined): ScimResult<void>;
   /** Render a page at once, so relationship rows are read in one batch. */
   render(records: R[], projection: ProjectionOptions, base: string): JsonObject[];
 }

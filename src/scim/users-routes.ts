@@ -5,7 +5,7 @@ import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
 import { unwrap } from './http/unwrap.js';
-import { ok } from './protocol/errors.js';
+import { ok } from '../shared/result.js';
 import { applyPatch, parsePatchRequest } from './protocol/patch/index.js';
 import { wantsAttribute } from './protocol/projection.js';
 import { normalizeResource } from './protocol/resource/validate.js';

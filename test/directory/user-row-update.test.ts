@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDirectory } from '../../src/directory/index.js';
 import { userColumns } from '../../src/directory/user-columns.js';
-import { ok } from '../../src/scim/protocol/errors.js';
+import { ok } from '../../src/shared/result.js';
 import type { JsonObject } from '../../src/scim/protocol/json.js';
 import { openStore } from '../../src/store/index.js';
 

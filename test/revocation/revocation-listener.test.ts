@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionStore, type SessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory, type ChangeListener, type Directory } from '../../src/directory/index.js';
 import { createRevocationListener, REVOKE_REASON } from '../../src/revocation/index.js';
-import { ok } from '../../src/scim/protocol/errors.js';
+import { ok } from '../../src/shared/result.js';
 import { openStore, type Store } from '../../src/store/index.js';
 
 const session = { tenantId: 't', issuer: 'https://op.example', subject: 's', absoluteTtlSeconds: 3600, idleTtlSeconds: 600 };

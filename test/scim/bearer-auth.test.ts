@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bearerAuthenticator, ScimAuthError, type ScimAuthEnv } from '../../src/scim/bearer-auth.js';
-import { ScimError, SCIM_ERROR_SCHEMA } from '../../src/scim/protocol/errors.js';
+import { SCIM_ERROR_SCHEMA, ScimError } from '../../src/scim/protocol/errors.js';
 import { openStore, type Store } from '../../src/store/connection.js';
 import { createTokenService, type TokenService } from '../../src/tokens/token-service.js';
 

@@ -6,7 +6,7 @@
  * those raw values (bounded, cleared when full), and a repeat skips URL parsing, path
  * normalisation and route matching.
  */
-import type { Result } from '../../scim/protocol/errors.js';
+import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
 import type { PolicyError, PolicyResolver, RoutePolicy } from '../policy/index.js';

@@ -8,7 +8,7 @@
  * An empty or malformed parameter fails (usually a proxy templating bug) instead of silently
  * meaning "no restriction"; the caller should deny.
  */
-import { fail, ok, type Result } from '../../scim/protocol/errors.js';
+import { fail, ok, type Result } from '../../shared/result.js';
 import { allowedGroupsCriterion } from './allowed-groups.js';
 import type { AllowedGroupsCriterion, PolicyError, RoutePolicy } from './types.js';
 

@@ -5,7 +5,7 @@
  * keyed by the raw query string — a repeat is answered without parsing the query at all.
  */
 import type { RouteConfig } from '../../config/index.js';
-import type { Result } from '../../scim/protocol/errors.js';
+import type { Result } from '../../shared/result.js';
 import { createRouteMatcher } from './match-route.js';
 import { ALLOWED_GROUPS_PARAM, parseRoutePolicy } from './parse.js';
 import type { PolicyError, RoutePolicy } from './types.js';

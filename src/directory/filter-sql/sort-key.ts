@@ -6,12 +6,13 @@
  * that are not sorted gets a wrong picture without noticing, while a 400 names its typo.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { fail, ok, scimError, type Result } from '../../scim/protocol/errors.js';
+import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
 import { printAttrPath as label } from '../../scim/protocol/filter/print.js';
 import { findAttribute, resolveAttribute, type AttrPath, type ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { attributeTarget, type Operand } from '../attribute-columns.js';
 
-const invalid = (detail: string): Result<never> => fail(scimError('invalidValue', detail));
+const invalid = (detail: string): ScimResult<never> => fail(scimError('invalidValue', detail));
 
 
 /** caseExact=false strings sort case-insensitively, by the same lower(...) the indexes hold. */
@@ -25,7 +26,7 @@ function sortable(operand: Operand): SQL {
  * The value to order resources by for `sortBy=path`. A multi-valued attribute sorts by its
  * primary value, else its first (`emails` means `emails.value`).
  */
-export function compileSortKey(path: AttrPath, resourceType: ResourceTypeDef): Result<SQL> {
+export function compileSortKey(path: AttrPath, resourceType: ResourceTypeDef): ScimResult<SQL> {
   const resolved = resolveAttribute(resourceType, path);
   if (!resolved) return invalid(`sortBy: unknown attribute "${label(path)}"`);
   const target = attributeTarget(resourceType, resolved);

@@ -12,7 +12,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { noteBodyAwaited } from '../../http/answer-after-commit.js';
 import { requestHeader } from '../../http/request-header.js';
-import { ScimError, fail, ok, scimError, type Result } from '../protocol/errors.js';
+import { ScimError, scimError, type ScimResult } from '../protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
 import { unwrap } from './unwrap.js';
 
 const JSON_TYPES = new Set(['application/scim+json', 'application/json']);
@@ -26,7 +27,7 @@ export function withScimBody<T>(c: Context, maxBytes: number, use: (body: unknow
   return body.then((result) => use(unwrap(result)));
 }
 
-function readScimBody(c: Context, maxBytes: number): Result<unknown> | Promise<Result<unknown>> {
+function readScimBody(c: Context, maxBytes: number): ScimResult<unknown> | Promise<ScimResult<unknown>> {
   const contentType = requestHeader(c, 'content-type');
   if (contentType !== undefined) {
     const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
@@ -45,7 +46,7 @@ function readScimBody(c: Context, maxBytes: number): Result<unknown> | Promise<R
 }
 
 /** The body's text as JSON; `undefined` text means it grew past the limit. */
-function parseBody(text: string | undefined, maxBytes: number): Result<unknown> {
+function parseBody(text: string | undefined, maxBytes: number): ScimResult<unknown> {
   if (text === undefined) return fail(tooLarge(maxBytes));
   if (text.trim() === '') return fail(scimError('invalidSyntax', 'request body is empty'));
   try {

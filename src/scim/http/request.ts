@@ -1,7 +1,8 @@
 /** Reading what every SCIM resource request carries: the base URL, projection and If-Match. */
 import type { Context } from 'hono';
 import { requestHeader } from '../../http/request-header.js';
-import { ok, type Result } from '../protocol/errors.js';
+import type { ScimResult } from '../protocol/errors.js';
+import { ok } from '../../shared/result.js';
 import { parseAttributeList, type ProjectionOptions } from '../protocol/projection.js';
 import type { ResourceTypeDef } from '../protocol/schemas/index.js';
 
@@ -19,7 +20,7 @@ export function projectionOf(
     attributes: c.req.query('attributes'),
     excludedAttributes: c.req.query('excludedAttributes'),
   },
-): Result<ProjectionOptions> {
+): ScimResult<ProjectionOptions> {
   const attributes = parseAttributeList(raw.attributes, resourceType);
   if (!attributes.ok) return attributes;
   const excludedAttributes = parseAttributeList(raw.excludedAttributes, resourceType);

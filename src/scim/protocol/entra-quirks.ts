@@ -3,7 +3,8 @@
  * PATCH engine (and anything else reading client input) works on clean values. Each quirk is a
  * small pure function named after what Entra does; callers decide where it applies.
  */
-import { fail, ok, scimError, type Result } from './errors.js';
+import { scimError, type ScimResult } from './errors.js';
+import { fail, ok } from '../../shared/result.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { getKey } from './patch/json.js';
 
@@ -31,7 +32,7 @@ export function booleanFromEntraString(value: JsonValue): JsonValue {
  * Returns the RFC shape `{value}` or null (= clear). `$ref` and `displayName` are derived by
  * the server from the id, so whatever the client sent for them is dropped.
  */
-export function managerFromEntra(value: JsonValue | undefined): Result<JsonObject | null> {
+export function managerFromEntra(value: JsonValue | undefined): ScimResult<JsonObject | null> {
   let candidate: JsonValue | undefined = value;
   if (Array.isArray(candidate)) {
     if (candidate.length > 1) return fail(scimError('invalidValue', 'manager takes a single value'));
@@ -52,7 +53,7 @@ export function managerFromEntra(value: JsonValue | undefined): Result<JsonObjec
  * — a form RFC 7644 does not define — and means "remove these", not "remove all". Returns the
  * listed ids, or an error when the value is not a list of `{value}` objects.
  */
-export function listedValuesFromEntra(value: JsonValue): Result<string[]> {
+export function listedValuesFromEntra(value: JsonValue): ScimResult<string[]> {
   const items = Array.isArray(value) ? value : [value];
   const ids: string[] = [];
   for (const item of items) {

@@ -2,6 +2,7 @@
  * SCIM protocol errors (RFC 7644 §3.12). Pure: parsers and evaluators return these inside a
  * Result; only the HTTP layer turns them into responses.
  */
+import type { Result } from '../../shared/result.js';
 
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -64,7 +65,5 @@ export function scimError(scimType: ScimType, detail: string): ScimError {
 export const notFound = (detail: string): ScimError => new ScimError({ status: 404, detail });
 export const preconditionFailed = (detail: string): ScimError => new ScimError({ status: 412, detail });
 
-export type Result<T, E = ScimError> = { ok: true; value: T } | { ok: false; error: E };
-
-export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
-export const fail = <E = ScimError>(error: E): Result<never, E> => ({ ok: false, error });
+/** What the SCIM domain's parsers and evaluators return. */
+export type ScimResult<T> = Result<T, ScimError>;

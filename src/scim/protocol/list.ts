@@ -8,7 +8,8 @@
  * non-integers are 400 invalidValue; `attributes` with `excludedAttributes` is allowed (select,
  * then remove — see projection.ts).
  */
-import { scimError, ok, fail, type Result } from './errors.js';
+import { scimError, type ScimResult } from './errors.js';
+import { fail, ok } from '../../shared/result.js';
 import { isJsonObject } from './resource/json.js';
 
 export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
@@ -44,7 +45,7 @@ export interface ListResponse<T> {
 const INTEGER = /^[+-]?\d+$/;
 
 /** Read list parameters from a query string already split into name → value. */
-export function parseListParams(query: Record<string, string | undefined>, limits: ListLimits): Result<ListParams> {
+export function parseListParams(query: Record<string, string | undefined>, limits: ListLimits): ScimResult<ListParams> {
   const get = (name: string): string | undefined => {
     const key = Object.keys(query).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
     const value = key === undefined ? undefined : query[key];
@@ -65,7 +66,7 @@ export function parseListParams(query: Record<string, string | undefined>, limit
 }
 
 /** Read a POST /.search body (RFC 7644 §3.4.3) into the same shape as the query parameters. */
-export function parseSearchRequest(body: unknown, limits: ListLimits): Result<ListParams> {
+export function parseSearchRequest(body: unknown, limits: ListLimits): ScimResult<ListParams> {
   if (!isJsonObject(body)) return fail(scimError('invalidSyntax', 'the search request must be a JSON object'));
   const field = (name: string): unknown => {
     const key = Object.keys(body).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
@@ -107,7 +108,7 @@ interface RawParams {
   excludedAttributes: string | undefined;
 }
 
-function build(raw: RawParams, limits: ListLimits): Result<ListParams> {
+function build(raw: RawParams, limits: ListLimits): ScimResult<ListParams> {
   const startIndex = parseInteger('startIndex', raw.startIndex);
   if (!startIndex.ok) return startIndex;
   const count = parseInteger('count', raw.count);
@@ -131,7 +132,7 @@ function build(raw: RawParams, limits: ListLimits): Result<ListParams> {
   });
 }
 
-function parseInteger(name: string, text: string | undefined): Result<number | undefined> {
+function parseInteger(name: string, text: string | undefined): ScimResult<number | undefined> {
   if (text === undefined) return ok(undefined);
   const trimmed = text.trim();
   if (!INTEGER.test(trimmed)) return fail(scimError('invalidValue', `${name} must be an integer, not "${text}"`));

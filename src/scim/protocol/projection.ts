@@ -9,7 +9,8 @@
  * (such extensions round-trip verbatim). A path `{schema, attr: ''}` means the whole schema.
  * When both parameters are given, `attributes` selects and `excludedAttributes` then removes.
  */
-import { scimError, ok, fail, type Result } from './errors.js';
+import { scimError, type ScimResult } from './errors.js';
+import { fail, ok } from '../../shared/result.js';
 import { commonAttributes } from './schemas/common.js';
 import {
   findAttribute,
@@ -30,9 +31,9 @@ export interface ProjectionOptions {
 const NAME = /^[A-Za-z$][\w$-]*$/;
 
 /** Parse one attribute path ("name.givenName", "urn:…:enterprise:2.0:User:manager", a schema URN). */
-export function parseAttrPath(text: string, resourceType: ResourceTypeDef): Result<AttrPath> {
+export function parseAttrPath(text: string, resourceType: ResourceTypeDef): ScimResult<AttrPath> {
   const trimmed = text.trim();
-  const bad = (why: string): Result<never> => fail(scimError('invalidValue', `attribute path "${trimmed}" ${why}`));
+  const bad = (why: string): ScimResult<never> => fail(scimError('invalidValue', `attribute path "${trimmed}" ${why}`));
   if (trimmed === '') return bad('is empty');
   const split = trimmed.includes(':') ? splitSchemaPrefix(trimmed, resourceType) : { rest: trimmed };
   const known = split.schema === undefined ? undefined : findSchema(resourceType, split.schema);
@@ -53,7 +54,7 @@ export function parseAttrPath(text: string, resourceType: ResourceTypeDef): Resu
 }
 
 /** Parse a comma-separated `attributes` / `excludedAttributes` value; blank → undefined. */
-export function parseAttributeList(param: string | undefined, resourceType: ResourceTypeDef): Result<AttrPath[] | undefined> {
+export function parseAttributeList(param: string | undefined, resourceType: ResourceTypeDef): ScimResult<AttrPath[] | undefined> {
   if (param === undefined) return ok(undefined);
   const paths: AttrPath[] = [];
   for (const item of param.split(',')) {

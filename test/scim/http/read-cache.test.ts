@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/app.js';
 import { createDirectory } from '../../../src/directory/index.js';
 import { createReadCache } from '../../../src/scim/http/read-cache.js';
-import { ok } from '../../../src/scim/protocol/errors.js';
+import { ok } from '../../../src/shared/result.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { createTokenService } from '../../../src/tokens/index.js';
 import type { ScimResponse } from '../../support/scim-app.js';

@@ -4,7 +4,8 @@
  * string and number literals, and brackets, each carrying its position (0-based character
  * offset) so the parser can say where a problem is.
  */
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 
 export type Token =
   | { type: 'word'; text: string; pos: number }
@@ -31,7 +32,7 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   t: '\t',
 };
 
-const invalid = (what: string, pos: number): Result<never> => fail(scimError('invalidFilter', `${what} at position ${pos}`));
+const invalid = (what: string, pos: number): ScimResult<never> => fail(scimError('invalidFilter', `${what} at position ${pos}`));
 
 /** Describe a character for an error message without echoing control characters raw. */
 export function describeChar(ch: string): string {
@@ -39,7 +40,7 @@ export function describeChar(ch: string): string {
 }
 
 /** Read a JSON string literal starting at the opening quote; returns its value and the index after it. */
-function readString(text: string, start: number): Result<{ value: string; end: number }> {
+function readString(text: string, start: number): ScimResult<{ value: string; end: number }> {
   let value = '';
   let i = start + 1;
   while (i < text.length) {
@@ -69,7 +70,7 @@ function readString(text: string, start: number): Result<{ value: string; end: n
 }
 
 /** Cut filter text into tokens, ending with an `eof` token. Never throws. */
-export function tokenize(text: string): Result<Token[]> {
+export function tokenize(text: string): ScimResult<Token[]> {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {

@@ -8,7 +8,8 @@
  * "an element with type work whose value is x" and becomes one value path with an `and` inside.
  */
 import type { AttrPath } from '../schemas/index.js';
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import type { CompareOp, CompValue, Filter } from './ast.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -196,7 +197,7 @@ class Parser {
 }
 
 /** Parse a filter expression. Never throws: every problem is an invalidFilter error. */
-export function parseFilter(text: string): Result<Filter> {
+export function parseFilter(text: string): ScimResult<Filter> {
   if (typeof text !== 'string') return fail(scimError('invalidFilter', 'filter must be a string at position 0'));
   if (text.length > MAX_FILTER_LENGTH) {
     return fail(scimError('invalidFilter', `filter is longer than ${MAX_FILTER_LENGTH} characters at position ${MAX_FILTER_LENGTH}`));
@@ -213,7 +214,7 @@ export function parseFilter(text: string): Result<Filter> {
 }
 
 /** Parse a bare attribute path (`name.givenName`, `urn:…:User:manager.value`), e.g. for sortBy or attributes. */
-export function parseAttrPath(text: string): Result<AttrPath> {
+export function parseAttrPath(text: string): ScimResult<AttrPath> {
   const tokens = tokenize(text);
   if (!tokens.ok) return tokens;
   const [word, end] = tokens.value;

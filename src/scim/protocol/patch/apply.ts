@@ -10,7 +10,8 @@
  * mutability error — except that a path-less value repeating their current value is ignored,
  * because clients echo `id` back in replace bodies.
  */
-import { fail, ok, ScimError, scimError, type Result } from '../errors.js';
+import { ScimError, scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { findSchema, type ResourceTypeDef } from '../schemas/index.js';
 import { removeAttribute, writeAttribute } from './attribute-ops.js';
 import { deleteKey, findKey, getKey, isJsonObject, jsonEqual, setKey, type JsonObject, type JsonValue } from './json.js';
@@ -46,7 +47,7 @@ function containerOf(doc: JsonObject, urn: string | undefined, create: boolean, 
   return created;
 }
 
-function writeTarget(doc: JsonObject, kind: WriteKind, target: Target, value: JsonValue, ctx: Context, pathless: boolean): Result<void> {
+function writeTarget(doc: JsonObject, kind: WriteKind, target: Target, value: JsonValue, ctx: Context, pathless: boolean): ScimResult<void> {
   if (target.kind === 'extension') return writeExtension(doc, kind, target, value, ctx);
   if (isReadOnly(target)) {
     const container = containerOf(doc, target.urn, false, ctx);
@@ -60,7 +61,7 @@ function writeTarget(doc: JsonObject, kind: WriteKind, target: Target, value: Js
 }
 
 /** `"urn:…:enterprise:2.0:User": {…}`: each key is an attribute of that extension. */
-function writeExtension(doc: JsonObject, kind: WriteKind, target: ExtensionTarget, value: JsonValue, ctx: Context): Result<void> {
+function writeExtension(doc: JsonObject, kind: WriteKind, target: ExtensionTarget, value: JsonValue, ctx: Context): ScimResult<void> {
   if (value === null) return removeExtension(doc, target, ctx);
   if (!isJsonObject(value)) return fail(scimError('invalidValue', `${target.urn} takes an object of its attributes`));
   if (!target.schema) {
@@ -78,7 +79,7 @@ function writeExtension(doc: JsonObject, kind: WriteKind, target: ExtensionTarge
   return ok(undefined);
 }
 
-function removeExtension(doc: JsonObject, target: ExtensionTarget, ctx: Context): Result<void> {
+function removeExtension(doc: JsonObject, target: ExtensionTarget, ctx: Context): ScimResult<void> {
   const key = findKey(doc, target.urn);
   if (key !== undefined) {
     delete doc[key];
@@ -88,7 +89,7 @@ function removeExtension(doc: JsonObject, target: ExtensionTarget, ctx: Context)
 }
 
 /** One key of a path-less value. */
-function writeKey(doc: JsonObject, kind: WriteKind, key: string, value: JsonValue, ctx: Context): Result<void> {
+function writeKey(doc: JsonObject, kind: WriteKind, key: string, value: JsonValue, ctx: Context): ScimResult<void> {
   if (key.toLowerCase() === 'schemas') return ok(undefined); // maintained by the engine
   const { resourceType } = ctx;
   if (/^urn:/i.test(key)) {
@@ -111,7 +112,7 @@ function writeKey(doc: JsonObject, kind: WriteKind, key: string, value: JsonValu
   return writeTarget(doc, kind, target.value, value, ctx, true);
 }
 
-function writeObject(doc: JsonObject, kind: WriteKind, value: JsonObject, ctx: Context): Result<void> {
+function writeObject(doc: JsonObject, kind: WriteKind, value: JsonObject, ctx: Context): ScimResult<void> {
   for (const [key, item] of Object.entries(value)) {
     const result = writeKey(doc, kind, key, item, ctx);
     if (!result.ok) return result;
@@ -119,7 +120,7 @@ function writeObject(doc: JsonObject, kind: WriteKind, value: JsonObject, ctx: C
   return ok(undefined);
 }
 
-function applyOperation(doc: JsonObject, operation: PatchOperation, ctx: Context): Result<void> {
+function applyOperation(doc: JsonObject, operation: PatchOperation, ctx: Context): ScimResult<void> {
   const { op, path, value } = operation;
   if (!path) {
     if (op === 'remove') return fail(scimError('noTarget', 'remove needs a path'));
@@ -162,7 +163,7 @@ function describe(operation: PatchOperation, index: number): string {
 }
 
 /** Apply `operations` in order to a copy of `doc`. Never throws and never mutates `doc`. */
-export function applyPatch(doc: JsonObject, operations: readonly PatchOperation[], resourceType: ResourceTypeDef): Result<JsonObject> {
+export function applyPatch(doc: JsonObject, operations: readonly PatchOperation[], resourceType: ResourceTypeDef): ScimResult<JsonObject> {
   const next = structuredClone(doc);
   const ctx: Context = { resourceType, extensions: new Set() };
   for (const [index, operation] of operations.entries()) {

@@ -4,7 +4,8 @@
  * single complex (`name`, `manager`), simple, or an attribute of an extension we do not model.
  */
 import { managerFromEntra } from '../entra-quirks.js';
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { matchesFilter } from '../filter/index.js';
 import type { AttributeDef } from '../schemas/index.js';
 import { coerceObject, coerceOne } from './coerce.js';
@@ -20,14 +21,14 @@ function storeOrDelete(container: JsonObject, name: string, value: JsonValue | u
 }
 
 /** Entra's manager spellings ("", bare id, [{$ref, value}], {value}) all end up as {value} or absent. */
-function writeManager(container: JsonObject, target: AttributeTarget, value: JsonValue): Result<void> {
+function writeManager(container: JsonObject, target: AttributeTarget, value: JsonValue): ScimResult<void> {
   const manager = managerFromEntra(value);
   if (!manager.ok) return manager;
   storeOrDelete(container, target.name, manager.value ?? undefined);
   return ok(undefined);
 }
 
-function writeComplex(container: JsonObject, target: AttributeTarget, attribute: AttributeDef, value: JsonValue): Result<void> {
+function writeComplex(container: JsonObject, target: AttributeTarget, attribute: AttributeDef, value: JsonValue): ScimResult<void> {
   const current = getKey(container, target.name);
   if (target.filter && !(isJsonObject(current) && matchesFilter(current, target.filter, attribute.subAttributes ?? []))) {
     return fail(scimError('noTarget', `'${attribute.name}' does not match the filter`));
@@ -49,7 +50,7 @@ function writeComplex(container: JsonObject, target: AttributeTarget, attribute:
 }
 
 /** add or replace `value` at `target` inside `container` (mutated; the engine works on a copy). */
-export function writeAttribute(container: JsonObject, kind: 'add' | 'replace', target: AttributeTarget, value: JsonValue): Result<void> {
+export function writeAttribute(container: JsonObject, kind: 'add' | 'replace', target: AttributeTarget, value: JsonValue): ScimResult<void> {
   const { attribute } = target;
   if (target.isManager && !target.filter && (target.sub === undefined || target.sub === 'value')) {
     return writeManager(container, target, value);
@@ -85,7 +86,7 @@ export function writeAttribute(container: JsonObject, kind: 'add' | 'replace', t
 }
 
 /** remove at `target`; removing what is not there succeeds (the result is the same). */
-export function removeAttribute(container: JsonObject, target: AttributeTarget, value: JsonValue | undefined): Result<void> {
+export function removeAttribute(container: JsonObject, target: AttributeTarget, value: JsonValue | undefined): ScimResult<void> {
   const { attribute } = target;
   const current = getKey(container, target.name);
   if (current === undefined) return ok(undefined);

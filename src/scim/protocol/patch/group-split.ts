@@ -11,7 +11,8 @@
  * - replace `members` (or a path-less replace/add whose value has `members`)
  */
 import { listedValuesFromEntra } from '../entra-quirks.js';
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import type { Filter } from '../filter/index.js';
 import { GROUP_SCHEMA } from '../schemas/index.js';
 import { isJsonObject, setKey, type JsonObject } from './json.js';
@@ -51,7 +52,7 @@ function valueIds(filter: Filter): string[] | undefined {
   return schema === undefined && sub === undefined && attr.toLowerCase() === 'value' ? [filter.value] : undefined;
 }
 
-function membersOperation(operation: PatchOperation, path: PatchPath): Result<MemberChange[]> {
+function membersOperation(operation: PatchOperation, path: PatchPath): ScimResult<MemberChange[]> {
   const where = printPatchPath(path).slice(0, 200);
   if (path.attrPath.sub !== undefined || path.subAttr !== undefined) {
     return fail(scimError('invalidPath', `"${where}": member sub-attributes cannot be patched; remove and add the member instead`));
@@ -79,7 +80,7 @@ function membersOperation(operation: PatchOperation, path: PatchPath): Result<Me
  * Split a Group PATCH into document operations and membership changes, both in request order.
  * Pure; validates member values, so a bad member fails before anything is written.
  */
-export function splitGroupPatch(operations: readonly PatchOperation[]): Result<GroupPatchPlan> {
+export function splitGroupPatch(operations: readonly PatchOperation[]): ScimResult<GroupPatchPlan> {
   const docOps: PatchOperation[] = [];
   const memberChanges: MemberChange[] = [];
   for (const operation of operations) {

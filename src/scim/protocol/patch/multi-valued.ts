@@ -8,7 +8,8 @@
  * number the user does not have yet; RFC 7644 would answer noTarget, and Entra would then retry
  * the same request forever. Filters that do not describe one element (or, ne, pr…) still fail.
  */
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { matchesFilter } from '../filter/index.js';
 import type { AttributeDef } from '../schemas/index.js';
 import { coerceObject, coerceOne } from './coerce.js';
@@ -24,7 +25,7 @@ function withSub(element: JsonObject, sub: string, value: JsonValue): JsonObject
   return copy;
 }
 
-function asObject(value: JsonValue, attribute: AttributeDef): Result<JsonObject> {
+function asObject(value: JsonValue, attribute: AttributeDef): ScimResult<JsonObject> {
   if (!isJsonObject(value)) return fail(scimError('invalidValue', `each value of '${attribute.name}' must be an object`));
   return ok(coerceObject(value, attribute));
 }
@@ -37,7 +38,7 @@ export function writeElements(
   attribute: AttributeDef,
   value: JsonValue,
   written: JsonValue[],
-): Result<Elements> {
+): ScimResult<Elements> {
   const subAttributes = attribute.subAttributes ?? [];
   const { filter, sub, subDef } = target;
   if (!filter && sub === undefined) {

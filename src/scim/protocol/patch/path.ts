@@ -4,7 +4,8 @@
  * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`. Parsing is independent
  * of any schema; which attribute a path names is decided when the patch is applied.
  */
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { parseAttrPath, parseFilter, printAttrPath, printFilter, type Filter } from '../filter/index.js';
 import type { AttrPath } from '../schemas/index.js';
 
@@ -21,7 +22,7 @@ export interface PatchPath {
 export const MAX_PATH_LENGTH = 8192;
 const ATTR_NAME = /^(?:[A-Za-z][A-Za-z0-9_-]*|\$ref)$/;
 
-const invalid = (text: string, why: string): Result<never> =>
+const invalid = (text: string, why: string): ScimResult<never> =>
   fail(scimError('invalidPath', `invalid PATCH path ${JSON.stringify(text.slice(0, 200))}: ${why}`));
 
 /** Index of the `]` closing the `[` at `open`, skipping over quoted strings; -1 when unbalanced. */
@@ -41,13 +42,13 @@ function closingBracket(text: string, open: number): number {
 }
 
 /** `urn:…:User:name.givenName` → {schema, attr, sub}: the filter grammar's attribute path, as an invalidPath error. */
-function parseAttrPart(text: string, whole: string): Result<AttrPath> {
+function parseAttrPart(text: string, whole: string): ScimResult<AttrPath> {
   const parsed = parseAttrPath(text);
   return parsed.ok ? parsed : invalid(whole, parsed.error.detail);
 }
 
 /** Parse a PATCH path. Never throws: every problem is an invalidPath error. */
-export function parsePatchPath(input: string): Result<PatchPath> {
+export function parsePatchPath(input: string): ScimResult<PatchPath> {
   if (typeof input !== 'string') return invalid('', 'path must be a string');
   const text = input.trim();
   if (text === '') return invalid(text, 'path is empty');

@@ -9,7 +9,8 @@
  * `schemas` that is present but does not name PatchOp is refused: that body is something else.
  */
 import { patchOpFromEntra } from '../entra-quirks.js';
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { getKey, isJsonObject, type JsonValue } from './json.js';
 import { parsePatchPath, type PatchPath } from './path.js';
 
@@ -25,9 +26,9 @@ export interface PatchOperation {
   value?: JsonValue | undefined;
 }
 
-const syntax = (detail: string): Result<never> => fail(scimError('invalidSyntax', detail));
+const syntax = (detail: string): ScimResult<never> => fail(scimError('invalidSyntax', detail));
 
-function parseOperation(raw: unknown, index: number): Result<PatchOperation> {
+function parseOperation(raw: unknown, index: number): ScimResult<PatchOperation> {
   const where = `Operations[${index}]`;
   if (!isJsonObject(raw)) return syntax(`${where} must be an object`);
   const opText = getKey(raw, 'op');
@@ -54,7 +55,7 @@ function parseOperation(raw: unknown, index: number): Result<PatchOperation> {
 }
 
 /** Validate a PATCH body and parse its operations. Never throws. */
-export function parsePatchRequest(body: unknown): Result<PatchOperation[]> {
+export function parsePatchRequest(body: unknown): ScimResult<PatchOperation[]> {
   if (!isJsonObject(body)) return syntax('PATCH body must be a JSON object');
   const schemas = getKey(body, 'schemas');
   if (schemas !== undefined) {

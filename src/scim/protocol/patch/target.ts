@@ -4,7 +4,8 @@
  * Unknown attributes of schemas we model are invalidPath; attributes under a URN we do not
  * model are kept as given, so extensions the directory does not understand still round-trip.
  */
-import { fail, ok, scimError, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import type { Filter } from '../filter/index.js';
 import { commonAttributes } from '../schemas/common.js';
 import {
@@ -43,7 +44,7 @@ export interface ExtensionTarget {
 
 export type Target = AttributeTarget | ExtensionTarget;
 
-const invalidPath = (path: PatchPath, why: string): Result<never> =>
+const invalidPath = (path: PatchPath, why: string): ScimResult<never> =>
   fail(scimError('invalidPath', `${why} in path "${printPatchPath(path).slice(0, 200)}"`));
 
 /** URNs of RFC-defined schemas that belong to some other resource type, and so are not extensions here. */
@@ -54,7 +55,7 @@ function isForeignSchema(resourceType: ResourceTypeDef, urn: string): boolean {
 }
 
 /** Resolve a parsed path against a resource type. Pure; does not look at the document. */
-export function resolveTarget(path: PatchPath, resourceType: ResourceTypeDef): Result<Target> {
+export function resolveTarget(path: PatchPath, resourceType: ResourceTypeDef): ScimResult<Target> {
   const { schema: urn, attr } = path.attrPath;
   const hasMore = path.attrPath.sub !== undefined || path.valueFilter !== undefined || path.subAttr !== undefined;
   if (urn !== undefined && !hasMore) {

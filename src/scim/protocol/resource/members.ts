@@ -2,7 +2,8 @@
  * Group `members` on input (RFC 7643 §4.2). Membership is not part of the stored group document:
  * the directory keeps it as rows, so it is validated here and handed back on its own.
  */
-import { scimError, ok, fail, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { isJsonObject } from './json.js';
 
 export interface MemberInput {
@@ -16,7 +17,7 @@ const MAX_MEMBER_ID_LENGTH = 1_024;
  * `members` as sent: an array (or a single object) of `{value, type?}`; `$ref` and `display` are
  * ignored (we derive them), null means "no members". Repeated ids are listed once.
  */
-export function normalizeMembers(raw: unknown): Result<MemberInput[]> {
+export function normalizeMembers(raw: unknown): ScimResult<MemberInput[]> {
   if (raw === null || raw === undefined) return ok([]);
   const items = Array.isArray(raw) ? raw : [raw];
   const seen = new Set<string>();

@@ -13,7 +13,8 @@
  * - `mode` does not change the rules: RFC 7644 §3.5.1 makes a PUT body a whole resource, same
  *   as POST; it is part of the signature so a later rule (e.g. immutables on replace) has a home.
  */
-import { scimError, ok, fail, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { commonAttributes } from '../schemas/common.js';
 import {
   ENTERPRISE_USER_SCHEMA,
@@ -41,13 +42,13 @@ export interface NormalizedGroup {
 }
 
 /** Normalise a User or Group body. For Groups, `members` is validated and left out of the document. */
-export function normalizeResource(input: unknown, resourceType: ResourceTypeDef, mode: NormalizeMode): Result<JsonObject> {
+export function normalizeResource(input: unknown, resourceType: ResourceTypeDef, mode: NormalizeMode): ScimResult<JsonObject> {
   const result = normalize(input, resourceType, mode);
   return result.ok ? ok(result.value.doc) : result;
 }
 
 /** Normalise a Group body and hand back its members separately (they are rows, not document). */
-export function normalizeGroup(input: unknown, mode: NormalizeMode): Result<NormalizedGroup> {
+export function normalizeGroup(input: unknown, mode: NormalizeMode): ScimResult<NormalizedGroup> {
   return normalize(input, groupResourceType, mode);
 }
 
@@ -59,7 +60,7 @@ interface Draft {
   membersRaw: { value: unknown } | undefined;
 }
 
-function normalize(input: unknown, resourceType: ResourceTypeDef, _mode: NormalizeMode): Result<NormalizedGroup> {
+function normalize(input: unknown, resourceType: ResourceTypeDef, _mode: NormalizeMode): ScimResult<NormalizedGroup> {
   if (!isJsonObject(input)) return fail(scimError('invalidSyntax', 'the request body must be a JSON object'));
   const declared = checkSchemas(input, resourceType);
   if (!declared.ok) return declared;
@@ -97,7 +98,7 @@ function clearEmptyManager(draft: Draft): void {
   if (manager.ok && manager.value === null) delete enterprise.manager;
 }
 
-function checkSchemas(input: JsonObject, resourceType: ResourceTypeDef): Result<true> {
+function checkSchemas(input: JsonObject, resourceType: ResourceTypeDef): ScimResult<true> {
   const key = Object.keys(input).find((name) => name.toLowerCase() === 'schemas');
   const schemas = key === undefined ? undefined : input[key];
   const core = resourceType.schema.id;
@@ -111,7 +112,7 @@ function checkSchemas(input: JsonObject, resourceType: ResourceTypeDef): Result<
 }
 
 /** A top-level key holding a URI: an extension object, a URN-qualified attribute, or the core URN. */
-function applySchemaKey(draft: Draft, resourceType: ResourceTypeDef, key: string, raw: unknown): Result<true> {
+function applySchemaKey(draft: Draft, resourceType: ResourceTypeDef, key: string, raw: unknown): ScimResult<true> {
   const schema = findSchema(resourceType, key);
   if (schema) {
     if (raw === null || raw === undefined) return ok(true);
@@ -140,7 +141,7 @@ function applySchemaKey(draft: Draft, resourceType: ResourceTypeDef, key: string
   return mergeUnknown(draft, split.schema, { [split.rest]: raw as JsonValue }, key);
 }
 
-function mergeUnknown(draft: Draft, urn: string, raw: JsonObject, path: string): Result<true> {
+function mergeUnknown(draft: Draft, urn: string, raw: JsonObject, path: string): ScimResult<true> {
   const copied = copyVerbatim(raw, path);
   if (!copied.ok) return copied;
   if (!isJsonObject(copied.value) || Object.keys(copied.value).length === 0) return ok(true);
@@ -151,7 +152,7 @@ function mergeUnknown(draft: Draft, urn: string, raw: JsonObject, path: string):
   return ok(true);
 }
 
-function applyCore(draft: Draft, resourceType: ResourceTypeDef, name: string, raw: unknown): Result<true> {
+function applyCore(draft: Draft, resourceType: ResourceTypeDef, name: string, raw: unknown): ScimResult<true> {
   const attributes = [...commonAttributes, ...resourceType.schema.attributes];
   if (resourceType === groupResourceType && name.toLowerCase() === 'members') {
     draft.membersRaw = { value: raw };
@@ -167,7 +168,7 @@ function applyCore(draft: Draft, resourceType: ResourceTypeDef, name: string, ra
   return applyAttribute(draft.core, attributes, name, raw, '');
 }
 
-function applyExtension(draft: Draft, schema: SchemaDef, name: string, raw: unknown): Result<true> {
+function applyExtension(draft: Draft, schema: SchemaDef, name: string, raw: unknown): ScimResult<true> {
   const target = draft.extensions.get(schema.id) ?? {};
   draft.extensions.set(schema.id, target);
   return applyAttribute(target, schema.attributes, name, raw, `${schema.id}:`, schema.id);
@@ -181,7 +182,7 @@ function applyAttribute(
   raw: unknown,
   pathPrefix: string,
   schemaId?: string,
-): Result<true> {
+): ScimResult<true> {
   const dot = name.indexOf('.');
   const attribute = findAttribute(attributes, dot < 0 ? name : name.slice(0, dot));
   // Unknown attributes are ignored, and so are values of readOnly/writeOnly ones (RFC 7643 §2.2).
@@ -204,7 +205,7 @@ function applyAttribute(
   return ok(true);
 }
 
-function applySubAttribute(target: JsonObject, attribute: AttributeDef, subName: string, raw: unknown, pathPrefix: string): Result<true> {
+function applySubAttribute(target: JsonObject, attribute: AttributeDef, subName: string, raw: unknown, pathPrefix: string): ScimResult<true> {
   const sub = findAttribute(attribute.subAttributes ?? [], subName);
   if (!sub || isIgnoredOnInput(sub)) return ok(true);
   const path = `${pathPrefix}${attribute.name}.${sub.name}`;

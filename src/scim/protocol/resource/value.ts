@@ -3,7 +3,8 @@
  * type checks, canonical sub-attribute spelling, multi-valued shape, and the RFC 7643 §2.5 rule
  * that null and empty arrays mean "unassigned". `undefined` as a result means "leave it out".
  */
-import { scimError, ok, fail, type Result } from '../errors.js';
+import { scimError, type ScimResult } from '../errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import { findAttribute, type AttributeDef } from '../schemas/index.js';
 import { booleanFromEntraString } from '../entra-quirks.js';
 import { isJsonObject, setOwn, type JsonObject, type JsonValue } from './json.js';
@@ -15,7 +16,7 @@ export const LIMITS = {
   maxDepth: 16,
 } as const;
 
-type Normalized = Result<JsonValue | undefined>;
+type Normalized = ScimResult<JsonValue | undefined>;
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const BASE64 = /^[A-Za-z0-9+/_\-=\s]*$/;
