@@ -9,7 +9,7 @@
  * headers and none of them is usable, the answer says so (`source: 'malformed'`) instead of
  * quietly falling back to our own URL, whose policy could be laxer: callers must deny.
  */
-import type { CidrList } from './cidr-list.js';
+import type { CidrList } from '../shared/cidr-list.js';
 
 /** Only `get` is used, so callers can read headers without building a fetch `Headers`. */
 export interface ForwardedRequest {

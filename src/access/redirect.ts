@@ -12,6 +12,7 @@
  * Hosts are compared after WHATWG URL parsing, so case, IDN (punycode) and IPv4 spellings such as
  * `0x7f.1` are normalised the same way a browser would before comparing.
  */
+import { parseAllowedDomain, UNSAFE_CHARS, type HostRule } from '../shared/allowed-domain.js';
 
 export interface RedirectPolicy {
   /** scimgate's public URL; same-origin paths are resolved against it. */
@@ -20,19 +21,8 @@ export interface RedirectPolicy {
   allowedDomains: readonly string[];
 }
 
-export interface HostRule {
-  /** Lower-case ASCII (punycode) host name, without the leading dot for suffix rules. */
-  host: string;
-  suffix: boolean;
-  /** '' means the scheme's default port (URL.port convention). */
-  port: string;
-}
-
 /** Longer targets are refused outright: no real return URL needs more, and it bounds the work. */
 const MAX_TARGET_LENGTH = 4096;
-
-/** C0 controls, space, DEL, and the Unicode spaces/separators browsers may strip or fold. */
-const UNSAFE_CHARS = /[\u0000-\u0020\u007f-\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]/u;
 
 /** Return `target` (normalised) when it is a safe redirect under `policy`, otherwise `fallback`. */
 export function safeRedirect(target: string | undefined, policy: RedirectPolicy, fallback: string): string {
@@ -130,26 +120,4 @@ function parseAllowedDomains(entries: readonly string[]): HostRule[] {
   }
   ruleCache.set(entries, rules);
   return rules;
-}
-
-/**
- * Parse one allow-list entry, or undefined when it is not a bare `host`, `.suffix`, optionally
- * followed by `:port`. Exported so configuration validation applies exactly the same rule.
- */
-export function parseAllowedDomain(entry: string): HostRule | undefined {
-  const suffix = entry.startsWith('.');
-  const bare = suffix ? entry.slice(1) : entry;
-  if (bare === '' || UNSAFE_CHARS.test(bare) || /[/\\@?#*%]/.test(bare)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(`https://${bare}`);
-  } catch {
-    return undefined;
-  }
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') return undefined;
-  // A suffix rule on an IP literal would be meaningless (`.0.0.1`), so refuse it.
-  if (suffix && (/^[\d.]+$/.test(url.hostname) || url.hostname.startsWith('['))) return undefined;
-  // `https://h:443` normalises the port away; an explicit 443 then means "default port", which
-  // is also what a target `https://h:443` normalises to.
-  return { host: url.hostname, suffix, port: url.port };
 }

@@ -5,9 +5,9 @@
  * docs/configuration.md documents every key; keep the two in step.
  */
 import { z } from 'zod';
-import { LOOPBACK_CIDRS, parseCidrList } from '../access/cidr-list.js';
-import { JWS_ALGS } from '../access/oidc/types.js';
-import { parseAllowedDomain } from '../access/redirect.js';
+import { parseAllowedDomain } from '../shared/allowed-domain.js';
+import { LOOPBACK_CIDRS, parseCidrList } from '../shared/cidr-list.js';
+import { JWS_ALGS } from '../shared/jws-algs.js';
 import { parseDuration } from './duration.js';
 
 const nonEmpty = z.string().trim().min(1);

@@ -2,8 +2,8 @@
  * The validated, resolved configuration every other module receives. Plain data except for the
  * parsed `publicUrl` and `trustedProxies`, which are built once at boot. Durations are seconds.
  */
-import type { CidrList } from '../access/cidr-list.js';
-import type { JwsAlg } from '../access/oidc/types.js';
+import type { CidrList } from '../shared/cidr-list.js';
+import type { JwsAlg } from '../shared/jws-algs.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 

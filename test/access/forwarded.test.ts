@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LOOPBACK_CIDRS, parseCidrList, type CidrList } from '../../src/access/cidr-list.js';
+import { LOOPBACK_CIDRS, parseCidrList, type CidrList } from '../../src/shared/cidr-list.js';
 import { originalRequestUrl } from '../../src/access/forwarded.js';
 
 const parsed = parseCidrList([...LOOPBACK_CIDRS, '10.0.0.0/8']);

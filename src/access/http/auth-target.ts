@@ -7,7 +7,7 @@
  * normalisation and route matching.
  */
 import type { Result } from '../../shared/result.js';
-import type { CidrList } from '../cidr-list.js';
+import type { CidrList } from '../../shared/cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
 import type { PolicyError, PolicyResolver, RoutePolicy } from '../policy/index.js';
 

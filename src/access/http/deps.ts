@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 /** What the sign-in and forward-auth routes are built from; main.ts assembles it from Config. */
-import type { CidrList } from '../cidr-list.js';
+import type { CidrList } from '../../shared/cidr-list.js';
 import type { Decider } from '../decision.js';
 import type { LinkResult } from '../linking.js';
 import type { OidcClient, OidcIdentity } from '../oidc/index.js';

@@ -7,7 +7,8 @@ import { OidcConfigError } from './errors.js';
 import { finishLogin } from './finish-login.js';
 import type { FinishContext } from './finish-login.js';
 import { buildLoginRequest } from './start-login.js';
-import { JWS_ALGS, type OidcClient, type OidcClientConfig } from './types.js';
+import { JWS_ALGS } from '../../shared/jws-algs.js';
+import type { OidcClient, OidcClientConfig } from './types.js';
 
 export async function createOidcClient(config: OidcClientConfig): Promise<OidcClient> {
   validateConfig(config);

@@ -1,13 +1,7 @@
 // The OIDC relying party's public shapes: what configures it, what a pending login carries between
 // /oauth2/start and /oauth2/callback, and what a finished login yields.
+import type { JwsAlg } from '../../shared/jws-algs.js';
 import type { OidcFailureCode } from './errors.js';
-
-/**
- * The asymmetric JWS algorithms we sign client assertions with and accept on ID tokens. Never
- * HS* (a key shared with the provider could then forge tokens) and never `none`.
- */
-export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
-export type JwsAlg = (typeof JWS_ALGS)[number];
 
 /** How scimgate authenticates to the token endpoint. */
 export type ClientAuthConfig =

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAuthTargetResolver, PROXY_HEADERS, type AuthRequest } from '../../../src/access/http/auth-target.js';
-import { parseCidrList } from '../../../src/access/cidr-list.js';
+import { parseCidrList } from '../../../src/shared/cidr-list.js';
 import { originalRequestUrl } from '../../../src/access/forwarded.js';
 import { createPolicyResolver } from '../../../src/access/policy/index.js';
 import type { RouteConfig } from '../../../src/config/index.js';

@@ -4,7 +4,7 @@
  * so configuration can report them all.
  */
 import { BlockList, isIP } from 'node:net';
-import { fail, ok, type Result } from '../shared/result.js';
+import { fail, ok, type Result } from './result.js';
 
 export interface CidrList {
   /** True when `address` (as reported by the socket) lies in one of the ranges. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOOPBACK_CIDRS, parseCidrList, type CidrList } from '../../src/access/cidr-list.js';
+import { LOOPBACK_CIDRS, parseCidrList, type CidrList } from '../../src/shared/cidr-list.js';
 
 function list(entries: readonly string[]): CidrList {
   const result = parseCidrList(entries);
