@@ -7,7 +7,7 @@
  * SIGINT/SIGTERM.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { buildAccess, oidcClientConfig } from './access/index.js';
+import { buildAccess, createDirectoryGeneration, oidcClientConfig } from './access/index.js';
 import { createOidcClient } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
@@ -15,7 +15,7 @@ import type { Config } from './config/index.js';
 import { createDirectory } from './directory/index.js';
 import { parseLinkAttribute } from './directory/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
-import { createDirectoryGeneration, createRevocationListener } from './revocation/index.js';
+import { createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openStore, startCheckpointer } from './store/index.js';
 import { serverKey } from './store/server-keys.js';

@@ -17,7 +17,7 @@ export function secretKey(secret: string): string {
 }
 
 export interface DecisionCacheOptions {
-  /** Current directory generation (src/revocation/generation.ts). */
+  /** Current directory generation (src/access/decision-generation.ts). */
   generation: () => number;
   now: () => number;
   /** Longest an entry is trusted even when nothing changed (default 5 s). */

@@ -52,7 +52,7 @@ export interface DecisionDeps {
   sessions: Pick<SessionStore, 'lookup'>;
   users: Pick<UserStore, 'get'>;
   effectiveGroups(userId: string): EffectiveGroup[];
-  /** Directory generation (src/revocation/generation.ts); without it nothing is cached. */
+  /** Directory generation (src/access/decision-generation.ts); without it nothing is cached. */
   generation?: () => number;
   now?: () => number;
   cache?: { maxAgeMs?: number; maxEntries?: number };

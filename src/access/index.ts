@@ -6,8 +6,8 @@
 import type { Config, OidcConfig } from '../config/index.js';
 import { createUserLookup, type Directory } from '../directory/index.js';
 import type { Store } from '../store/index.js';
-import type { DirectoryGeneration } from '../revocation/index.js';
 import { createDecider, type Decider } from './decision.js';
+import type { DirectoryGeneration } from './decision-generation.js';
 import type { AccessRouteDeps } from './http/index.js';
 import { createPolicyResolver } from './policy/index.js';
 import { linkIdentity } from './linking.js';
@@ -18,6 +18,7 @@ export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath 
 export { linkIdentity, type LinkResult } from './linking.js';
 export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';
+export { createDirectoryGeneration, type DirectoryGeneration } from './decision-generation.js';
 
 /** Config's oidc section → the OIDC client's settings. */
 export function oidcClientConfig(oidc: OidcConfig, loginTtlSeconds: number): OidcClientConfig {

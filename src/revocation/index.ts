@@ -1,3 +1,2 @@
-/** Directory change events → revoked sessions, and the generation signal decision caches key on. */
+/** Directory change events → revoked sessions. */
 export { createRevocationListener, REVOKE_REASON } from './revocation-listener.js';
-export { createDirectoryGeneration, type DirectoryGeneration } from './generation.js';

@@ -17,7 +17,7 @@ export interface SessionStoreDeps {
   now?: () => Date;
   randomBytes?: RandomBytes;
   /** Called after any revocation or deletion that ended a live session (sign-out, deprovisioning),
-   *  so a decision cache keyed by session can drop its entries (see revocation/generation.ts).
+   *  so a decision cache keyed by session can drop its entries (see access/decision-generation.ts).
    *  May run inside the directory's transaction: keep it synchronous and cheap. */
   onRevoke?: () => void;
   /**

@@ -1,7 +1,7 @@
 // A full scimgate app with sign-in enabled, built from a Config exactly as main.ts does, against
 // the in-process test OP; plus a browser-ish cookie jar and helpers to sign in and provision.
 import { Writable } from 'node:stream';
-import { buildAccess, oidcClientConfig } from '../../../src/access/index.js';
+import { buildAccess, createDirectoryGeneration, oidcClientConfig } from '../../../src/access/index.js';
 import { createPendingLoginSeal } from '../../../src/access/http/index.js';
 import { createOidcClient } from '../../../src/access/oidc/index.js';
 import { createSessionStore } from '../../../src/access/sessions/index.js';
@@ -9,7 +9,7 @@ import { createNodeListener } from '../../../src/app.js';
 import { loadConfig, type Config, type ConfigFileInput } from '../../../src/config/index.js';
 import { createDirectory } from '../../../src/directory/index.js';
 import { createLogger } from '../../../src/http/logger.js';
-import { createDirectoryGeneration, createRevocationListener } from '../../../src/revocation/index.js';
+import { createRevocationListener } from '../../../src/revocation/index.js';
 import { openStore } from '../../../src/store/index.js';
 import { createTokenService } from '../../../src/tokens/index.js';
 import { TEST_CLIENTS, type TestAccount, type TestProvider } from '../../support/oidc-provider.js';

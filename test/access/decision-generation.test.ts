@@ -4,9 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDecider } from '../../src/access/decision.js';
+import { createDirectoryGeneration } from '../../src/access/decision-generation.js';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory } from '../../src/directory/index.js';
-import { createDirectoryGeneration } from '../../src/revocation/index.js';
 import { ok } from '../../src/shared/result.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { useTwoConnections } from '../support/two-connections.js';
