@@ -18,6 +18,7 @@ export type DecisionReason =
   | 'user-inactive' // unknown, expired or revoked session, or its user is gone or deactivated
   | 'policy-invalid' // the proxy asked with a malformed allowed_groups: deny rather than guess
   | 'original-url-invalid' // a trusted proxy's original-URL headers were unusable: deny rather than guess
+  | 'path-ambiguous' // the original path has control characters, bad UTF-8 or endless escapes: no route can be trusted
   | PolicyReason; // no-policy, allowed-groups-matched, groups-unauthorized
 
 /** Who the session belongs to, as the directory says right now. */

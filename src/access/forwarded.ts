@@ -8,6 +8,9 @@
  * the policy is evaluated for. Malformed values never throw. When a trusted proxy sent proxy
  * headers and none of them is usable, the answer says so (`source: 'malformed'`) instead of
  * quietly falling back to our own URL, whose policy could be laxer: callers must deny.
+ * The original method comes the same way (`X-Original-Method`, nginx; `X-Forwarded-Method`,
+ * Traefik): absent, or not a method token, it is unknown, and route matching then considers
+ * every method the request could have.
  */
 import type { CidrList } from '../shared/cidr-list.js';
 
@@ -27,6 +30,8 @@ export interface OriginalUrl {
   /** True only when `url` came from proxy headers sent by a trusted peer. */
   trusted: boolean;
   source: OriginalUrlSource;
+  /** The original request's method (upper-case), only from a trusted proxy. */
+  method?: string | undefined;
 }
 
 const MAX_HEADER_LENGTH = 8192;
@@ -36,14 +41,15 @@ export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrLi
   const own = () => ({ url: requestUrl(req.url), trusted: false, source: 'request' }) as const;
   if (!trustedPeer(trustedProxies, req.remoteAddress)) return own();
 
+  const method = methodToken(req.headers.get('x-original-method') ?? req.headers.get('x-forwarded-method'));
   const original = fromOriginalUrl(req.headers.get('x-original-url'));
-  if (original) return { url: original, trusted: true, source: 'x-original-url' };
+  if (original) return { url: original, trusted: true, source: 'x-original-url', method };
   const forwarded = fromForwarded(
     req.headers.get('x-forwarded-proto'),
     req.headers.get('x-forwarded-host'),
     req.headers.get('x-forwarded-uri'),
   );
-  if (forwarded) return { url: forwarded, trusted: true, source: 'x-forwarded' };
+  if (forwarded) return { url: forwarded, trusted: true, source: 'x-forwarded', method };
   const sent = ['x-original-url', 'x-forwarded-host', 'x-forwarded-uri', 'x-forwarded-proto'].some((name) => req.headers.get(name) !== null);
   return sent ? { ...own(), source: 'malformed' } : own();
 }
@@ -68,6 +74,11 @@ export function trustedPeer(list: CidrList, address: string | undefined): boolea
     memo.set(address, trusted);
   }
   return trusted;
+}
+
+function methodToken(value: string | null): string | undefined {
+  const text = value?.trim();
+  return text && /^[A-Za-z]{1,20}$/.test(text) ? text.toUpperCase() : undefined;
 }
 
 function requestUrl(raw: string): URL {

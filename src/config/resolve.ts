@@ -58,6 +58,8 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
     routes: file.routes.map((route) => ({
       host: route.host?.toLowerCase(),
       pathPrefix: route.pathPrefix,
+      methods: route.methods?.map((method) => method.toUpperCase()),
+      caseSensitive: route.caseSensitive,
       allowedGroups: route.allowedGroups,
     })),
     forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },

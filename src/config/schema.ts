@@ -129,6 +129,10 @@ export const routeSchema = z.strictObject({
     })
     .optional(),
   pathPrefix: nonEmpty.refine((value) => value.startsWith('/'), { message: 'must start with "/"' }).default('/'),
+  /** Limit the route to these methods (a more specific route than one without). */
+  methods: z.array(nonEmpty.regex(/^[A-Za-z]{1,20}$/, { message: 'must be an HTTP method such as GET or POST' })).min(1).optional(),
+  /** Paths compare case-insensitively unless set (docs/policy.md, "Path matching"). */
+  caseSensitive: z.boolean().default(false),
   allowedGroups: z.array(nonEmpty).min(1),
 });
 

@@ -45,6 +45,10 @@ export interface RouteConfig {
   /** Lower-case host; undefined matches every host. */
   host: string | undefined;
   pathPrefix: string;
+  /** Upper-case HTTP methods the route is limited to; undefined: every method. */
+  methods?: string[] | undefined;
+  /** Compare the path prefix case-sensitively (default false: `/ADMIN` falls under `/admin`). */
+  caseSensitive?: boolean;
   /** Group ids, externalIds or displayNames; any one (effective membership) allows. */
   allowedGroups: string[];
 }

@@ -141,3 +141,16 @@ describe('originalRequestUrl never throws', () => {
     );
   });
 });
+
+describe('the original method', () => {
+  it('comes from X-Original-Method (nginx) or X-Forwarded-Method (Traefik), upper-cased', () => {
+    expect(ask({ 'x-original-url': 'https://app.example.com/', 'x-original-method': 'post' }).method).toBe('POST');
+    expect(ask({ 'x-forwarded-proto': 'https', 'x-forwarded-host': 'a.example', 'x-forwarded-uri': '/', 'x-forwarded-method': 'DELETE' }).method).toBe('DELETE');
+  });
+
+  it('is unknown when absent, not a method token, or sent by an untrusted peer', () => {
+    expect(ask({ 'x-original-url': 'https://app.example.com/' }).method).toBeUndefined();
+    expect(ask({ 'x-original-url': 'https://app.example.com/', 'x-original-method': 'GET /x' }).method).toBeUndefined();
+    expect(ask({ 'x-original-url': 'https://app.example.com/', 'x-original-method': 'POST' }, '203.0.113.1').method).toBeUndefined();
+  });
+});

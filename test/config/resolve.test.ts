@@ -190,10 +190,15 @@ describe('redirects, routes, identity linking', () => {
 
   it('routes: host lower-cased, path prefix defaults to /, groups required', () => {
     expect(load({ routes: [{ host: 'Grafana.Example.com', allowedGroups: ['Admins'] }] }).routes).toEqual([
-      { host: 'grafana.example.com', pathPrefix: '/', allowedGroups: ['Admins'] },
+      { host: 'grafana.example.com', pathPrefix: '/', methods: undefined, caseSensitive: false, allowedGroups: ['Admins'] },
     ]);
-    expect(problems({ routes: [{ host: '.example.com', allowedGroups: [] }] })).toEqual([
+    expect(load({ routes: [{ pathPrefix: '/api', methods: ['post', 'DELETE'], caseSensitive: true, allowedGroups: ['W'] }] }).routes[0]).toMatchObject({
+      methods: ['POST', 'DELETE'],
+      caseSensitive: true,
+    });
+    expect(problems({ routes: [{ host: '.example.com', allowedGroups: [], methods: ['GET /x'] }] })).toEqual([
       'routes.0.host: must be a host name, e.g. app.example.com',
+      'routes.0.methods.0: must be an HTTP method such as GET or POST',
       'routes.0.allowedGroups: must list at least 1 item(s)',
     ]);
   });

@@ -1,10 +1,10 @@
 /**
- * What a forward-auth subrequest asks about: the original URL (src/access/forwarded.ts) and the
- * route policy for it (src/access/policy). Both are pure functions of the peer's trust, four
- * raw proxy headers and the subrequest's own URL, and the configuration never changes while
- * we run — and a proxy asks about the same pages over and over. So the answer is remembered by
- * those raw values (bounded, cleared when full), and a repeat skips URL parsing, path
- * normalisation and route matching.
+ * What a forward-auth subrequest asks about: the original URL and method (src/access/forwarded.ts)
+ * and the route policy for them (src/access/policy) — the URL parsed once, here. Both are pure
+ * functions of the peer's trust, the raw proxy headers and the subrequest's own URL under one
+ * configuration (a reload builds a new resolver) — and a proxy asks about the same pages over
+ * and over. So the answer is remembered by those raw values (bounded, cleared when full), and a
+ * repeat skips URL parsing, path normalisation and route matching.
  */
 import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../../shared/cidr-list.js';
@@ -12,7 +12,7 @@ import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.
 import type { PolicyError, PolicyResolver, RoutePolicy } from '../policy/index.js';
 
 /** The proxy headers originalRequestUrl reads, in this order. */
-export const PROXY_HEADERS = ['x-original-url', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-uri'] as const;
+export const PROXY_HEADERS = ['x-original-url', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-uri', 'x-original-method', 'x-forwarded-method'] as const;
 
 export interface AuthRequest {
   remoteAddress: string | undefined;
@@ -52,7 +52,7 @@ export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: Po
     if (!target) {
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
-      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url)) };
+      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url), original.method) };
       if (key.length > MAX_KEY_LENGTH) return target;
       if (remembered.size >= maxEntries) remembered.clear();
       remembered.set(key, target);

@@ -47,7 +47,7 @@ export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' 
     }
     if (!policy.ok) {
       log.warn({ code: policy.error.code, reason: policy.error.message }, 'forward-auth policy refused');
-      return answer({ outcome: 'unauthorized', reasons: ['policy-invalid'] });
+      return answer({ outcome: 'unauthorized', reasons: [policy.error.code === 'path_ambiguous' ? 'path-ambiguous' : 'policy-invalid'] });
     }
     const decision = deps.decider.decide({ secret: cookies.sessionFrom(cookie), policy: policy.value });
     if (decision.outcome !== 'allow') {

@@ -17,8 +17,10 @@ export const MAX_GROUPS_PER_LIST = 256;
 export const MAX_GROUP_REF_LENGTH = 256;
 
 export interface PolicyInput {
-  /** The matched route (matchRoute), or undefined when none matched. */
+  /** The matched route, or undefined when none matched. */
   route?: { allowedGroups: readonly string[] } | undefined;
+  /** Further routes the request could fall under (an ambiguous path or method): all must hold too. */
+  alsoRoutes?: readonly { allowedGroups: readonly string[] }[] | undefined;
   /** The subrequest's query: `allowed_groups` values are read from it (every occurrence). */
   query?: URLSearchParams | string | undefined;
 }
@@ -36,9 +38,9 @@ export function parseAllowedGroupsParam(value: string): Result<string[], PolicyE
 
 export function parseRoutePolicy(input: PolicyInput = {}): Result<RoutePolicy, PolicyError> {
   const criteria: AllowedGroupsCriterion[] = [];
-  if (input.route) {
-    if (input.route.allowedGroups.length === 0) return invalid('route allowedGroups is empty');
-    criteria.push(allowedGroupsCriterion(input.route.allowedGroups, 'route'));
+  for (const route of input.route ? [input.route, ...(input.alsoRoutes ?? [])] : (input.alsoRoutes ?? [])) {
+    if (route.allowedGroups.length === 0) return invalid('route allowedGroups is empty');
+    criteria.push(allowedGroupsCriterion(route.allowedGroups, 'route'));
   }
   const query = typeof input.query === 'string' ? new URLSearchParams(input.query) : input.query;
   for (const value of query?.getAll(ALLOWED_GROUPS_PARAM) ?? []) {

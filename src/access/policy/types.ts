@@ -49,6 +49,6 @@ export interface PolicyDecision {
 }
 
 export interface PolicyError {
-  code: 'invalid_allowed_groups';
+  code: 'invalid_allowed_groups' | 'path_ambiguous';
   message: string;
 }
