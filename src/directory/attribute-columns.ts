@@ -25,6 +25,8 @@ export type SubScope = (sub: AttributeDef) => ScimResult<Operand>;
 
 /** A multi-valued attribute: a set of rows (json_each, memberships) we ask EXISTS questions of. */
 export interface Collection {
+  /** Names the set of rows: tests on collections with equal keys may share one subquery (filter-sql/pieces.ts). */
+  key: string;
   attribute: AttributeDef;
   element: SubScope;
   /** True when some element satisfies `condition` (written with operands from `element`). */
@@ -112,6 +114,7 @@ function jsonCollection(table: ResourceTable, attribute: AttributeDef, keys: rea
   const subPresent = subs.map((sub) => sql`coalesce(${field(sub.name)}, '') <> ''`);
   const anySubPresent = sql`(CASE WHEN "e"."type" = 'object' THEN ${subPresent.length === 0 ? sql`0` : sql.join(subPresent, sql` OR `)} ELSE coalesce("e"."atom", '') <> '' END)`;
   return {
+    key: `${table === users ? 'users' : 'groups'} json ${path}`,
     attribute,
     element: (sub) => ok({ attribute: sub, expr: field(sub.name) }),
     exists: (condition) => sql`EXISTS (SELECT 1 FROM json_each(${table.doc}, ${path}) AS "e" WHERE ${condition})`,
@@ -138,6 +141,7 @@ const directMembers = sql.raw(`(
 
 function groupMembersCollection(attribute: AttributeDef): Collection {
   return {
+    key: 'groups members',
     attribute,
     element: (sub) => {
       if (sub.name === 'value') return ok({ attribute: sub, expr: sql`"gm"."member_id"` });

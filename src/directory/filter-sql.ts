@@ -17,8 +17,11 @@ import type { CompareOp, CompValue, Filter } from '../scim/protocol/filter/ast.j
 import { printAttrPath as printPath } from '../scim/protocol/filter/print.js';
 import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import { attributeTarget, type Collection, type Operand, type SubScope, type Target } from './attribute-columns.js';
+import { withinBudget } from './filter-sql/budget.js';
 import { compare, negate, present } from './filter-sql/compare.js';
+import { join, not, plain, someElement, type Piece } from './filter-sql/pieces.js';
 
+export { MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS } from './filter-sql/budget.js';
 export { compileSortKey, orderBySortKey } from './filter-sql/sort-key.js';
 
 /** Where a path is looked up: the resource itself, or (inside `attr[...]`) one element of `attr`. */
@@ -58,42 +61,46 @@ function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label:
  * `ne` on a multi-valued attribute: no values at all, or some value that differs (a value of
  * the element itself when no sub-attribute is named, as in evaluate.ts).
  */
-function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): ScimResult<SQL> {
+function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): ScimResult<Piece> {
   const differs = compareOrPresence(operand, 'ne', value, label);
   if (!differs.ok) return differs;
-  if (!named) return ok(sql`(NOT ${collection.nonEmpty} OR ${collection.exists(differs.value)})`);
+  if (!named) return ok(plain(sql`(NOT ${collection.nonEmpty} OR ${collection.exists(differs.value)})`, 1, 2));
   const hasValue = sql`${operand.expr} IS NOT NULL`;
-  return ok(sql`(NOT ${collection.exists(hasValue)} OR ${collection.exists(sql`${hasValue} AND ${differs.value}`)})`);
+  return ok(plain(sql`(NOT ${collection.exists(hasValue)} OR ${collection.exists(sql`${hasValue} AND ${differs.value}`)})`, 1, 2));
 }
 
+const single = (condition: ScimResult<SQL>): ScimResult<Piece> => (condition.ok ? ok(plain(condition.value, 1)) : condition);
+
 /** A `pr` or comparison on a top-level path, dispatched on where the attribute lives. */
-function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): ScimResult<SQL> {
+function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): ScimResult<Piece> {
   const label = printPath(filter.path);
   if (filter.kind === 'compare' && filter.value === null) {
     // `eq null` / `ne null` ask whether the whole path is present, whatever its shape.
     if (filter.op !== 'eq' && filter.op !== 'ne') return invalid(`operator "${filter.op}" cannot be used with null ("${label}")`);
     const presence = compileRootTest({ kind: 'present', path: filter.path }, target, named);
-    return presence.ok && filter.op === 'eq' ? ok(negate(presence.value)) : presence;
+    return presence.ok && filter.op === 'eq' ? ok(not(presence.value)) : presence;
   }
   if (target.kind === 'scalar') {
-    return filter.kind === 'present' ? ok(present(target.operand)) : compareOrPresence(target.operand, filter.op, filter.value, label);
+    return filter.kind === 'present' ? ok(plain(present(target.operand), 1)) : single(compareOrPresence(target.operand, filter.op, filter.value, label));
   }
   const attribute = target.kind === 'complex' ? target.attribute : target.collection.attribute;
   const scope = target.kind === 'complex' ? target.sub : target.collection.element;
-  if (filter.kind === 'present' && named === undefined) return ok(target.kind === 'complex' ? anySubPresent(attribute, scope) : target.collection.nonEmpty);
+  if (filter.kind === 'present' && named === undefined) {
+    return ok(target.kind === 'complex' ? plain(anySubPresent(attribute, scope), 1) : plain(target.collection.nonEmpty, 1, 1));
+  }
   const sub = subFor(attribute, named, label);
   if (!sub.ok) return sub;
   const operand = scope(sub.value);
   if (!operand.ok) return operand;
-  if (filter.kind === 'present') return ok(target.kind === 'complex' ? present(operand.value) : target.collection.exists(present(operand.value)));
-  if (target.kind === 'complex') return compareOrPresence(operand.value, filter.op, filter.value, label);
+  if (filter.kind === 'present') return ok(target.kind === 'complex' ? plain(present(operand.value), 1) : someElement(target.collection, present(operand.value), 1));
+  if (target.kind === 'complex') return single(compareOrPresence(operand.value, filter.op, filter.value, label));
   const { collection } = target;
   if (filter.op === 'ne') return collectionNotEqual(collection, operand.value, filter.value, named !== undefined, label);
   const condition = compareOrPresence(operand.value, filter.op, filter.value, label);
-  return condition.ok ? ok(collection.exists(condition.value)) : condition;
+  return condition.ok ? ok(someElement(collection, condition.value, 1)) : condition;
 }
 
-function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): ScimResult<SQL> {
+function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): ScimResult<Piece> {
   const resolved = resolveAttribute(resourceType, filter.path);
   if (!resolved) return unknownAttribute(filter.path);
   const target = attributeTarget(resourceType, resolved);
@@ -106,11 +113,11 @@ function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'va
   const attribute = t.kind === 'complex' ? t.attribute : t.collection.attribute;
   const inner = compileNode(filter.filter, { kind: 'element', parent: attribute, sub: t.kind === 'complex' ? t.sub : t.collection.element });
   if (!inner.ok) return inner;
-  return ok(t.kind === 'complex' ? sql`(${t.exists} AND ${inner.value})` : t.collection.exists(inner.value));
+  return ok(t.kind === 'complex' ? plain(sql`(${t.exists} AND ${inner.value.sql})`, inner.value.terms) : someElement(t.collection, inner.value.sql, inner.value.terms));
 }
 
 /** Inside `attr[...]`: paths name sub-attributes of one element. */
-function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): ScimResult<SQL> {
+function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): ScimResult<Piece> {
   const label = `${scope.parent.name}.${printPath(filter.path)}`;
   if (filter.kind === 'valuePath') return invalid(`value filters cannot be nested ("${label}[...]")`);
   if (filter.path.sub !== undefined || filter.path.schema !== undefined) return invalid(`unknown attribute "${label}"`);
@@ -118,22 +125,36 @@ function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 
   if (!sub) return invalid(`unknown attribute "${label}"`);
   const operand = scope.sub(sub);
   if (!operand.ok) return operand;
-  return filter.kind === 'present' ? ok(present(operand.value)) : compareOrPresence(operand.value, filter.op, filter.value, label);
+  return filter.kind === 'present' ? ok(plain(present(operand.value), 1)) : single(compareOrPresence(operand.value, filter.op, filter.value, label));
 }
 
-function compileNode(filter: Filter, scope: Scope): ScimResult<SQL> {
+/** The operands of a chain of one operator, left to right: `a or (b or c) or d` → a, b, c, d. */
+function chain(filter: Filter, kind: 'and' | 'or', into: Filter[] = []): Filter[] {
+  // An explicit stack: a chain is as long as the filter allows (hundreds of terms), recursion on its left spine is not needed.
+  const stack: Filter[] = [filter];
+  while (stack.length > 0) {
+    const node = stack.pop() as Filter;
+    if (node.kind === kind) stack.push(node.right, node.left);
+    else into.push(node);
+  }
+  return into;
+}
+
+function compileNode(filter: Filter, scope: Scope): ScimResult<Piece> {
   switch (filter.kind) {
     case 'and':
     case 'or': {
-      const left = compileNode(filter.left, scope);
-      if (!left.ok) return left;
-      const right = compileNode(filter.right, scope);
-      if (!right.ok) return right;
-      return ok(filter.kind === 'and' ? sql`(${left.value} AND ${right.value})` : sql`(${left.value} OR ${right.value})`);
+      const pieces: Piece[] = [];
+      for (const operand of chain(filter, filter.kind)) {
+        const piece = compileNode(operand, scope);
+        if (!piece.ok) return piece;
+        pieces.push(piece.value);
+      }
+      return ok(join(filter.kind, pieces));
     }
     case 'not': {
       const inner = compileNode(filter.filter, scope);
-      return inner.ok ? ok(negate(inner.value)) : inner;
+      return inner.ok ? ok(not(inner.value)) : inner;
     }
     default:
       return scope.kind === 'root' ? compileRoot(filter, scope.resourceType) : compileElement(filter, scope);
@@ -142,5 +163,8 @@ function compileNode(filter: Filter, scope: Scope): ScimResult<SQL> {
 
 /** A WHERE condition on the resource type's table (users or groups) selecting what `filter` matches. */
 export function compileFilter(filter: Filter, resourceType: ResourceTypeDef): ScimResult<SQL> {
-  return compileNode(filter, { kind: 'root', resourceType });
+  const compiled = compileNode(filter, { kind: 'root', resourceType });
+  if (!compiled.ok) return compiled;
+  const bounded = withinBudget(compiled.value);
+  return bounded.ok ? ok(bounded.value.sql) : bounded;
 }

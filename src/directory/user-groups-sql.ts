@@ -30,6 +30,7 @@ const effectiveMemberships = sql.raw(`(
 
 export function userGroupsCollection(attribute: AttributeDef): Collection {
   return {
+    key: 'users groups',
     attribute,
     element: (sub) => {
       switch (sub.name) {
