@@ -3,15 +3,16 @@
  * build the parts — sessions,
  * the directory with its in-transaction revocation listener, the decision-cache generation,
  * tokens, and the OIDC client when sign-in is configured — hand them to
- * createNodeListener (the app behind its node fast paths), listen, and shut down cleanly on
- * SIGINT/SIGTERM.
+ * createNodeListener (the app behind its node fast paths), listen, reload the routes when asked
+ * or when the config file changes (src/config/reloader.ts), and shut down cleanly on SIGINT/SIGTERM.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { buildAccess, createDirectoryGeneration, oidcClientConfig } from './access/index.js';
+import { buildAccess, createDirectoryGeneration, oidcClientConfig, type ReplaceablePolicySource } from './access/index.js';
 import { createOidcClient } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
-import type { Config } from './config/index.js';
+import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
+import { ok, type Result } from './shared/result.js';
 import { createDirectory } from './directory/index.js';
 import { parseLinkAttribute } from './directory/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
@@ -24,6 +25,8 @@ import { createTokenService } from './tokens/index.js';
 export interface RunningServer {
   url: string;
   server: Server;
+  /** Reloads the configuration now (the CLI calls it on SIGHUP); see src/config/reloader.ts. */
+  reload(trigger: string): ReloadOutcome;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,11 @@ export interface StartOptions {
   logger?: Logger;
   /** Seals pending-login cookies. Default: a key made at first start and kept in the database. */
   pendingLoginKey?: Uint8Array;
+  /**
+   * How to load the configuration again (file + environment + flags, as at boot) for reloads;
+   * `file` is watched for changes. Without it, `reload` re-applies the boot configuration.
+   */
+  reload?: { file: string | undefined; load(): Result<Config, ConfigError>; watch?: boolean; debounceMs?: number };
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -62,11 +70,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const generation = createDirectoryGeneration(directory.version);
 
     let access;
+    let policies: ReplaceablePolicySource | undefined;
     if (config.oidc) {
       const link = parseLinkAttribute(config.oidc.link.attribute);
       if (!link.ok) throw new Error(`oidc.link.attribute: ${link.error}`);
       const oidc = await createOidcClient(oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds));
-      access = buildAccess({
+      const built = buildAccess({
         config: { ...config, oidc: config.oidc },
         oidc,
         store,
@@ -74,7 +83,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         sessions,
         generation,
         pendingLoginKey: options.pendingLoginKey ?? serverKey(store, 'pending-login', 32),
-      }).routes;
+      });
+      access = built.routes;
+      policies = built.policies;
       logger.info({ issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
     } else {
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
@@ -91,7 +102,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     };
     // Requests without a Host header (HTTP/1.0 health checks) are read as addressed to the public host.
     const { listener } = createNodeListener(appDeps, { defaultHostname: config.server.publicUrl.host });
-    return await listen(listener, config, closeStore, logger, explicitPublicUrl(config) ? publicUrl : undefined);
+    const reloader = createConfigReloader({
+      file: options.reload?.file,
+      load: options.reload?.load ?? (() => ok(config)),
+      apply: (next) => void policies?.replace(next.routes),
+      initial: config,
+      log: logger,
+      watch: options.reload?.watch ?? options.reload?.file !== undefined,
+      ...(options.reload?.debounceMs !== undefined ? { debounceMs: options.reload.debounceMs } : {}),
+    });
+    const stopReloads = async () => {
+      reloader.close();
+      await closeStore();
+    };
+    try {
+      return { ...(await listen(listener, config, stopReloads, logger, explicitPublicUrl(config) ? publicUrl : undefined)), reload: reloader.reload };
+    } catch (error) {
+      reloader.close();
+      throw error;
+    }
   } catch (error) {
     await closeStore();
     throw error;
@@ -104,7 +133,7 @@ async function listen(
   closeStore: () => Promise<void>,
   logger: Logger,
   publicUrl: string | undefined,
-): Promise<RunningServer> {
+): Promise<Omit<RunningServer, 'reload'>> {
   const { host } = config.server;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(listener);

@@ -9,7 +9,7 @@ import type { Store } from '../store/index.js';
 import { createDecider, type Decider } from './decision.js';
 import type { DirectoryGeneration } from './decision-generation.js';
 import type { AccessRouteDeps } from './http/index.js';
-import { createPolicyResolver } from './policy/index.js';
+import { createPolicySource, type ReplaceablePolicySource } from './policy-source.js';
 import { linkIdentity } from './linking.js';
 import type { OidcClient, OidcClientConfig } from './oidc/index.js';
 import type { SessionStore } from './sessions/index.js';
@@ -18,6 +18,7 @@ export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath 
 export { linkIdentity, type LinkResult } from './linking.js';
 export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';
+export { createPolicySource, type PolicySnapshot, type PolicySource, type ReplaceablePolicySource } from './policy-source.js';
 export { createDirectoryGeneration, type DirectoryGeneration } from './decision-generation.js';
 
 /** Config's oidc section → the OIDC client's settings. */
@@ -51,8 +52,9 @@ export interface AccessParts {
   remoteAddress?: AccessRouteDeps['remoteAddress'];
 }
 
-export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; decider: Decider } {
+export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; decider: Decider; policies: ReplaceablePolicySource } {
   const { config, directory } = parts;
+  const policies = createPolicySource(config.routes);
   const generation = parts.generation;
   const decider = createDecider({
     sessions: parts.sessions,
@@ -79,10 +81,10 @@ export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; deci
     },
     loginTtlSeconds: config.sessions.loginTtlSeconds,
     pendingLoginKey: parts.pendingLoginKey,
-    policyFor: createPolicyResolver(config.routes),
+    policies,
     trustedProxies: config.server.trustedProxies,
     groupIdsHeader: config.forwardAuth.groupIdsHeader,
     ...(parts.remoteAddress ? { remoteAddress: parts.remoteAddress } : {}),
   };
-  return { routes, decider };
+  return { routes, decider, policies };
 }

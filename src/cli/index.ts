@@ -4,14 +4,15 @@ import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
 import { createTokenService } from '../tokens/index.js';
-import { loadCliConfig, parseArgs } from './settings.js';
+import { configFile, loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
 import { runSeedCommand } from './seed-command.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
 commands:
-  serve                 start the server (migrations are applied first)
+  serve                 start the server (migrations are applied first); SIGHUP or a change
+                        to the config file reloads routes and policies without a restart
   migrate               apply pending database migrations and exit
   token create NAME     create a SCIM bearer token (shown once)
   token list            list tokens (name, created, last used, revoked)
@@ -53,13 +54,17 @@ async function main(argv: string[]): Promise<number> {
   const databasePath = config.database.path;
   switch (command) {
     case 'serve': {
-      const running = await startServer(config);
+      const running = await startServer(config, {
+        reload: { file: configFile(flags, process.env), load: () => loadCliConfig(flags, process.env) },
+      });
       console.error(
         `\nscimgate is ready.\n  SCIM base URL (Tenant URL in Entra): ${running.url}/scim/v2\n` +
           `  Secret token: run \`npm run scimgate -- token create entra --database ${databasePath}\`` +
           ` (or start with SCIMGATE_SCIM_TOKEN set)\n` +
           (config.oidc ? `  Sign-in: ${config.oidc.redirectUri} is the redirect URI to register at the provider\n` : ''),
       );
+      // SIGHUP: reload routes and policies without a restart (an invalid file keeps the running ones).
+      process.on('SIGHUP', () => void running.reload('SIGHUP'));
       const stop = () => void running.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

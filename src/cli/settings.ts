@@ -52,6 +52,11 @@ export function flagOverrides(flags: ReadonlyMap<string, string>): ConfigOverrid
   return overrides;
 }
 
+/** The config file a command reads (`--config`, else SCIMGATE_CONFIG), if any. */
+export function configFile(flags: ReadonlyMap<string, string>, env: Env): string | undefined {
+  return flags.get('config') ?? (env.SCIMGATE_CONFIG || undefined);
+}
+
 export function loadCliConfig(flags: ReadonlyMap<string, string>, env: Env): Result<Config, ConfigError> {
   return loadConfig({ file: flags.get('config'), env, overrides: flagOverrides(flags) });
 }

@@ -5,3 +5,4 @@ export { parseDuration } from './duration.js';
 export { ENV_BINDINGS, type Env } from './env.js';
 export type { Config, OidcConfig, OidcClientAuth, RouteConfig, LogLevel } from './types.js';
 export type { ConfigFileInput } from './schema.js';
+export { createConfigReloader, changedSections, RELOADABLE, type ConfigReloader, type ReloadOutcome, type ReloadLog } from './reloader.js';

@@ -4,7 +4,7 @@ import type { CidrList } from '../../shared/cidr-list.js';
 import type { Decider } from '../decision.js';
 import type { LinkResult } from '../linking.js';
 import type { OidcClient, OidcIdentity } from '../oidc/index.js';
-import type { PolicyResolver } from '../policy/index.js';
+import type { PolicySource } from '../policy-source.js';
 import type { SessionStore } from '../sessions/index.js';
 
 export interface AccessRouteDeps {
@@ -23,8 +23,8 @@ export interface AccessRouteDeps {
   loginTtlSeconds: number;
   /** 32 bytes: seals the pending-login cookie (AES-256-GCM). */
   pendingLoginKey: Uint8Array;
-  /** The policy for an original URL and the auth subrequest's query (config routes + allowed_groups). */
-  policyFor: PolicyResolver;
+  /** The current routes' policies (config routes, replaced on reload) for an original URL and the auth query. */
+  policies: PolicySource;
   /** Send X-Auth-Request-Group-Ids on 202 (config forwardAuth.groupIdsHeader). */
   groupIdsHeader?: boolean;
   /** Peers allowed to tell us the original URL (config server.trustedProxies). */

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestLog } from '../../http/request-log.js';
+import type { PolicySnapshot } from '../policy-source.js';
 import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
 import { decisionAnswerer, type DecisionAnswer } from './decision-response.js';
 import type { SignInContext } from './sign-in-routes.js';
@@ -36,11 +37,18 @@ export type PeerAddress = (incoming: IncomingMessage | undefined) => string | un
 export const socketAddress: PeerAddress = (incoming) => incoming?.socket?.remoteAddress;
 
 export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' | 'cookies'>): ForwardAuth {
-  const targetOf = createAuthTargetResolver(deps.trustedProxies, deps.policyFor);
+  // The remembered targets belong to one set of routes: a reload starts a fresh resolver. Each
+  // decision takes the snapshot once, so it ends on the routes it started with.
+  let built: { snapshot: PolicySnapshot; targetOf: ReturnType<typeof createAuthTargetResolver> } | undefined;
+  const targetResolver = () => {
+    const snapshot = deps.policies.current();
+    if (built?.snapshot !== snapshot) built = { snapshot, targetOf: createAuthTargetResolver(deps.trustedProxies, snapshot.policyFor) };
+    return built.targetOf;
+  };
   const answer = decisionAnswerer({ groupIdsHeader: deps.groupIdsHeader });
   return ({ headers, url, remoteAddress, log }) => {
     const [cookie, ...proxyHeaders] = headers;
-    const { original, policy } = targetOf({ remoteAddress, url, proxyHeaders });
+    const { original, policy } = targetResolver()({ remoteAddress, url, proxyHeaders });
     if (!policy) {
       log.warn({ reason: 'a trusted proxy sent an unusable original URL' }, 'forward-auth refused');
       return answer({ outcome: 'unauthorized', reasons: ['original-url-invalid'] });

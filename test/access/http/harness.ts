@@ -81,7 +81,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
   const { token } = tokens.create('test');
   const oidc = await createOidcClient({ ...oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds), now });
   const peer = { address: '203.0.113.9' as string | undefined };
-  const { routes, decider } = buildAccess({
+  const { routes, decider, policies } = buildAccess({
     config: { ...config, oidc: config.oidc },
     oidc,
     store,
@@ -150,7 +150,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
   };
 
   return {
-    app, listener, config, store, directory, sessions, generation, decider, peer, lines, seal, request, scim, provision, group,
+    app, listener, config, store, directory, sessions, generation, decider, policies, peer, lines, seal, request, scim, provision, group,
     startAndLogin, signInAs,
     advance: (ms: number) => {
       clock += ms;
