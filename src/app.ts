@@ -15,8 +15,8 @@ import { silentLogger } from './http/logger.js';
 import { SERVER_ERROR_BODY } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
 import { createReadCache } from './scim/http/read-cache.js';
-import { SCIM_MEDIA_TYPE, unstoredError } from './scim/http/respond.js';
-import { WriteGroupFailed } from './store/index.js';
+import { SCIM_MEDIA_TYPE, busyError, unstoredError } from './scim/http/respond.js';
+import { isBusyError, WriteGroupFailed } from './store/index.js';
 import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -87,6 +87,8 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     requestLog(c).error({ err: error }, 'unhandled error');
     // A write refused while the database recovers from a failed group commit: nothing stored, retry.
     if (error instanceof WriteGroupFailed) return failedCommitAnswer(c.req.raw);
+    // A write that could not take the write lock in time (another process held it): nothing stored, retry.
+    if (isBusyError(error)) return unavailableAnswer(c.req.raw, busyError());
     return c.json(SERVER_ERROR_BODY, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
@@ -95,10 +97,14 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   return { app, fastPaths };
 }
 
-/** 503 for a request handled inside a group of writes that rolled back: SCIM's error format under /scim, OAuth's elsewhere. */
+/** 503 for a request handled inside a group of writes that rolled back. */
 function failedCommitAnswer(request: Request): Response {
+  return unavailableAnswer(request, unstoredError());
+}
+
+/** A 503 that says nothing was stored: SCIM's error format under /scim, OAuth's elsewhere, with its Retry-After. */
+function unavailableAnswer(request: Request, error: ReturnType<typeof unstoredError>): Response {
   const scim = new URL(request.url).pathname.startsWith('/scim/');
-  const error = unstoredError();
   const body = scim ? error.toJSON() : { error: 'temporarily_unavailable', error_description: error.detail };
   return new Response(JSON.stringify(body), {
     status: 503,

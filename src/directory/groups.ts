@@ -6,7 +6,6 @@ import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js
 import { fail, ok } from '../shared/result.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { groups } from '../store/schema.js';
-import { joining } from '../store/write-group.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
@@ -56,7 +55,7 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
 }
 
 export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
-  const { sqlite, db } = deps.store;
+  const { sqlite, db, writes } = deps.store;
   const listPage = createPager(sqlite, db, groups, groupResourceType, toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
@@ -80,7 +79,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   }
 
 
-  const createTx = sqlite.transaction((doc: JsonObject, members: MemberInput[]): ScimResult<GroupRecord> => {
+  const createChange = (doc: JsonObject, members: MemberInput[]): ScimResult<GroupRecord> => {
     const columns = groupColumns(doc);
     const id = deps.newId();
     const unique = uniqueName(columns.displayName, id);
@@ -93,10 +92,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     memberships.addEdges(key, refs.value);
     events.record({ type: 'group.created', resourceType: 'Group', resourceId: id }, ts);
     return ok(toGroupRecord(byId.get(id) as GroupRow));
-  });
+  };
 
-  const modifyTx = sqlite.transaction(
-    (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): ScimResult<GroupRecord> => {
+  const modifyChange = (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): ScimResult<GroupRecord> => {
       const row = byId.get(id);
       if (!row) return fail(notFound(`Group ${id} not found`));
       const allowed = checkIfMatch(row.version, ifMatch);
@@ -122,10 +120,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       }
       if (change) events.record({ type: 'group.updated', resourceType: 'Group', resourceId: id }, ts);
       return ok(toGroupRecord(byId.get(id) as GroupRow));
-    },
-  );
+  };
 
-  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): ScimResult<void> => {
+  const deleteChange = (id: string, ifMatch: string | undefined): ScimResult<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`Group ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -135,22 +132,19 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     remove.run(id);
     events.record({ type: 'group.deleted', resourceType: 'Group', resourceId: id }, deps.now().toISOString());
     return ok(undefined);
-  });
+  };
 
   return {
     get(id: string): GroupRecord | undefined {
       const row = byId.get(id);
       return row ? toGroupRecord(row) : undefined;
     },
-    // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
-    create: joining(deps.store.writes, (doc: JsonObject, members: MemberInput[] = []): ScimResult<GroupRecord> => createTx(doc, members)),
+    // Each write is one unit of work (src/store/unit-of-work.ts): atomic with its events, in its batch's group commit.
+    create: (doc: JsonObject, members: MemberInput[] = []): ScimResult<GroupRecord> => writes.write(() => createChange(doc, members)),
     /** Change the document and/or membership in one transaction. */
-    modify: joining(
-      deps.store.writes,
-      (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord> =>
-        modifyTx(id, change, memberChanges, ifMatch),
-    ),
-    delete: joining(deps.store.writes, (id: string, ifMatch?: string): ScimResult<void> => deleteTx(id, ifMatch)),
+    modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord> =>
+      writes.write(() => modifyChange(id, change, memberChanges, ifMatch)),
+    delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

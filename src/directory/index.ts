@@ -27,19 +27,10 @@ export function createDirectory(input: DirectoryDeps) {
   const version = createDirectoryVersion(deps.store);
   const events = createEventLog(deps.store.sqlite, [() => version.noteChange(), ...deps.listeners]);
   const memberships = createMemberships(deps.store.sqlite);
-  const { sqlite } = deps.store;
-  // Built once: better-sqlite3 wraps a transaction function in several closures.
-  const snapshot = sqlite.transaction(<T>(reads: () => T): T => reads());
   return {
-    /**
-     * Runs several reads as one snapshot. In WAL mode every statement outside a transaction
-     * takes and drops a read lock (two fcntl calls); a request's reads share one lock instead,
-     * and see one consistent state. Synchronous by design: nothing can interleave.
-     */
-    read<T>(reads: () => T): T {
-      return sqlite.inTransaction ? reads() : (snapshot(reads) as T);
-    },
-    /** Group commit for a batch of requests (src/store/write-group.ts); the directory's writes join an open group on their own. */
+    /** Runs several reads as one snapshot (src/store/read-snapshot.ts). */
+    read: deps.store.read,
+    /** The store's unit of work (src/store/unit-of-work.ts): batches run in it; every directory write is one. */
     writes: deps.store.writes,
     /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
     version: (): number => version.current(),

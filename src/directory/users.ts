@@ -6,7 +6,6 @@ import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js
 import { fail, ok } from '../shared/result.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import { users } from '../store/schema.js';
-import { joining } from '../store/write-group.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
@@ -60,7 +59,7 @@ export function toUserRecord(row: UserRow): UserRecord {
 }
 
 export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
-  const { sqlite, db } = deps.store;
+  const { sqlite, db, writes } = deps.store;
   const listPage = createPager(sqlite, db, users, userResourceType, toUserRecord);
   const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
@@ -81,7 +80,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
 
   // Both writes answer with the record as stored without reading the row back: its columns are
   // the ones just written, and its document is parsed from the very text stored.
-  const createTx = sqlite.transaction((doc: JsonObject): ScimResult<UserRecord> => {
+  const createChange = (doc: JsonObject): ScimResult<UserRecord> => {
     const columns = userColumns(doc);
     const id = deps.newId();
     const unique = uniqueUserName(columns.userName, id);
@@ -91,9 +90,9 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     insert.run({ id, ...columns, active: columns.active ? 1 : 0, doc: text, ts });
     events.record({ type: 'user.created', resourceType: 'User', resourceId: id }, ts);
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: 1, created: ts, lastModified: ts });
-  });
+  };
 
-  const modifyTx = sqlite.transaction((id: string, change: DocumentChange, ifMatch: string | undefined): ScimResult<UserRecord> => {
+  const modifyChange = (id: string, change: DocumentChange, ifMatch: string | undefined): ScimResult<UserRecord> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -113,9 +112,9 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     const type = wasActive && !columns.active ? 'user.deactivated' : !wasActive && columns.active ? 'user.reactivated' : 'user.updated';
     events.record({ type, resourceType: 'User', resourceId: id }, ts);
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: row.version + 1, created: row.created, lastModified: ts });
-  });
+  };
 
-  const deleteTx = sqlite.transaction((id: string, ifMatch: string | undefined): ScimResult<void> => {
+  const deleteChange = (id: string, ifMatch: string | undefined): ScimResult<void> => {
     const row = byId.get(id);
     if (!row) return fail(notFound(`User ${id} not found`));
     const allowed = checkIfMatch(row.version, ifMatch);
@@ -124,18 +123,18 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     remove.run(id);
     events.record({ type: 'user.deleted', resourceType: 'User', resourceId: id }, deps.now().toISOString());
     return ok(undefined);
-  });
+  };
 
   return {
     get(id: string): UserRecord | undefined {
       const row = byId.get(id);
       return row ? toUserRecord(row) : undefined;
     },
-    // Each write joins its batch's group commit, if one is running (src/store/write-group.ts).
-    create: joining(deps.store.writes, (doc: JsonObject): ScimResult<UserRecord> => createTx(doc)),
+    // Each write is one unit of work (src/store/unit-of-work.ts): atomic with its events, in its batch's group commit.
+    create: (doc: JsonObject): ScimResult<UserRecord> => writes.write(() => createChange(doc)),
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
-    modify: joining(deps.store.writes, (id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord> => modifyTx(id, change, ifMatch)),
-    delete: joining(deps.store.writes, (id: string, ifMatch?: string): ScimResult<void> => deleteTx(id, ifMatch)),
+    modify: (id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord> => writes.write(() => modifyChange(id, change, ifMatch)),
+    delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
   };
 }

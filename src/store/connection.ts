@@ -10,22 +10,37 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { createCommitWatch, type CommitWatch } from './commit-watch.js';
+import { createReadSnapshot, type ReadSnapshot } from './read-snapshot.js';
 import * as schema from './schema.js';
-import { createWriteGroup, type WriteGroup } from './write-group.js';
+import { createUnitOfWork, type UnitOfWork } from './unit-of-work.js';
+import { createWriteGroup } from './write-group.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
 export interface Store {
   db: Db;
-  /** The raw connection, for transactions and hand-prepared statements on hot paths. */
+  /**
+   * The raw connection, for hand-prepared statements on hot paths. Writes run only inside
+   * `writes.write(…)` (the unit of work); `npm run lint` refuses raw ones outside src/store/.
+   */
   sqlite: Database.Database;
   path: string;
   /** Notices commits by any connection, for caches that must never serve what a commit changed. */
   commits: CommitWatch;
-  /** Group commit for a batch of requests' writes (src/store/write-group.ts). */
-  writes: WriteGroup;
+  /** Runs several reads as one snapshot (src/store/read-snapshot.ts). */
+  read: ReadSnapshot;
+  /** The unit of work: the only way to write, with group commit for a batch of requests (src/store/unit-of-work.ts). */
+  writes: UnitOfWork;
   close(): void;
 }
+
+/**
+ * How long a write waits for another process to release the write lock before it is refused with
+ * DatabaseBusy (503, Retry-After). The wait blocks this process's event loop (better-sqlite3 is
+ * synchronous), so it is kept well under a client's timeout; other processes hold the lock only
+ * for one batch's COMMIT, or a migration (which waits longer, below).
+ */
+export const BUSY_TIMEOUT_MS = 5000;
 
 /** migrations/ sits at the package root, two levels above both src/store and dist/store. */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -33,6 +48,8 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 export interface OpenStoreOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** How long a write waits for another process's write lock (default BUSY_TIMEOUT_MS). */
+  busyTimeoutMs?: number;
 }
 
 /** The absolute, symlink-resolved file of the main database, as SQLite itself names it. */
@@ -57,11 +74,12 @@ export function migrationState(store: Pick<Store, 'sqlite'>): { applied: number;
 export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
+  const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
   // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes in WAL mode.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
@@ -75,7 +93,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     } catch (error) {
       if (migrationState({ sqlite }).pending > 0) throw error;
     }
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   }
   // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched. The
   // file SQLite opened, not `path`: SQLite resolves symlinks, and its -shm sits by the target.
@@ -85,7 +103,8 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     sqlite,
     path,
     commits,
-    writes: createWriteGroup(sqlite),
+    read: createReadSnapshot(sqlite),
+    writes: createUnitOfWork(sqlite, createWriteGroup(sqlite), busyTimeoutMs),
     close: () => {
       commits.close();
       sqlite.close();

@@ -20,8 +20,9 @@
  *   If the COMMIT fails, every one of those answers says so instead (and nothing was stored).
  * - A transaction SQLite ended on its own (an I/O error, a full disk) is noticed before the next
  *   write joins, so that write is not mistaken for part of it: the lost group fails, a new one opens.
- * - When the BEGIN fails (another process kept the write lock past the busy timeout), the rest of
- *   the run goes ungrouped: each write then waits for the lock on its own, as it always did.
+ * - When the BEGIN fails (another process kept the write lock past the busy timeout), every write
+ *   of the rest of the run is refused with that failure (DatabaseBusy: 503, retry) at once: waiting
+ *   for the lock again, write after write, would stall the event loop a busy timeout each time.
  * - Caches keyed by the directory's version are told (`onRollback`) when a group rolls back.
  * - A ROLLBACK that itself fails (a statement still running) leaves the connection inside the
  *   failed transaction: it is rolled back as soon as it can be — at each run's start and end,
@@ -32,11 +33,17 @@
  *   is a corner of a corner.
  */
 import type Database from 'better-sqlite3';
+import { asDatabaseBusy } from './database-busy.js';
 
 export interface WriteGroup {
   /** Runs `run` with the writes that join during it grouped, and commits them when it returns. */
   during(run: () => void): void;
-  /** Called by a writer just before its transaction: inside `during`, the write joins the group (opening it if needed). */
+  /**
+   * Called by the unit of work (src/store/unit-of-work.ts) just before a write's transaction:
+   * inside `during`, the write joins the group (opening it if needed). Throws when the write must
+   * not run: the group could not take the write lock (DatabaseBusy), or the connection is still
+   * inside a failed group's transaction (WriteGroupFailed).
+   */
   join(): void;
   /** Whether a group is open now. */
   isOpen(): boolean;
@@ -67,14 +74,6 @@ interface OpenGroup {
   reject(error: WriteGroupFailed): void;
 }
 
-/** Wraps a writer so that each call joins the open group first (see WriteGroup.join). */
-export function joining<A extends unknown[], R>(writes: Pick<WriteGroup, 'join'>, write: (...args: A) => R): (...args: A) => R {
-  return (...args: A) => {
-    writes.join();
-    return write(...args);
-  };
-}
-
 export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   const begin = sqlite.prepare('BEGIN IMMEDIATE');
   const commit = sqlite.prepare('COMMIT');
@@ -83,8 +82,8 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   const rollbackListeners: (() => void)[] = [];
   let current: OpenGroup | undefined;
   let running = false;
-  /** Set when a BEGIN failed during this run: the rest of the run goes ungrouped. */
-  let refused = false;
+  /** Why a BEGIN failed during this run, if one did: every later write of the run is refused with it. */
+  let refused: unknown;
   let joins = 0;
   /** Set when a failed group's ROLLBACK itself failed (a statement was still running): the connection is still inside its transaction. */
   let leaked = false;
@@ -142,15 +141,20 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   };
 
   const open = (): void => {
+    for (const listener of beginListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure (a cache that could not look at the log) must not refuse the writes.
+      }
+    }
     try {
-      for (const listener of beginListeners) listener();
       begin.run();
-    } catch {
+    } catch (error) {
       // Another process kept the write lock past the busy timeout (or the database cannot be
-      // read): the rest of this run goes ungrouped, each write meeting the same condition — and
-      // answering for it — on its own, as it always did.
-      refused = true;
-      return;
+      // read): this write and the rest of the run's are refused with that reason.
+      refused = asDatabaseBusy(error);
+      throw refused;
     }
     let resolve!: () => void;
     let reject!: (error: WriteGroupFailed) => void;
@@ -183,7 +187,7 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
       if (running) return run();
       recover();
       running = true;
-      refused = false;
+      refused = undefined;
       try {
         run();
       } finally {
@@ -197,7 +201,8 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
       // A write must not become a savepoint of a failed group's transaction: it would be answered and never committed.
       if (!recover()) throw new WriteGroupFailed(new Error('the connection is still inside a failed transaction'));
       noticeLoss();
-      if (current === undefined && running && !refused && !sqlite.inTransaction) open();
+      if (running && refused !== undefined && current === undefined) throw refused;
+      if (current === undefined && running && !sqlite.inTransaction) open();
       if (current !== undefined) joins++;
     },
     isOpen() {

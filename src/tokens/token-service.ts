@@ -43,7 +43,7 @@ export interface TokenService {
   ensureBootstrapToken(token: string, name?: string): BootstrapResult;
 }
 
-export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits'> {
+export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits' | 'writes'> {
   now?: () => Date;
   randomBytes?: (size: number) => Buffer;
 }
@@ -72,7 +72,7 @@ const recordColumns = {
 };
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
-  const { db, sqlite, commits } = deps;
+  const { db, sqlite, commits, writes } = deps;
   /** Valid tokens by digest, with the commit epoch read before their row was and when their last use is next due. */
   const remembered = new Map<string, { record: TokenRecord; epoch: number; touchDueMs: number }>();
   /** This process's own token writes; a private in-memory database has no commit watch to notice them. */
@@ -111,15 +111,15 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   return {
     create(name) {
       assertTokenName(name);
-      return forget(db.transaction((tx) => {
-        const existing = tx.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
+      return forget(writes.write(() => {
+        const existing = db.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
         if (existing && existing.revokedAt === null) {
           throw new TokenError('token-name-taken', `A token named "${name}" already exists; revoke it first or pick another name`);
         }
         if (existing) {
           // name is UNIQUE over all rows; keep the revoked row for the record under a name no
           // valid name can collide with ("~" is not allowed in names).
-          tx.update(scimTokens)
+          db.update(scimTokens)
             .set({ name: `${name}~revoked~${existing.id}` })
             .where(eq(scimTokens.id, existing.id))
             .run();
@@ -132,7 +132,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
           lastUsedAt: null,
           revokedAt: null,
         };
-        tx.insert(scimTokens)
+        db.insert(scimTokens)
           .values({ ...record, tokenHash: hashToken(token) })
           .run();
         return { token, record };
@@ -144,11 +144,13 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     },
 
     revoke(nameOrId) {
-      const result = db
-        .update(scimTokens)
-        .set({ revokedAt: now().toISOString() })
-        .where(and(isNull(scimTokens.revokedAt), or(eq(scimTokens.id, nameOrId), eq(scimTokens.name, nameOrId))))
-        .run();
+      const result = writes.write(() =>
+        db
+          .update(scimTokens)
+          .set({ revokedAt: now().toISOString() })
+          .where(and(isNull(scimTokens.revokedAt), or(eq(scimTokens.id, nameOrId), eq(scimTokens.name, nameOrId))))
+          .run(),
+      );
       return forget(result.changes > 0);
     },
 
@@ -177,12 +179,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const at = now();
       if (shouldTouch(row.last_used_at, at)) {
         const stamp = at.toISOString();
-        try {
-          touch.run(stamp, row.id);
-          record.lastUsedAt = stamp;
-        } catch {
-          // Bookkeeping only: a busy database must not turn a valid token into a failed request.
-        }
+        // Bookkeeping only: when another process holds the write lock, skip it without waiting
+        // rather than turn a valid token into a slow or failed request; the next use tries again.
+        if (writes.writeIfFree(() => touch.run(stamp, row.id)) !== undefined) record.lastUsedAt = stamp;
       }
       if (remembered.size >= MAX_REMEMBERED_TOKENS) remembered.clear();
       // NaN (an unreadable stored time) is never in the future, so such a token is read every time.
@@ -197,9 +196,9 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       assertBootstrapToken(token);
       assertTokenName(name);
       const digest = hashToken(token);
-      return forget(db.transaction((tx): BootstrapResult => {
-        const current = tx.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
-        const holder = tx.select().from(scimTokens).where(eq(scimTokens.tokenHash, digest)).get();
+      return forget(writes.write((): BootstrapResult => {
+        const current = db.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
+        const holder = db.select().from(scimTokens).where(eq(scimTokens.tokenHash, digest)).get();
         if (holder && holder.id !== current?.id) {
           throw new TokenError(
             'token-value-in-use',
@@ -218,13 +217,13 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         };
         if (current) {
           // Replacing the digest in place is what makes the previous value stop working.
-          tx.update(scimTokens)
+          db.update(scimTokens)
             .set({ tokenHash: digest, createdAt: record.createdAt, lastUsedAt: null, revokedAt: null })
             .where(eq(scimTokens.id, current.id))
             .run();
           return { record, outcome: 'rotated' };
         }
-        tx.insert(scimTokens)
+        db.insert(scimTokens)
           .values({ ...record, tokenHash: digest })
           .run();
         return { record, outcome: 'created' };

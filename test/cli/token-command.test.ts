@@ -10,7 +10,7 @@ let clockMs: number;
 beforeEach(() => {
   store = openStore(':memory:');
   clockMs = Date.parse('2025-03-01T12:00:00.000Z');
-  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: () => new Date(clockMs) });
+  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, writes: store.writes, now: () => new Date(clockMs) });
 });
 afterEach(() => store.close());
 

@@ -30,7 +30,7 @@ const get = (authorization?: string) =>
 
 beforeEach(() => {
   store = openStore(':memory:');
-  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits });
+  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, writes: store.writes });
   token = tokens.create('entra').token;
 });
 afterEach(() => store.close());

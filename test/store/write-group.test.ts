@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, WriteGroupFailed, type Store } from '../../src/store/index.js';
-import { joining } from '../../src/store/write-group.js';
+import { DatabaseBusy, openStore, WriteGroupFailed, type Store } from '../../src/store/index.js';
 
 let dir: string;
 let store: Store;
@@ -29,14 +28,14 @@ afterEach(() => {
 const note = (n: number) => store.sqlite.prepare('INSERT INTO notes VALUES (?, ?)').run(n, `note ${n}`);
 const seenByOther = () => other.prepare('SELECT n FROM notes ORDER BY n').pluck().all();
 
-/** A writer as the directory's are: a transaction function that joins the running group first. */
-const writer = (fail = false) => {
-  const tx = store.sqlite.transaction((n: number) => {
-    note(n);
-    if (fail) throw new Error('refused');
-  });
-  return joining(store.writes, tx);
-};
+/** A writer as the directory's are: one unit of work, which joins the running group. */
+const writer =
+  (fail = false) =>
+  (n: number) =>
+    store.writes.write(() => {
+      note(n);
+      if (fail) throw new Error('refused');
+    });
 
 describe('write groups', () => {
   it('commits every write of the run at its end, and nothing before', async () => {
@@ -197,17 +196,16 @@ describe('write groups', () => {
     expect(seen).toEqual([false]);
   });
 
-  it('when another process keeps the write lock, tries once and lets the rest of the run go ungrouped', () => {
+  it('when another process keeps the write lock, waits once (bounded) and refuses the run\'s writes as DatabaseBusy', () => {
     store.sqlite.pragma('busy_timeout = 100');
     other.exec('BEGIN IMMEDIATE');
     let begins = 0;
     store.writes.onBegin(() => begins++);
     store.writes.during(() => {
-      store.writes.join();
+      expect(() => writer()(1)).toThrow(DatabaseBusy);
       expect(store.writes.isOpen()).toBe(false);
-      // Each write then waits for the lock on its own (and here fails, as it would have without groups).
-      expect(() => writer()(1)).toThrow(/locked|busy/i);
-      store.writes.join();
+      // The rest of the run is refused at once: no second wait for the same lock.
+      expect(() => writer()(3)).toThrow(DatabaseBusy);
     });
     expect(begins).toBe(1);
     other.exec('COMMIT');
@@ -218,13 +216,13 @@ describe('write groups', () => {
     expect(seenByOther()).toEqual([2]);
   });
 
-  it('a begin listener that throws leaves the run ungrouped, not broken', () => {
+  it('a begin listener that throws does not keep the group from opening', () => {
     store.writes.onBegin(() => {
       throw new Error('cannot read the log');
     });
     store.writes.during(() => {
       writer()(1);
-      expect(store.writes.isOpen()).toBe(false);
+      expect(store.writes.isOpen()).toBe(true);
     });
     expect(seenByOther()).toEqual([1]);
   });

@@ -38,7 +38,7 @@ let tokens: TokenService;
 beforeEach(() => {
   store = openStore(':memory:');
   clock = manualClock();
-  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
+  tokens = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, writes: store.writes, now: clock.now });
 });
 afterEach(() => store.close());
 
@@ -54,6 +54,7 @@ describe('token issue', () => {
       db: store.db,
       sqlite: store.sqlite,
       commits: store.commits,
+      writes: store.writes,
       randomBytes: (n) => Buffer.alloc(n, 0xff),
     });
     expect(fixed.create('fixed').token).toBe(`scimgate_${Buffer.alloc(32, 0xff).toString('base64url')}`);
@@ -218,7 +219,7 @@ describe('last_used_at throttling', () => {
     const { token } = tokens.create('entra');
     tokens.verify(token);
     clock.advance(5_000);
-    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
+    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, writes: store.writes, now: clock.now });
     expect(restarted.verify(token)?.lastUsedAt).toBe('2025-01-01T00:00:00.000Z');
   });
 });
@@ -229,7 +230,7 @@ describe('bootstrap token from SCIMGATE_SCIM_TOKEN', () => {
 
   it('is created once and idempotent across restarts', () => {
     expect(tokens.ensureBootstrapToken(VALUE).outcome).toBe('created');
-    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, now: clock.now });
+    const restarted = createTokenService({ db: store.db, sqlite: store.sqlite, commits: store.commits, writes: store.writes, now: clock.now });
     const again = restarted.ensureBootstrapToken(VALUE);
     expect(again.outcome).toBe('unchanged');
     expect(again.record.name).toBe('bootstrap');

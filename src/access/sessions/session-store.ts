@@ -2,7 +2,8 @@
  * Server-side sessions over SQLite. `lookup` is on every forward-auth decision, so it is one
  * prepared statement by the unique secret-hash index, and it writes at most once a minute per
  * session to slide the idle expiry (a write per request would serialise every reader behind
- * SQLite's single writer).
+ * SQLite's single writer) — and skips that write when another process holds the write lock.
+ * Every write is one unit of work (src/store/unit-of-work.ts).
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../store/index.js';
@@ -66,7 +67,7 @@ function positiveSeconds(name: string, value: number): number {
 }
 
 export function createSessionStore(deps: SessionStoreDeps): SessionStore {
-  const { sqlite } = deps.store;
+  const { sqlite, writes } = deps.store;
   const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? nodeRandomBytes;
   const onRevoke = deps.onRevoke ?? (() => undefined);
@@ -85,11 +86,11 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL RETURNING id',
   );
   const recordRevocation = deps.recordRevocation;
-  const revokeTx = sqlite.transaction((at: number, reason: string, secretHash: string): boolean => {
+  const revokeChange = (at: number, reason: string, secretHash: string): boolean => {
     const revoked = revokeByHash.get(at, reason, secretHash);
     if (revoked && recordRevocation) recordRevocation(revoked.id);
     return revoked !== undefined;
-  });
+  };
   const revokeByUser = sqlite.prepare<[number, string, string]>(
     'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL',
   );
@@ -118,7 +119,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
         idleTtlSeconds,
         revokedAt: null,
       };
-      insert.run({ ...row, secretHash: hashSecret(secret) });
+      writes.write(() => insert.run({ ...row, secretHash: hashSecret(secret) }));
       return { secret, session: toRecord(row) };
     },
 
@@ -131,34 +132,35 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       if (t - row.lastSeenAt >= TOUCH_INTERVAL_MS) {
         row.lastSeenAt = t;
         row.idleExpiresAt = Math.min(t + row.idleTtlSeconds * 1000, row.expiresAt);
-        touch.run(row.lastSeenAt, row.idleExpiresAt, row.id);
+        // Bookkeeping on the forward-auth path: when another process holds the write lock, skip
+        // it without waiting (the session is valid either way); the next lookup tries again.
+        writes.writeIfFree(() => touch.run(row.lastSeenAt, row.idleExpiresAt, row.id));
       }
       return toRecord(row);
     },
 
     revoke(secret, reason) {
       if (!isSecretShaped(secret)) return false;
-      // A sign-out joins its batch's group commit (src/store/write-group.ts): its answer waits for it.
-      deps.store.writes.join();
-      const changed = revokeTx(now().getTime(), reason, hashSecret(secret));
+      // One unit of work with its change-log entry; in a batch, its answer waits for the group's commit.
+      const changed = writes.write(() => revokeChange(now().getTime(), reason, hashSecret(secret)));
       if (changed) onRevoke();
       return changed;
     },
 
     revokeAllForUser(userId, reason) {
-      const n = revokeByUser.run(now().getTime(), reason, userId).changes;
+      const n = writes.write(() => revokeByUser.run(now().getTime(), reason, userId).changes);
       if (n > 0) onRevoke();
       return n;
     },
 
     deleteAllForUser(userId) {
-      const n = deleteByUser.run(userId).changes;
+      const n = writes.write(() => deleteByUser.run(userId).changes);
       if (n > 0) onRevoke();
       return n;
     },
 
     purgeExpired() {
-      return purge.run(now().getTime()).changes;
+      return writes.write(() => purge.run(now().getTime()).changes);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { plainResponse } from '../../http/plain-response.js';
 import type { RequestLog } from '../../http/request-log.js';
+import { DatabaseBusy, isBusyError } from '../../store/database-busy.js';
 import { WriteGroupFailed } from '../../store/write-group.js';
 import { ScimError } from '../protocol/errors.js';
 
@@ -32,10 +33,17 @@ export function unstoredError(): ScimError & { headers: Record<string, string> }
   return Object.assign(new ScimError({ status: 503, detail }), { headers: { 'Retry-After': '1' } });
 }
 
+/** The 503 for a write that could not take the database's write lock in time (DatabaseBusy): nothing was changed; the client retries. */
+export function busyError(): ScimError & { headers: Record<string, string> } {
+  const busy = new DatabaseBusy();
+  return Object.assign(new ScimError({ status: 503, detail: busy.message }), { headers: { 'Retry-After': String(busy.retryAfterSeconds) } });
+}
+
 /** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof WriteGroupFailed) return unstoredError();
+  if (isBusyError(error)) return busyError();
   if (error instanceof HTTPException) {
     const detail = error.status === 413 ? 'request body is too large' : error.message || 'request refused';
     return new ScimError({ status: error.status, detail, scimType: error.status === 400 ? 'invalidSyntax' : undefined });
@@ -45,8 +53,12 @@ export function toScimError(error: unknown): ScimError {
 
 export function renderScimError(error: unknown, c: Context, log: RequestLog | undefined): Response {
   const scimErr = toScimError(error);
-  if (scimErr.status >= 500) log?.error({ err: error }, scimErr.status === 503 ? 'SCIM write refused: the database is recovering from a failed commit' : 'unhandled error in SCIM request');
+  if (scimErr.status >= 500) log?.error({ err: error }, scimErr.status === 503 ? unavailableReason(error) : 'unhandled error in SCIM request');
   else log?.info({ status: scimErr.status, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
   const headers = hasHeaders(scimErr) ? scimErr.headers : {};
   return scimJson(c, scimErr.toJSON(), scimErr.status, headers);
+}
+
+function unavailableReason(error: unknown): string {
+  return isBusyError(error) ? 'SCIM write refused: another process held the database write lock too long' : 'SCIM write refused: the database is recovering from a failed commit';
 }

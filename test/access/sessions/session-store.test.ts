@@ -3,6 +3,10 @@
  * absolute and idle expiry; idle sliding at most once a minute; revocation; purge.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSessionStore, TOUCH_INTERVAL_MS, type SessionStore } from '../../../src/access/sessions/index.js';
 import { openStore, type Store } from '../../../src/store/index.js';
@@ -180,5 +184,35 @@ describe('purgeExpired', () => {
     clock = T0 + 3600_000;
     expect(sessions.purgeExpired()).toBe(2);
     expect(row(live.session.id)).toBeUndefined();
+  });
+});
+
+describe('sessions on a database another process is writing', () => {
+  let dir: string;
+  let here: Store;
+  let other: Database.Database;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scimgate-sessions-busy-'));
+    // A long wait, so that a touch that waited for the lock would show (and time the test out).
+    here = openStore(join(dir, 'db.sqlite'), { busyTimeoutMs: 60_000 });
+    other = new Database(join(dir, 'db.sqlite'));
+  });
+  afterEach(() => {
+    other.close();
+    here.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the once-a-minute touch neither throws nor waits while another process holds the write lock, and is written later', () => {
+    const busy = createSessionStore({ store: here, now: () => new Date(clock) });
+    const { secret, session } = busy.create(base);
+    const lastSeen = () => here.sqlite.prepare('SELECT last_seen_at FROM sessions WHERE id = ?').pluck().get(session.id);
+    clock += TOUCH_INTERVAL_MS;
+    other.exec('BEGIN IMMEDIATE');
+    expect(busy.lookup(secret)?.id).toBe(session.id);
+    expect(lastSeen()).toBe(T0);
+    other.exec('COMMIT');
+    expect(busy.lookup(secret)?.id).toBe(session.id);
+    expect(lastSeen()).toBe(clock);
   });
 });

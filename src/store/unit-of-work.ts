@@ -1,0 +1,92 @@
+/**
+ * The unit of work: the only way anything in scimgate writes to the database. `write(change)`
+ * runs `change` — the rows it writes and the change events they cause (src/directory/events.ts
+ * runs its listeners inside) — as one atomic step that:
+ *
+ * - joins the batch's group commit when called inside one (src/store/write-group.ts), as a
+ *   savepoint of the group's transaction, so its answer can wait for the group's COMMIT
+ *   (`committed`, used by src/http/answer-after-commit.ts);
+ * - otherwise (a body that arrived after its headers, a command, a timer) runs in its own
+ *   transaction begun with BEGIN IMMEDIATE: the write lock is taken before anything is read, so
+ *   another process's commit can never invalidate what the change read (SQLITE_BUSY_SNAPSHOT,
+ *   which SQLite cannot wait out), and taking it waits at most the connection's busy timeout;
+ * - fails with DatabaseBusy (503, retry) when the lock stayed taken past that wait, and with
+ *   WriteGroupFailed (503) when the connection is still inside a failed group — never with a bare
+ *   SQLite error.
+ *
+ * Nested calls (a revocation listener ending sessions inside a user's deactivation) become
+ * savepoints of the outer one. `writeIfFree` is for bookkeeping that may be skipped (a session's
+ * idle clock, a token's last use): it never waits for the lock and never throws for a busy database.
+ *
+ * Outside src/store/, raw transactions and write statements are refused by `npm run lint`
+ * (scripts/lint-writes.mjs): a writer that does not come through here cannot land.
+ */
+import type Database from 'better-sqlite3';
+import { asDatabaseBusy } from './database-busy.js';
+import type { WriteGroup } from './write-group.js';
+
+export interface UnitOfWork {
+  /** Runs `change` as one atomic write (see above) and returns what it returns. Throws DatabaseBusy or WriteGroupFailed when it could not run; `change`'s own errors roll it back and pass through. */
+  write<T>(change: () => T): T;
+  /**
+   * Bookkeeping that may be skipped: like `write`, but undefined at once (nothing written) when the
+   * write lock is not free right now, or when the write fails — it never throws, so a busy or
+   * broken database never fails the request that asked. Inside an open group it rides along
+   * without counting as one of the group's writes (the request's answer does not depend on it).
+   */
+  writeIfFree<T>(change: () => T): T | undefined;
+  /** Runs `run` (a batch of requests) with the writes made during it committed together when it returns. */
+  during(run: () => void): void;
+  /** Whether a group of writes is open now (reads are held back until it commits). */
+  isOpen(): boolean;
+  /** The promise of the open group's commit, or of a lost group's failure since `since` (a `joined()` reading); see WriteGroup.committed. */
+  committed(since?: number): Promise<void> | undefined;
+  /** How many writes have joined groups so far. */
+  joined(): number;
+  /** Runs just before each group's BEGIN. */
+  onBegin(listener: () => void): void;
+  /** Runs after a group rolled back. */
+  onRollback(listener: () => void): void;
+}
+
+export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, busyTimeoutMs: number): UnitOfWork {
+  // Built once: better-sqlite3 wraps a transaction function in several closures. Called inside an
+  // open transaction it runs as a SAVEPOINT; `.immediate` outside one begins with BEGIN IMMEDIATE.
+  const transaction = sqlite.transaction((change: () => unknown) => change());
+  const run = <T>(change: () => T): T => (sqlite.inTransaction ? transaction(change) : transaction.immediate(change)) as T;
+
+  return {
+    write(change) {
+      group.join();
+      try {
+        return run(change);
+      } catch (error) {
+        throw asDatabaseBusy(error);
+      }
+    },
+    writeIfFree(change) {
+      try {
+        // The group holds the lock already: the bookkeeping commits with it.
+        if (group.isOpen()) return run(change);
+        // Inside a transaction that is not an open group (a failed one not yet rolled back): skip.
+        if (sqlite.inTransaction) return undefined;
+      } catch {
+        return undefined;
+      }
+      sqlite.pragma('busy_timeout = 0');
+      try {
+        return transaction.immediate(change) as ReturnType<typeof change>;
+      } catch {
+        return undefined;
+      } finally {
+        sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      }
+    },
+    during: (batch) => group.during(batch),
+    isOpen: () => group.isOpen(),
+    committed: (since) => group.committed(since),
+    joined: () => group.joined(),
+    onBegin: (listener) => group.onBegin(listener),
+    onRollback: (listener) => group.onRollback(listener),
+  };
+}
