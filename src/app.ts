@@ -92,7 +92,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     return c.json(SERVER_ERROR_BODY, 500);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
-  // Inside it, answers wait for the commit of writes grouped with theirs (src/store/write-group.ts).
+  // Inside it, answers wait for the commit of writes grouped with theirs (src/http/answer-after-commit.ts).
   app.fetch = withRequestContext(answerAfterCommit(app.fetch, deps.directory.writes, failedCommitAnswer, logger), logger);
   return { app, fastPaths };
 }

@@ -1,14 +1,16 @@
 /**
- * Answers computed while a group of writes is open (src/store/write-group.ts) leave only after the
+ * The one place answers are held until their writes' commit. Answers computed while a group of
+ * writes is open (the store's unit of work, src/store/unit-of-work.ts) leave only after the
  * group has committed: a client told "201 Created" must find the user stored, by this server or
  * any other on the database, and an answer that may have read the group's rows must not outlive
  * a rollback. When the COMMIT fails, such answers become a 503 that says nothing was stored, in
  * the format of the endpoint that was asked.
  *
  * Which answers wait: every answer whose request was handled while a group was open, except one
- * whose handler let go to wait for its request's body (noteBodyAwaited) before any of its writes
- * joined the group: what it does next happens after the group's run has ended — its write commits
- * on its own — so its answer must not take the group's fate.
+ * whose handler let go to wait for its request's body before any of its writes joined the group:
+ * what it does next happens after the group's run has ended — its write commits on its own — so
+ * its answer must not take the group's fate. Handlers need not know: bodies are read only through
+ * src/http/request-body.ts, which marks such a request itself (noteBodyAwaited).
  */
 import type { Logger } from 'pino';
 
@@ -25,7 +27,7 @@ export type FailedCommitAnswer = (request: Request) => Response;
 const BODY_AWAITED = Symbol('scimgate.bodyAwaited');
 type Marked = Request & { [BODY_AWAITED]?: true };
 
-/** Called by a handler about to wait for its request's body (src/scim/http/body.ts); marks the request itself. */
+/** Called only by src/http/request-body.ts, the one reader of request bodies, when it has to wait for one; marks the request itself. */
 export function noteBodyAwaited(request: Request): void {
   (request as Marked)[BODY_AWAITED] = true;
 }
