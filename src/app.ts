@@ -8,6 +8,8 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
+import { adminRoutes } from './access/admin/index.js';
+import type { ExplainDeps } from './access/explain.js';
 import type { Directory } from './directory/index.js';
 import { answerAfterCommit } from './http/answer-after-commit.js';
 import { batchPerLoopTurn } from './http/batched-listener.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   scimReadCacheChars?: number;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
   access?: AccessRouteDeps | undefined;
+  /** The admin API under /admin/v1; absent when no admin token is configured. */
+  admin?: { token: string; explain: ExplainDeps } | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -71,6 +75,10 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       readCache: deps.scimReadCacheChars === 0 ? undefined : createReadCache(deps.directory.version, deps.scimReadCacheChars),
     }),
   );
+  if (deps.admin) {
+    const tokens = deps.tokens;
+    app.route('/admin/v1', adminRoutes({ ...deps.admin, isScimToken: (bearer) => tokens.verify(bearer) !== undefined }));
+  }
   if (deps.access) {
     const access = accessRoutes(deps.access);
     app.route('/', access.app);

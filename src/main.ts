@@ -7,7 +7,7 @@
  * or when the config file changes (src/config/reloader.ts), and shut down cleanly on SIGINT/SIGTERM.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
-import { buildAccess, createDirectoryGeneration, oidcClientConfig, type ReplaceablePolicySource } from './access/index.js';
+import { buildAccess, createDirectoryGeneration, createPolicySource, oidcClientConfig } from './access/index.js';
 import { createOidcClient } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
@@ -70,7 +70,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const generation = createDirectoryGeneration(directory.version);
 
     let access;
-    let policies: ReplaceablePolicySource | undefined;
+    // Built even without sign-in: the admin API explains decisions by the same routes.
+    const policies = createPolicySource(config.routes);
     if (config.oidc) {
       const link = parseLinkAttribute(config.oidc.link.attribute);
       if (!link.ok) throw new Error(`oidc.link.attribute: ${link.error}`);
@@ -83,9 +84,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         sessions,
         generation,
         pendingLoginKey: options.pendingLoginKey ?? serverKey(store, 'pending-login', 32),
+        policies,
       });
       access = built.routes;
-      policies = built.policies;
       logger.info({ issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
     } else {
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
@@ -99,13 +100,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
       access,
+      admin: config.admin.token
+        ? {
+            token: config.admin.token,
+            explain: { users: directory.users, lookup: directory.lookup, effectiveGroups: (id: string) => directory.effective.effectiveGroups(id), policies },
+          }
+        : undefined,
     };
     // Requests without a Host header (HTTP/1.0 health checks) are read as addressed to the public host.
     const { listener } = createNodeListener(appDeps, { defaultHostname: config.server.publicUrl.host });
     const reloader = createConfigReloader({
       file: options.reload?.file,
       load: options.reload?.load ?? (() => ok(config)),
-      apply: (next) => void policies?.replace(next.routes),
+      apply: (next) => void policies.replace(next.routes),
       initial: config,
       log: logger,
       watch: options.reload?.watch ?? options.reload?.file !== undefined,

@@ -7,7 +7,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { absorb, createHarness, REDIRECT_URIS, type Harness, type Jar } from './access/http/harness.js';
+import { absorb, ADMIN_TOKEN, createHarness, REDIRECT_URIS, type Harness, type Jar } from './access/http/harness.js';
 import { ACCOUNTS, ALICE, TENANT_A, TENANTS } from './support/oidc-fixtures.js';
 import { startTestProvider, TEST_CLIENTS, type TestProvider } from './support/oidc-provider.js';
 import { createResponseChecker } from './support/openapi-responses.js';
@@ -89,6 +89,7 @@ describe('openapi.yaml documents every route the app serves, and nothing else', 
     expect(served).toContain('GET /oauth2/callback');
     expect(served).toContain('POST /oauth2/sign_out');
     expect(served).toContain('GET /oauth2/auth');
+    expect(served).toContain('POST /admin/v1/policy/explain');
   });
 
   it('the SCIM-only app serves a subset of the access-enabled one (nothing is covered only there)', () => {
@@ -280,6 +281,20 @@ describe('real /oauth2 responses match the documented sign-in and forward-auth c
     await expectDocumented('GET', '/oauth2/auth', allowed, 202);
     await expectDocumented('GET', '/oauth2/auth', await h.request('/oauth2/auth'), 401);
     await expectDocumented('GET', '/oauth2/auth', await h.request('/oauth2/auth?allowed_groups=Nobody', { cookies: jar }), 403);
+  });
+
+  it('admin explain → 200 Explanation; 400, 401, 403, 404, 415 in the admin error format', async () => {
+    const { h } = await signedIn();
+    const url = 'https://app.example.com/x';
+    const post = (body: string, headers: Record<string, string>) => h.request('/admin/v1/policy/explain', { method: 'POST', body, headers });
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const path = '/admin/v1/policy/explain';
+    await expectDocumented('POST', path, await post(JSON.stringify({ user: ALICE.preferredUsername, url, method: 'GET', ip: '10.1.2.3', at: '2026-12-02T10:00:00Z' }), admin), 200);
+    await expectDocumented('POST', path, await post(JSON.stringify({ user: ALICE.preferredUsername }), admin), 400);
+    await expectDocumented('POST', path, await post('{}', { 'content-type': 'application/json' }), 401);
+    await expectDocumented('POST', path, await post('{}', { ...admin, authorization: `Bearer ${h.scimToken}` }), 403);
+    await expectDocumented('POST', path, await post(JSON.stringify({ user: 'ghost', url }), admin), 404);
+    await expectDocumented('POST', path, await post('{}', { ...admin, 'content-type': 'text/plain' }), 415);
   });
 
   it('userinfo → 200 UserInfo or 401; signed_in → 200 HTML or 302; sign_out → 302 to rd or 200 HTML', async () => {

@@ -18,6 +18,7 @@ export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath 
 export { linkIdentity, type LinkResult } from './linking.js';
 export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';
+export { explainAccess, findUser, type ExplainDeps, type ExplainQuery, type Explanation, type ExplainNode } from './explain.js';
 export { createPolicySource, type PolicySnapshot, type PolicySource, type ReplaceablePolicySource } from './policy-source.js';
 export { createDirectoryGeneration, type DirectoryGeneration } from './decision-generation.js';
 
@@ -50,11 +51,13 @@ export interface AccessParts {
   /** Decision cache bound (default 5 s; 0 disables caching). */
   cacheMaxAgeMs?: number;
   remoteAddress?: AccessRouteDeps['remoteAddress'];
+  /** The routes' policies, replaceable on reload; built from config.routes when absent. */
+  policies?: ReplaceablePolicySource;
 }
 
 export function buildAccess(parts: AccessParts): { routes: AccessRouteDeps; decider: Decider; policies: ReplaceablePolicySource } {
   const { config, directory } = parts;
-  const policies = createPolicySource(config.routes);
+  const policies = parts.policies ?? createPolicySource(config.routes);
   const generation = parts.generation;
   const decider = createDecider({
     sessions: parts.sessions,

@@ -6,11 +6,13 @@
  * change the answer it is building.
  */
 import type { RouteConfig } from '../config/index.js';
-import { createPolicyResolver, type PolicyResolver } from './policy/index.js';
+import { createPolicyResolver, createRouteMatcher, type PolicyResolver, type RouteMatcher } from './policy/index.js';
 
 export interface PolicySnapshot {
   readonly routes: readonly RouteConfig[];
   readonly policyFor: PolicyResolver;
+  /** The routes a request falls under (what policyFor combines), for explanations and reviews. */
+  readonly match: RouteMatcher<RouteConfig>;
   /** 1 for the routes the server started with, +1 per replacement. */
   readonly version: number;
 }
@@ -37,5 +39,5 @@ export function createPolicySource(routes: readonly RouteConfig[]): ReplaceableP
 
 function compile(routes: readonly RouteConfig[], version: number): PolicySnapshot {
   const frozen = Object.freeze([...routes]);
-  return Object.freeze({ routes: frozen, policyFor: createPolicyResolver(frozen), version });
+  return Object.freeze({ routes: frozen, policyFor: createPolicyResolver(frozen), match: createRouteMatcher(frozen), version });
 }

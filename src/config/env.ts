@@ -29,6 +29,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'SCIMGATE_OIDC_CLIENT_SECRET', path: ['oidc', 'clientSecret'], kind: 'string' },
   { name: 'SCIMGATE_OIDC_ALLOWED_TENANTS', path: ['oidc', 'entra', 'allowedTenants'], kind: 'list' },
   { name: 'SCIMGATE_REDIRECT_ALLOWED_DOMAINS', path: ['redirects', 'allowedDomains'], kind: 'list' },
+  { name: 'SCIMGATE_ADMIN_TOKEN', path: ['admin', 'token'], kind: 'string' },
   { name: 'SCIMGATE_LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
 ];
 

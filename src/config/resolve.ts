@@ -28,6 +28,9 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
   if (!proxies.ok) report('server.trustedProxies', proxies.error.join('; ')); // schema already checked each
 
   const scimToken = resolveScimToken(file.scim, report);
+  const adminToken = resolveAdminToken(file.admin, report);
+  // A token that opens both would make the admin API exactly as open as provisioning.
+  if (adminToken !== undefined && adminToken === scimToken) report('admin.token', 'must differ from the SCIM token');
   const oidc = file.oidc ? resolveOidc(file.oidc, publicUrl, report) : undefined;
 
   const { sessions } = file;
@@ -63,6 +66,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
       allowedGroups: route.allowedGroups,
     })),
     forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },
+    admin: { token: adminToken },
     logging: { level: file.logging.level },
   });
 }
@@ -92,6 +96,18 @@ function resolveScimToken(scim: ParsedFile['scim'], report: Report): string | un
   const read = readSecretFile(scim.tokenFile, 'scim.tokenFile');
   if (!read.ok) return void report(read.error.path, read.error.message);
   if (read.value.length < 32) return void report('scim.tokenFile', 'the token must be at least 32 characters');
+  return read.value;
+}
+
+function resolveAdminToken(admin: ParsedFile['admin'], report: Report): string | undefined {
+  if (admin.token !== undefined && admin.tokenFile !== undefined) {
+    report('admin', 'set either token or tokenFile, not both');
+    return undefined;
+  }
+  if (admin.tokenFile === undefined) return admin.token;
+  const read = readSecretFile(admin.tokenFile, 'admin.tokenFile');
+  if (!read.ok) return void report(read.error.path, read.error.message);
+  if (read.value.length < 32) return void report('admin.tokenFile', 'the token must be at least 32 characters');
   return read.value;
 }
 

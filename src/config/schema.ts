@@ -145,6 +145,12 @@ export const forwardAuthSchema = z.strictObject({
   groupIdsHeader: z.boolean().default(false),
 });
 
+export const adminSchema = z.strictObject({
+  /** Bearer token for the admin API (/admin/v1); absent: the admin API is not served. */
+  token: z.string().min(32).optional(),
+  tokenFile: nonEmpty.optional(),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -158,6 +164,7 @@ export const fileSchema = z.strictObject({
   redirects: redirectsSchema.prefault({}),
   routes: z.array(routeSchema).default([]),
   forwardAuth: forwardAuthSchema.prefault({}),
+  admin: adminSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -83,5 +83,7 @@ export interface Config {
   redirects: { allowedDomains: string[] };
   routes: RouteConfig[];
   forwardAuth: { groupIdsHeader: boolean };
+  /** The admin API's own bearer token (never the SCIM token); undefined: no admin API. */
+  admin: { token: string | undefined };
   logging: { level: LogLevel };
 }

@@ -215,3 +215,19 @@ describe('redirects, routes, identity linking', () => {
     ]);
   });
 });
+
+describe('admin token', () => {
+  const token = 'a'.repeat(40);
+  it('from the file, a token file or SCIMGATE_ADMIN_TOKEN; absent by default', () => {
+    expect(load({}).admin).toEqual({ token: undefined });
+    expect(load({ admin: { token } }).admin.token).toBe(token);
+    expect(load({ admin: { tokenFile: file('admin-token', `${token}\n`) } }).admin.token).toBe(token);
+    expect(load({}, { SCIMGATE_ADMIN_TOKEN: token }).admin.token).toBe(token);
+  });
+
+  it('must be long, single-sourced and never the SCIM token', () => {
+    expect(problems({ admin: { token: 'short' } })).toEqual(['admin.token: must be at least 32 characters']);
+    expect(problems({ admin: { token, tokenFile: file('t2', token) } })).toEqual(['admin: set either token or tokenFile, not both']);
+    expect(problems({ admin: { token }, scim: { token } })).toEqual(['admin.token: must differ from the SCIM token']);
+  });
+});

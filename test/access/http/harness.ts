@@ -20,6 +20,8 @@ export const HTTP_PUBLIC = 'http://localhost:8080';
 export const HTTPS_PUBLIC = 'https://scimgate.test';
 export const REDIRECT_URIS = [`${HTTP_PUBLIC}/oauth2/callback`, `${HTTPS_PUBLIC}/oauth2/callback`];
 export const KEY = new Uint8Array(32).fill(7);
+/** The admin API's bearer token in every harness (config admin.token). */
+export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789abcdef';
 
 export interface HarnessOptions {
   publicUrl?: string;
@@ -41,6 +43,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     overrides: {
       ...options.config,
       server: { publicUrl, ...options.config?.server },
+      admin: { token: ADMIN_TOKEN, ...options.config?.admin },
       oidc: {
         issuer: options.issuer ?? op.issuer(TENANT_A),
         clientId: TEST_CLIENTS.secretBasic.clientId,
@@ -94,7 +97,10 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     remoteAddress: () => peer.address,
   });
   // The app tests drive with app.request, and the node listener the server runs (its fast paths in front of the same app).
-  const { app, listener } = createNodeListener({ directory, tokens, logger, access: routes });
+  const admin = config.admin.token
+    ? { token: config.admin.token, explain: { users: directory.users, lookup: directory.lookup, effectiveGroups: (id: string) => directory.effective.effectiveGroups(id), policies } }
+    : undefined;
+  const { app, listener } = createNodeListener({ directory, tokens, logger, access: routes, admin });
   const seal = createPendingLoginSeal(KEY);
 
   const request = (path: string, init: RequestInit & { cookies?: Jar } = {}) => {
@@ -149,8 +155,18 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     return { res, jar };
   };
 
+  /** POST /admin/v1/policy/explain with the admin token (or `token`). */
+  const explain = async (body: unknown, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: Json; res: Response }> => {
+    const res = await request('/admin/v1/policy/explain', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.clone().json(), res };
+  };
+
   return {
-    app, listener, config, store, directory, sessions, generation, decider, policies, peer, lines, seal, request, scim, provision, group,
+    app, listener, config, store, directory, sessions, generation, decider, policies, peer, explain, scimToken: token, lines, seal, request, scim, provision, group,
     startAndLogin, signInAs,
     advance: (ms: number) => {
       clock += ms;

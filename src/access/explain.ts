@@ -1,0 +1,99 @@
+/**
+ * Explain one decision without a request: which routes a URL falls under for a given directory
+ * user, and what the policy said, with the evaluated tree. The admin API
+ * (`POST /admin/v1/policy/explain`) and `scimgate policy explain` both answer with this; HTTP-free.
+ * It reads the live directory (the user by id or userName, their effective groups) and the
+ * routes current now — one snapshot for the whole explanation, like a decision.
+ */
+import type { EffectiveGroup, UserLookup, UserRecord } from '../directory/index.js';
+import { fail, ok, type Result } from '../shared/result.js';
+import { evaluatePolicy } from './policy/index.js';
+import type { PolicySnapshot, PolicySource } from './policy-source.js';
+
+export interface ExplainQuery {
+  /** A userName or a user id. */
+  user: string;
+  url: string;
+  /** Undefined: the request could have any method (every route it could fall under applies). */
+  method?: string | undefined;
+  ip?: string | undefined;
+  at?: Date | undefined;
+}
+
+export interface ExplainDeps {
+  users: { get(id: string): UserRecord | undefined };
+  lookup: UserLookup;
+  effectiveGroups(userId: string): EffectiveGroup[];
+  policies: PolicySource;
+  now?: () => Date;
+}
+
+export interface Explanation {
+  allow: boolean;
+  user: { id: string; userName: string; active: boolean };
+  url: string;
+  method: string | null;
+  /** The routes the URL falls under (all must allow); `unrouted` when a reading matched none. */
+  routes: { host: string | null; pathPrefix: string; methods: string[] | null }[];
+  unrouted: boolean;
+  reasons: string[];
+  /** The evaluated policy, criterion by criterion, each with the value that decided it. */
+  explain: ExplainNode[];
+}
+
+export interface ExplainNode {
+  criterion: string;
+  value: unknown;
+  result: boolean;
+}
+
+export type ExplainError =
+  | { code: 'user_not_found'; message: string }
+  | { code: 'invalid_url'; message: string }
+  | { code: 'path_ambiguous'; message: string }
+  | { code: 'invalid_policy'; message: string };
+
+export function findUser(deps: Pick<ExplainDeps, 'users' | 'lookup'>, ref: string): UserRecord | undefined {
+  const byId = deps.users.get(ref);
+  if (byId) return byId;
+  const byName = deps.lookup.findUserByAttribute('userName', ref);
+  return byName.found === 'one' ? deps.users.get(byName.user.id) : undefined;
+}
+
+export function explainAccess(query: ExplainQuery, deps: ExplainDeps): Result<Explanation, ExplainError> {
+  const url = URL.canParse(query.url) ? new URL(query.url) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol)) return fail({ code: 'invalid_url', message: `not an absolute http(s) URL: ${JSON.stringify(query.url)}` });
+  const user = findUser(deps, query.user);
+  if (!user) return fail({ code: 'user_not_found', message: `no directory user with id or userName ${JSON.stringify(query.user)}` });
+  const snapshot = deps.policies.current();
+  const method = query.method?.toUpperCase();
+  const policy = snapshot.policyFor(url, '', method);
+  if (!policy.ok) {
+    return fail({ code: policy.error.code === 'path_ambiguous' ? 'path_ambiguous' : 'invalid_policy', message: policy.error.message });
+  }
+  const groups = deps.effectiveGroups(user.id);
+  const verdict = evaluatePolicy(policy.value, { user: { id: user.id, active: user.active }, groups });
+  const matched = routesOf(snapshot, url, method);
+  return ok({
+    allow: verdict.allow,
+    user: { id: user.id, userName: user.userName, active: user.active },
+    url: url.href,
+    method: method ?? null,
+    ...matched,
+    reasons: verdict.reasons,
+    explain: policy.value.criteria.map((criterion) => ({
+      criterion: `groups in [${criterion.refs.join(', ')}]`,
+      value: groups.map((g) => g.displayName),
+      result: groups.some((g) => criterion.exact.has(g.id) || (g.externalId !== null && criterion.exact.has(g.externalId)) || criterion.lowerCase.has(g.displayName.toLowerCase())),
+    })),
+  });
+}
+
+function routesOf(snapshot: PolicySnapshot, url: URL, method: string | undefined): Pick<Explanation, 'routes' | 'unrouted'> {
+  const match = snapshot.match(url.hostname, url.pathname, method);
+  if (!match.ok) return { routes: [], unrouted: false };
+  return {
+    routes: match.routes.map((r) => ({ host: r.host ?? null, pathPrefix: r.pathPrefix, methods: r.methods ?? null })),
+    unrouted: match.unrouted,
+  };
+}
