@@ -2,32 +2,43 @@
  * An in-memory cache of resolved identities for forward auth, keyed by the SHA-256 of the
  * session secret: the secret itself is never kept as a key, so a heap snapshot or core dump holds
  * no usable cookies (expired entries linger until evicted). Keying by the raw secret was measured
- * and saves ~2 µs a decision — not worth that. Revocation correctness first: an
- * entry is only used while the directory generation it was computed at is still current — every
- * directory change (deactivation, deletion, group edit) bumps the generation inside its own
- * transaction, so the very next decision after a SCIM response recomputes from the database.
- * Entries also expire after `maxAgeMs` and at the session's own expiry, so the session's
- * idle clock keeps being touched and anything revoked outside the directory is picked up soon;
- * sign-out deletes its entry at once.
+ * and saves ~2 µs a decision — not worth that.
+ *
+ * Revocation correctness first: it is a bounded memo (src/memo/bounded-memo.ts, which states the
+ * freshness rule for every cache) stamped with the directory generation — every directory change
+ * (deactivation, deletion, group edit) and every sign-out moves it, inside its own transaction, so
+ * the very next decision after a SCIM response recomputes from the database. Entries also expire
+ * after `maxAgeMs` and at the session's own expiry, so the session's idle clock keeps being touched
+ * and anything revoked outside the directory is picked up soon; sign-out deletes its entry at once.
+ *
+ * Bounded by sessions and by estimated bytes: an identity carries every effective group, and a user
+ * in a thousand groups makes one identity tens of kilobytes.
  */
 import { sha256 } from '../crypto/sha256.js';
+import { createBoundedMemo } from '../memo/bounded-memo.js';
 
 export function secretKey(secret: string): string {
   return sha256(secret, 'base64url');
 }
 
-export interface DecisionCacheOptions {
+/** Default bound on the bytes cached identities may take (estimated by `sizeOf`). */
+export const DEFAULT_DECISION_CACHE_BYTES = 16 * 1024 * 1024;
+
+export interface DecisionCacheOptions<T> {
   /** Current directory generation (src/access/decision-generation.ts). */
   generation: () => number;
   now: () => number;
   /** Longest an entry is trusted even when nothing changed (default 5 s). */
   maxAgeMs?: number;
-  /** Bound on memory (default 10 000 sessions). */
+  /** Bound on sessions remembered (default 10 000). */
   maxEntries?: number;
+  /** Bound on their estimated bytes (default DEFAULT_DECISION_CACHE_BYTES). */
+  maxBytes?: number;
+  /** Estimated bytes one value holds (default: a flat 1 KiB). */
+  sizeOf?: (value: T) => number;
 }
 
 interface Entry<T> {
-  generation: number;
   validUntil: number;
   value: T;
 }
@@ -40,44 +51,50 @@ export interface DecisionCache<T> {
   delete(secret: string): void;
   clear(): void;
   readonly size: number;
+  /** Estimated bytes held. */
+  readonly bytes: number;
 }
 
-export function createDecisionCache<T>(options: DecisionCacheOptions): DecisionCache<T> {
+/** A hash key, the entry and the memo's slot. */
+const ENTRY_OVERHEAD_BYTES = 200;
+
+export function createDecisionCache<T>(options: DecisionCacheOptions<T>): DecisionCache<T> {
   const maxAgeMs = options.maxAgeMs ?? 5_000;
   const maxEntries = options.maxEntries ?? 10_000;
-  if (maxAgeMs < 0 || maxEntries < 1) throw new Error('decision cache: maxAgeMs >= 0 and maxEntries >= 1');
-  const entries = new Map<string, Entry<T>>();
+  const maxBytes = options.maxBytes ?? DEFAULT_DECISION_CACHE_BYTES;
+  if (maxAgeMs < 0 || maxEntries < 1 || maxBytes < 1) throw new Error('decision cache: maxAgeMs >= 0, maxEntries >= 1 and maxBytes >= 1');
+  const sizeOf = options.sizeOf ?? (() => 1024);
+  const memo = createBoundedMemo<Entry<T>>({
+    maxEntries,
+    maxBytes,
+    sizeOf: (key, entry) => ENTRY_OVERHEAD_BYTES + 2 * key.length + sizeOf(entry.value),
+    stamp: options.generation,
+  });
   return {
     get(secret) {
       const key = secretKey(secret);
-      const entry = entries.get(key);
+      const entry = memo.get(key);
       if (!entry) return undefined;
-      if (entry.generation !== options.generation() || options.now() >= entry.validUntil) {
-        entries.delete(key);
+      if (options.now() >= entry.validUntil) {
+        memo.delete(key);
         return undefined;
       }
       return entry.value;
     },
     set(secret, value, generation, notAfterMs) {
       if (maxAgeMs === 0) return;
-      const key = secretKey(secret);
-      entries.delete(key);
-      // Map keeps insertion order: the first key is the oldest entry.
-      if (entries.size >= maxEntries) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
       const validUntil = Math.min(options.now() + maxAgeMs, notAfterMs ?? Number.POSITIVE_INFINITY);
-      entries.set(key, { generation, validUntil, value });
+      memo.set(secretKey(secret), { validUntil, value }, generation);
     },
     delete(secret) {
-      entries.delete(secretKey(secret));
+      memo.delete(secretKey(secret));
     },
-    clear() {
-      entries.clear();
-    },
+    clear: () => memo.clear(),
     get size() {
-      return entries.size;
+      return memo.size;
+    },
+    get bytes() {
+      return memo.bytes;
     },
   };
 }

@@ -56,7 +56,7 @@ export interface DecisionDeps {
   /** Directory generation (src/access/decision-generation.ts); without it nothing is cached. */
   generation?: () => number;
   now?: () => number;
-  cache?: { maxAgeMs?: number; maxEntries?: number };
+  cache?: { maxAgeMs?: number; maxEntries?: number; maxBytes?: number };
 }
 
 export interface Decider {
@@ -70,7 +70,7 @@ export interface Decider {
 export function createDecider(deps: DecisionDeps): Decider {
   const now = deps.now ?? Date.now;
   const cache: DecisionCache<AccessIdentity> | undefined = deps.generation
-    ? createDecisionCache<AccessIdentity>({ generation: deps.generation, now, ...deps.cache })
+    ? createDecisionCache<AccessIdentity>({ generation: deps.generation, now, sizeOf: identityBytes, ...deps.cache })
     : undefined;
 
   function identify(secret: string | undefined): AccessIdentity | undefined {
@@ -112,6 +112,17 @@ export function createDecider(deps: DecisionDeps): Decider {
       return { outcome: verdict.allow ? 'allow' : 'unauthorized', reasons: verdict.reasons, identity };
     },
   };
+}
+
+/**
+ * What a cached identity holds, estimated for the decision cache's byte bound: every character at
+ * two bytes, and per group its object, its name lower-cased once more and its three set entries.
+ */
+export function identityBytes(identity: AccessIdentity): number {
+  const text = (value: string | null | undefined) => 2 * (value?.length ?? 0);
+  let bytes = 160 + text(identity.userId) + text(identity.userName) + text(identity.displayName) + text(identity.email);
+  for (const group of identity.groups) bytes += 160 + text(group.id) + 2 * text(group.displayName) + 2 * text(group.externalId);
+  return bytes;
 }
 
 /** SCIM `emails`: the primary one, else the first. */

@@ -12,6 +12,7 @@
  * Traefik): absent, or not a method token, it is unknown, and route matching then considers
  * every method the request could have.
  */
+import { createBoundedMemo, type BoundedMemo } from '../memo/bounded-memo.js';
 import type { CidrList } from '../shared/cidr-list.js';
 
 /** Only `get` is used, so callers can read headers without building a fetch `Headers`. */
@@ -60,17 +61,17 @@ export function originalRequestUrl(req: ForwardedRequest, trustedProxies: CidrLi
  * pure function of an immutable list and the address, so a remembered one is always right;
  * the memo is bounded so a flood of distinct peers cannot grow it.
  */
-const peerMemo = new WeakMap<CidrList, Map<string, boolean>>();
+const peerMemo = new WeakMap<CidrList, BoundedMemo<boolean>>();
 const MAX_REMEMBERED_PEERS = 256;
 
 export function trustedPeer(list: CidrList, address: string | undefined): boolean {
   if (address === undefined) return list.contains(address);
   let memo = peerMemo.get(list);
-  if (!memo) peerMemo.set(list, (memo = new Map()));
+  // An address is at most 45 characters (IPv6 with an embedded IPv4); a longer key is not one worth keeping.
+  if (!memo) peerMemo.set(list, (memo = createBoundedMemo<boolean>({ maxEntries: MAX_REMEMBERED_PEERS, maxKeyLength: 64 })));
   let trusted = memo.get(address);
   if (trusted === undefined) {
     trusted = list.contains(address);
-    if (memo.size >= MAX_REMEMBERED_PEERS) memo.clear();
     memo.set(address, trusted);
   }
   return trusted;

@@ -1,12 +1,14 @@
 /**
  * SCIM bearer tokens: issue (shown once), list, revoke, and verify on every SCIM request.
- * Only SHA-256 digests are stored (see token-secret.ts). A verified token is remembered only until
- * the next commit to the database by anyone (src/store/commit-watch.ts), so a revocation made by
- * another process (the CLI) still applies to the very next request, and a steady stream of SCIM
- * reads costs no token query at all.
+ * Only SHA-256 digests are stored (see token-secret.ts). A verified token is remembered (a bounded
+ * memo stamped with the commit epoch, src/memo/bounded-memo.ts) only until the next commit to the
+ * database by anyone (src/store/commit-watch.ts), so a revocation made by another process (the
+ * CLI) still applies to the very next request, and a steady stream of SCIM reads costs no token
+ * query at all.
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { createBoundedMemo } from '../memo/bounded-memo.js';
 import type { Store } from '../store/connection.js';
 import { scimTokens } from '../store/schema.js';
 import { TokenError } from './token-errors.js';
@@ -73,8 +75,8 @@ const recordColumns = {
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
   const { db, sqlite, commits, writes } = deps;
-  /** Valid tokens by digest, with the commit epoch read before their row was and when their last use is next due. */
-  const remembered = new Map<string, { record: TokenRecord; epoch: number; touchDueMs: number }>();
+  /** Valid tokens by digest, with when their last use is next due; stale once anyone commits. */
+  const remembered = createBoundedMemo<{ record: TokenRecord; touchDueMs: number }>({ maxEntries: MAX_REMEMBERED_TOKENS, stamp: () => commits.epoch() });
   /** This process's own token writes; a private in-memory database has no commit watch to notice them. */
   const forget = <T>(result: T): T => {
     remembered.clear();
@@ -158,10 +160,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       if (presented.length === 0 || presented.length > MAX_PRESENTED_TOKEN_LENGTH) return undefined;
       const digest = hashToken(presented);
       // The epoch is read before the row, so a commit landing in between makes the entry stale, not wrong.
-      const epoch = commits.epoch();
+      const epoch = remembered.stamp();
       const known = remembered.get(digest);
       // Past the last-use resolution the row is read again, so the minute's touch is still written.
-      if (known && known.epoch === epoch && now().getTime() < known.touchDueMs) return known.record;
+      if (known && now().getTime() < known.touchDueMs) return known.record;
       const row = selectByHash.get(digest);
       // The indexed lookup already matched the digest; the constant-time check keeps the final
       // decision independent of how the index compares strings.
@@ -183,12 +185,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
         // rather than turn a valid token into a slow or failed request; the next use tries again.
         if (writes.writeIfFree(() => touch.run(stamp, row.id)) !== undefined) record.lastUsedAt = stamp;
       }
-      if (remembered.size >= MAX_REMEMBERED_TOKENS) remembered.clear();
       // NaN (an unreadable stored time) is never in the future, so such a token is read every time.
       const touchDueMs = record.lastUsedAt === null ? 0 : Date.parse(record.lastUsedAt) + LAST_USED_RESOLUTION_MS;
       // Frozen: one record is handed to every request that presents this token.
       Object.freeze(record);
-      remembered.set(digest, { record, epoch, touchDueMs });
+      remembered.set(digest, { record, touchDueMs }, epoch);
       return record;
     },
 

@@ -3,9 +3,11 @@
  * and the route policy for them (src/access/policy) — the URL parsed once, here. Both are pure
  * functions of the peer's trust, the raw proxy headers and the subrequest's own URL under one
  * configuration (a reload builds a new resolver) — and a proxy asks about the same pages over
- * and over. So the answer is remembered by those raw values (bounded, cleared when full), and a
+ * and over. So the answer is remembered by those raw values in a bounded memo (src/memo/bounded-memo.ts,
+ * no freshness stamp as nothing it depends on changes under one resolver), and a
  * repeat skips URL parsing, path normalisation and route matching.
  */
+import { createBoundedMemo } from '../../memo/bounded-memo.js';
 import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../../shared/cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
@@ -34,13 +36,19 @@ export interface AuthTarget {
  * and 4096 padded URLs must not pin a hundred megabytes.
  */
 const MAX_KEY_LENGTH = 2048;
+/**
+ * Bytes all remembered targets may take: a target holds its key and the parsed original URL (the
+ * key's text again, at most), each character counted as two, plus the objects around them.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
+const targetBytes = (key: string) => 512 + 4 * key.length;
 
 /** NUL cannot occur in an HTTP header value, so it separates the key's parts unambiguously. */
 const SEP = '\u0000';
 const ABSENT = '\u0001';
 
 export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: PolicyResolver, maxEntries = 4096): (request: AuthRequest) => AuthTarget {
-  const remembered = new Map<string, AuthTarget>();
+  const remembered = createBoundedMemo<AuthTarget>({ maxEntries, maxBytes: MAX_BYTES, sizeOf: targetBytes, maxKeyLength: MAX_KEY_LENGTH });
   return (request) => {
     // Our own URL is always part of the key: it is the answer when a trusted proxy sent no usable
     // headers (its host may select a host-specific route), and its query carries allowed_groups.
@@ -53,8 +61,6 @@ export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: Po
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
       target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url), original.method) };
-      if (key.length > MAX_KEY_LENGTH) return target;
-      if (remembered.size >= maxEntries) remembered.clear();
       remembered.set(key, target);
     }
     return target;

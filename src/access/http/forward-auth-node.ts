@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { createBoundedMemo } from '../../memo/bounded-memo.js';
 import { logRequestEnd, startRequest } from '../../http/request-context.js';
 import { rawHeaders } from '../../http/request-header.js';
 import { FORWARD_AUTH_HEADERS, type ForwardAuth, type PeerAddress } from './forward-auth.js';
@@ -74,17 +75,15 @@ export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: Pee
  * when the parsed URL is not this endpoint.
  */
 function createAbsoluteUrls(maxEntries = 1024, maxKeyLength = 2048): (scheme: string, host: string, target: string) => string | undefined {
-  const remembered = new Map<string, string | null>();
+  // Bounded memo (src/memo/bounded-memo.ts) with no freshness stamp: the answer depends on the raw parts alone.
+  const remembered = createBoundedMemo<string | null>({ maxEntries, maxKeyLength });
   return (scheme, host, target) => {
     // NUL occurs in neither a Host header nor a request target: the key's parts cannot run together.
     const key = `${scheme}\u0000${host}\u0000${target}`;
     let href = remembered.get(key);
     if (href === undefined) {
       href = parsedHref(`${scheme}://${host}${target}`, host);
-      if (key.length <= maxKeyLength) {
-        if (remembered.size >= maxEntries) remembered.clear();
-        remembered.set(key, href);
-      }
+      remembered.set(key, href);
     }
     return href ?? undefined;
   };

@@ -2,10 +2,12 @@
  * The policy for one forward-auth request: the configured routes its original URL falls under
  * (one, or several when its path or method is ambiguous: all must allow), narrowed by any
  * `allowed_groups` on the auth subrequest. The same few (routes, query) pairs repeat on every
- * request a proxy sends, so compiled policies are kept in a small bounded map keyed by the raw
- * query string — a repeat is answered without parsing the query at all.
+ * request a proxy sends, so compiled policies are kept in a bounded memo (src/memo/bounded-memo.ts)
+ * keyed by the raw query string — a repeat is answered without parsing the query at all. No
+ * freshness stamp: a resolver serves one configuration (a reload builds a new one).
  */
 import type { RouteConfig } from '../../config/index.js';
+import { createBoundedMemo } from '../../memo/bounded-memo.js';
 import { fail, type Result } from '../../shared/result.js';
 import { createRouteMatcher } from './match-route.js';
 import { ALLOWED_GROUPS_PARAM, parseRoutePolicy } from './parse.js';
@@ -23,7 +25,8 @@ export type PolicyResolver = (original: URL, authQuery: string, method?: string)
 
 export function createPolicyResolver(routes: readonly RouteConfig[]): PolicyResolver {
   const match = createRouteMatcher(routes);
-  const compiled = new Map<string, Result<RoutePolicy, PolicyError>>();
+  // Keys are the routes' indexes, a newline and the query: queries over MAX_CACHED_QUERY are never kept.
+  const compiled = createBoundedMemo<Result<RoutePolicy, PolicyError>>({ maxEntries: MAX_CACHED_POLICIES, maxKeyLength: MAX_CACHED_QUERY + 64 });
   return (original, authQuery, method) => {
     const matched = match(original.hostname, original.pathname, method);
     if (!matched.ok) return fail({ code: 'path_ambiguous', message: `the path cannot be matched safely: ${matched.reason}` });
@@ -34,9 +37,7 @@ export function createPolicyResolver(routes: readonly RouteConfig[]): PolicyReso
       const allowed = new URLSearchParams(authQuery).getAll(ALLOWED_GROUPS_PARAM);
       const query = new URLSearchParams(allowed.map((value): [string, string] => [ALLOWED_GROUPS_PARAM, value]));
       policy = parseRoutePolicy({ route, alsoRoutes, query });
-      if (authQuery.length > MAX_CACHED_QUERY) return policy;
-      if (compiled.size >= MAX_CACHED_POLICIES) compiled.clear();
-      compiled.set(key, policy);
+      if (authQuery.length <= MAX_CACHED_QUERY) compiled.set(key, policy);
     }
     return policy;
   };
