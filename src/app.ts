@@ -29,8 +29,8 @@ export interface AppDeps {
   scimLimits?: ScimLimits;
   /** Public base URL (e.g. https://id.example.com); derived from each request when absent. */
   publicUrl?: string | undefined;
-  /** Budget of remembered SCIM read answers in UTF-16 units (src/scim/http/read-cache.ts); 0 turns it off. */
-  scimReadCacheChars?: number;
+  /** Budget of remembered SCIM read answers in estimated bytes (src/scim/http/read-cache.ts); 0 turns it off. */
+  scimReadCacheBytes?: number;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
   access?: AccessRouteDeps | undefined;
   /** The admin API under /admin/v1; absent when no admin token is configured. */
@@ -72,7 +72,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       tokens: deps.tokens,
       limits: deps.scimLimits ?? DEFAULT_SCIM_LIMITS,
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
-      readCache: deps.scimReadCacheChars === 0 ? undefined : createReadCache(deps.directory.version, deps.scimReadCacheChars),
+      readCache: deps.scimReadCacheBytes === 0 ? undefined : createReadCache(deps.directory.version, { maxBytes: deps.scimReadCacheBytes }),
     }),
   );
   if (deps.admin) {

@@ -98,7 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger,
       scimLimits: { ...DEFAULT_SCIM_LIMITS, maxResults: config.scim.maxResults, maxPayloadBytes: config.scim.maxPayloadBytes },
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
-      scimReadCacheChars: readCacheChars(config.scim.readCacheMb),
+      scimReadCacheBytes: config.scim.readCacheMb * 1024 * 1024,
       access,
       admin: config.admin.token
         ? {
@@ -166,11 +166,6 @@ async function listen(
       if ('closeAllConnections' in server) server.closeAllConnections();
     }));
   return { url, server, close };
-}
-
-/** A MiB budget in string units: V8 keeps non-ASCII text at two bytes a character, so count every one as two. */
-function readCacheChars(megabytes: number): number {
-  return Math.floor((megabytes * 1024 * 1024) / 2);
 }
 
 /** The loader fills publicUrl with http://localhost:PORT when unset; SCIM then uses each request's own URL. */

@@ -65,7 +65,7 @@ export const scimSchema = z.strictObject({
   maxResults: z.number().int().min(1).max(10_000).default(200),
   maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
   /** Memory for remembered SCIM read answers (src/scim/http/read-cache.ts); 0 turns them off. */
-  readCacheMb: z.number().int().min(0).max(4096).default(32),
+  readCacheMb: z.number().int().min(0).max(4096).default(16),
 });
 
 export const oidcSchema = z.strictObject({

@@ -49,7 +49,7 @@ describe('configuration defaults', () => {
     expect(config.server.trustedProxies.contains('::ffff:127.0.0.1')).toBe(true);
     expect(config.server.trustedProxies.contains('10.0.0.1')).toBe(false);
     expect(config.database.path).toBe('./data/scimgate.db');
-    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576, readCacheMb: 32 });
+    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576, readCacheMb: 16 });
     expect(config.oidc).toBeUndefined();
     expect(config.sessions).toEqual({
       cookieName: 'scimgate_session',

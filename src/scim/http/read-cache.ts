@@ -16,9 +16,18 @@
  * with overlapping windows (startIndex 1, 38, 75 … count 100) then costs each resource once, not
  * once per page that shows it — whole pages of 100 would fill the budget a hundred times over.
  *
- * Bounded by total size, oldest entries out first; answers over a quarter of the budget are never
- * kept (a 100k-member group). A page whose resources were pushed out is computed again.
+ * Only what is asked for again is kept: a URL's first answer is computed and sent, and remembered
+ * from its second request on (admission, src/memo/bounded-memo.ts). Random lookups over a large
+ * tenant — almost every one a first read — then cost no memory and no eviction churn: kept, they
+ * made those lookups slower and the process ~60 MB larger while hardly ever being read again.
+ *
+ * Bounded by estimated bytes (src/memo/bounded-memo.ts: oldest out first, recently read ones get a
+ * second chance); answers over a quarter of the budget are never kept (a 100k-member group). A
+ * page whose resources were pushed out is computed again. Freshness: the directory version is the
+ * memo's stamp (the rule for every cache is written in src/memo/bounded-memo.ts).
  */
+import { createBoundedMemo, createSecondMissFilter } from '../../memo/bounded-memo.js';
+
 export interface CachedRead {
   body: string;
   /** The resource's version for ETag / If-None-Match (single-resource reads only). */
@@ -48,24 +57,31 @@ export function listAnswerText(answer: ListAnswer): string {
   return answer.head + answer.items.map((item) => item.body).join(',') + answer.tail;
 }
 
-/** Default budget in string units (keys count too): 32 MiB even if every character took two bytes. */
-export const DEFAULT_READ_CACHE_CHARS = 16 * 1024 * 1024;
+/** Default budget in estimated bytes (every character counted as two, plus each entry's overhead). */
+export const DEFAULT_READ_CACHE_BYTES = 16 * 1024 * 1024;
 
-/** What a page's reference to one of its resources is counted as, in string units. */
-const REFERENCE_CHARS = 4;
-/** Resource entries live beside URLs in one map; a URL never holds a NUL. */
+/** What one entry costs besides its text: the map's slot, the entry object, the key's header. */
+const ENTRY_OVERHEAD_BYTES = 96;
+/** What a page's reference to one of its resources costs. */
+const REFERENCE_BYTES = 8;
+/** Resource entries live beside URLs in one memo; a URL never holds a NUL. */
 const ITEM_PREFIX = '\u0000';
+/** A typical remembered answer, for sizing the admission table. */
+const TYPICAL_ANSWER_BYTES = 2048;
+
+/** V8 keeps text outside Latin-1 at two bytes a character: count every one as two. */
+const textBytes = (...texts: string[]): number => texts.reduce((sum, text) => sum + 2 * text.length, ENTRY_OVERHEAD_BYTES);
 
 interface Single {
   kind: 'single';
   answer: CachedRead;
-  size: number;
+  bytes: number;
 }
 interface Item {
   kind: 'item';
   /** Emptied when pushed out, so pages still pointing at it do not keep its text alive. */
   body: string;
-  size: number;
+  bytes: number;
   /** False once pushed out: pages still pointing at it must be computed again. */
   live: boolean;
 }
@@ -74,52 +90,33 @@ interface Page {
   head: string;
   items: Item[];
   tail: string;
-  size: number;
+  bytes: number;
 }
 type Entry = Single | Item | Page;
 
-export function createReadCache(directoryVersion: () => number, maxChars = DEFAULT_READ_CACHE_CHARS): ReadCache {
-  const entries = new Map<string, Entry>();
-  let chars = 0;
-  let at: number | undefined;
-  const maxEntryChars = Math.floor(maxChars / 4);
+export interface ReadCacheOptions {
+  /** Budget in estimated bytes (default DEFAULT_READ_CACHE_BYTES); 0 keeps nothing. */
+  maxBytes?: number;
+  /** `'second-request'` (default): a URL's answer is kept from its second request on. `'first-request'`: at once. */
+  admit?: 'first-request' | 'second-request';
+}
 
-  /** Empties the cache when the directory moved. Read before the directory is: a change landing after makes entries stale, not wrong. */
-  const sync = () => {
-    const version = directoryVersion();
-    if (version !== at) {
-      entries.clear();
-      chars = 0;
-      at = version;
-    }
-  };
-
-  const retire = (item: Item) => {
-    item.live = false;
-    item.body = '';
-  };
-
-  const makeRoom = (size: number) => {
-    // Map iteration is insertion order: the first keys are the oldest.
-    for (const [oldKey, old] of entries) {
-      if (chars + size <= maxChars) break;
-      entries.delete(oldKey);
-      chars -= old.size;
-      if (old.kind === 'item') retire(old);
-    }
-  };
-
-  const store = (key: string, entry: Entry) => {
-    const replaced = entries.get(key);
-    if (replaced) {
-      entries.delete(key);
-      chars -= replaced.size;
-      if (replaced.kind === 'item') retire(replaced);
-    }
-    makeRoom(entry.size);
-    entries.set(key, entry);
-    chars += entry.size;
-  };
+export function createReadCache(directoryVersion: () => number, options: ReadCacheOptions = {}): ReadCache {
+  const maxBytes = options.maxBytes ?? DEFAULT_READ_CACHE_BYTES;
+  const memo = createBoundedMemo<Entry>({
+    maxBytes,
+    sizeOf: (_key, entry) => entry.bytes,
+    stamp: directoryVersion,
+    onDrop: (_key, entry) => {
+      if (entry.kind === 'item') {
+        entry.live = false;
+        entry.body = '';
+      }
+    },
+  });
+  const maxEntryBytes = Math.floor(maxBytes / 4);
+  const secondMiss = createSecondMissFilter(Math.ceil(maxBytes / TYPICAL_ANSWER_BYTES));
+  const admitted = (key: string) => maxBytes > 0 && (options.admit === 'first-request' || secondMiss.admit(key));
 
   /** The remembered page's text, or undefined when any of its resources was pushed out. */
   const pageText = (page: Page): string | undefined => {
@@ -132,49 +129,51 @@ export function createReadCache(directoryVersion: () => number, maxChars = DEFAU
     return page.head + bodies.join(',') + page.tail;
   };
 
-  const rememberPage = (key: string, answer: ListAnswer) => {
+  const rememberPage = (key: string, answer: ListAnswer, stamp: number) => {
     const itemKeys = answer.items.map((item) => ITEM_PREFIX + item.key);
     const known = itemKeys.map((itemKey) => {
-      const entry = entries.get(itemKey);
-      return entry?.kind === 'item' ? entry : undefined;
+      const entry = memo.get(itemKey);
+      return entry?.kind === 'item' && entry.live ? entry : undefined;
     });
-    let size = key.length + answer.head.length + answer.tail.length + answer.items.length * REFERENCE_CHARS;
+    const pageBytes = textBytes(key, answer.head, answer.tail) + answer.items.length * REFERENCE_BYTES;
+    let bytes = pageBytes;
     for (let i = 0; i < answer.items.length; i++) {
-      if (!known[i]) size += (itemKeys[i] as string).length + (answer.items[i] as { body: string }).body.length;
+      if (!known[i]) bytes += textBytes(itemKeys[i] as string, (answer.items[i] as { body: string }).body);
     }
     // A page that cannot fit with its new resources would push out its own first ones.
-    if (size > maxEntryChars) return;
+    if (bytes > maxEntryBytes) return;
     const items = answer.items.map((item, i): Item => {
       const existing = known[i];
-      if (existing?.live) return existing;
-      const entry: Item = { kind: 'item', body: item.body, size: (itemKeys[i] as string).length + item.body.length, live: true };
-      store(itemKeys[i] as string, entry);
+      if (existing) return existing;
+      const itemKey = itemKeys[i] as string;
+      const entry: Item = { kind: 'item', body: item.body, bytes: textBytes(itemKey, item.body), live: true };
+      memo.set(itemKey, entry, stamp);
       return entry;
     });
-    store(key, { kind: 'page', head: answer.head, items, tail: answer.tail, size: key.length + answer.head.length + answer.tail.length + items.length * REFERENCE_CHARS });
+    memo.set(key, { kind: 'page', head: answer.head, items, tail: answer.tail, bytes: pageBytes }, stamp);
   };
 
   return {
     read<T extends CachedRead | undefined>(key: string, compute: () => T): T {
-      sync();
-      const known = entries.get(key);
+      // Read before the directory is: a change landing after makes what is computed stale, not wrong.
+      const stamp = memo.stamp();
+      const known = memo.get(key);
       // Only what `compute` returned for this key is ever stored under it, so it has `compute`'s type.
       if (known?.kind === 'single') return known.answer as T;
       const answer = compute();
-      if (answer === undefined || maxChars <= 0) return answer;
-      const size = key.length + answer.body.length;
-      if (size <= maxEntryChars) store(key, { kind: 'single', answer, size });
+      if (answer === undefined || !admitted(key)) return answer;
+      memo.set(key, { kind: 'single', answer, bytes: textBytes(key, answer.body) }, stamp);
       return answer;
     },
     readList(key: string, compute: () => ListAnswer): string {
-      sync();
-      const known = entries.get(key);
+      const stamp = memo.stamp();
+      const known = memo.get(key);
       if (known?.kind === 'page') {
         const text = pageText(known);
         if (text !== undefined) return text;
       }
       const answer = compute();
-      if (maxChars > 0) rememberPage(key, answer);
+      if (admitted(key)) rememberPage(key, answer, stamp);
       return listAnswerText(answer);
     },
   };

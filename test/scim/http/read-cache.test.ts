@@ -26,8 +26,11 @@ describe('createReadCache', () => {
     computed = 0;
   });
 
+  // The mechanics below keep answers at once; admission (kept from the second request) has its own tests.
+  const atOnce = (maxBytes?: number) => createReadCache(() => version, { admit: 'first-request', ...(maxBytes === undefined ? {} : { maxBytes }) });
+
   it('answers from memory while the directory version stands, recomputes once it moves', () => {
-    const cache = createReadCache(() => version);
+    const cache = atOnce();
     expect(cache.read('a', answer('1')).body).toBe('1');
     expect(cache.read('a', answer('2')).body).toBe('1');
     expect(computed).toBe(1);
@@ -37,7 +40,7 @@ describe('createReadCache', () => {
   });
 
   it('remembers neither "not found" nor failures', () => {
-    const cache = createReadCache(() => version);
+    const cache = atOnce();
     expect(cache.read('missing', () => undefined)).toBeUndefined();
     expect(cache.read('missing', answer('now here')).body).toBe('now here');
     expect(() =>
@@ -48,23 +51,54 @@ describe('createReadCache', () => {
     expect(cache.read('bad', answer('fixed')).body).toBe('fixed');
   });
 
-  it('stays within its budget, dropping the oldest answers first, and never keeps a huge one', () => {
-    // Budget 200: an answer may take at most 50; four of 47 fit, a fifth pushes the oldest out.
-    const cache = createReadCache(() => version, 200);
-    cache.read('k1', answer('x'.repeat(45)));
-    cache.read('k2', answer('y'.repeat(45)));
-    cache.read('k3', answer('z'.repeat(45)));
-    cache.read('k4', answer('w'.repeat(45)));
-    cache.read('k5', answer('v'.repeat(45)));
+  it('stays within its budget in bytes, dropping the oldest answers first, and never keeps a huge one', () => {
+    // 1,000 bytes: an entry costs 96 + 2 per character and may take at most 250; four of 210 fit, a fifth pushes the oldest out.
+    const cache = atOnce(1000);
+    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) cache.read(key, answer('x'.repeat(55)));
     computed = 0;
     cache.read('k2', answer('again'));
     cache.read('k4', answer('again'));
     expect(computed).toBe(0);
     expect(cache.read('k1', answer('again')).body).toBe('again');
     computed = 0;
-    cache.read('huge', answer('h'.repeat(60)));
-    cache.read('huge', answer('h'.repeat(60)));
+    cache.read('huge', answer('h'.repeat(80)));
+    cache.read('huge', answer('h'.repeat(80)));
     expect(computed).toBe(2);
+  });
+
+  describe('admission: kept from the second request', () => {
+    it("a URL's first answer is sent, not kept; its second is kept", () => {
+      const cache = createReadCache(() => version);
+      cache.read('a', answer('1'));
+      cache.read('a', answer('2'));
+      expect(cache.read('a', answer('3')).body).toBe('2');
+      expect(computed).toBe(2);
+    });
+
+    it('random lookups, each URL read once, keep nothing (issue 11: kept, they cost ~60 MB and slowed lookups)', () => {
+      const cache = createReadCache(() => version);
+      for (let i = 0; i < 2000; i++) cache.read(`/Users/${i}`, answer(`{"id":"${i}"}`));
+      computed = 0;
+      // Had the first pass been kept, none of these would be computed.
+      for (let i = 0; i < 2000; i++) cache.read(`/Users/${i}`, answer(`{"id":"${i}"}`));
+      expect(computed).toBe(2000);
+      // Asked for twice, they are kept (all but the few whose first miss another URL's overwrote in the fixed table).
+      computed = 0;
+      for (let i = 0; i < 2000; i++) cache.read(`/Users/${i}`, answer(`{"id":"${i}"}`));
+      expect(computed).toBeLessThan(100);
+    });
+
+    it('holds for list answers too', () => {
+      const cache = createReadCache(() => version);
+      const list = () => {
+        computed++;
+        return { head: '{"Resources":[', items: [{ key: 'a', body: '{"id":"a"}' }], tail: ']}' };
+      };
+      cache.readList('p', list);
+      cache.readList('p', list);
+      cache.readList('p', list);
+      expect(computed).toBe(2);
+    });
   });
 
   describe('list answers', () => {
@@ -74,7 +108,7 @@ describe('createReadCache', () => {
     };
 
     it('are the envelope with each resource inside, remembered while the version stands', () => {
-      const cache = createReadCache(() => version);
+      const cache = atOnce();
       const text = cache.readList('p1', page('one', ['a', 'b']));
       expect(JSON.parse(text)).toEqual({ page: 'one', Resources: [{ id: 'a' }, { id: 'b' }] });
       expect(cache.readList('p1', page('other', ['c']))).toBe(text);
@@ -85,9 +119,9 @@ describe('createReadCache', () => {
     });
 
     it('keep each resource once however many overlapping pages show it', () => {
-      // Budget 4,000: 40 resources (~26 units each) and 21 pages of references (~120 each) fit;
-      // 21 whole pages of text (~370 each, ~7,800) would not.
-      const cache = createReadCache(() => version, 4000);
+      // 16,000 bytes: 40 resources (148 each) and 21 pages of references (~330 each) fit, ~12,800;
+      // 21 whole pages of text (~890 each, ~18,700) would not.
+      const cache = atOnce(16_000);
       const ids = Array.from({ length: 40 }, (_, i) => `user-${String(i).padStart(3, '0')}`);
       const windows = Array.from({ length: 21 }, (_, start) => ids.slice(start, start + 20));
       for (const [start, window] of windows.entries()) cache.readList(`page-${start}`, page(String(start), window));
@@ -97,17 +131,17 @@ describe('createReadCache', () => {
     });
 
     it('a page whose resources were pushed out is computed again, never answered in part', () => {
-      const cache = createReadCache(() => version, 400);
+      const cache = atOnce(2000);
       cache.readList('p1', page('one', ['a', 'b']));
-      // Singles fill the budget: the oldest entries (the page's resources) go first.
-      for (let i = 0; i < 8; i++) cache.read(`single-${i}`, answer('s'.repeat(40)));
+      // Singles (192 bytes each) fill the budget: the oldest entries (the page's resources) go first.
+      for (let i = 0; i < 10; i++) cache.read(`single-${i}`, answer('s'.repeat(40)));
       computed = 0;
       expect(JSON.parse(cache.readList('p1', page('again', ['a', 'b'])))).toEqual({ page: 'again', Resources: [{ id: 'a' }, { id: 'b' }] });
       expect(computed).toBe(1);
     });
 
     it('a page too big for a quarter of the budget is answered but not kept', () => {
-      const cache = createReadCache(() => version, 200);
+      const cache = atOnce(1000);
       const big = Array.from({ length: 10 }, (_, i) => `id-${i}`);
       expect(JSON.parse(cache.readList('big', page('big', big))).Resources).toHaveLength(10);
       cache.readList('big', page('big', big));
@@ -116,7 +150,7 @@ describe('createReadCache', () => {
   });
 
   it('a budget of 0 turns it off', () => {
-    const cache = createReadCache(() => version, 0);
+    const cache = createReadCache(() => version, { maxBytes: 0, admit: 'first-request' });
     cache.read('a', answer('1'));
     expect(cache.read('a', answer('2')).body).toBe('2');
   });
@@ -134,7 +168,7 @@ function twoApps(store: Store) {
   const tokens = createTokenService(store);
   const { token } = tokens.create(`test-${++apps}`);
   const cached = createApp({ directory, tokens });
-  const direct = createApp({ directory, tokens, scimReadCacheChars: 0 });
+  const direct = createApp({ directory, tokens, scimReadCacheBytes: 0 });
   const call = (app: ReturnType<typeof createApp>, method: string, path: string, body?: unknown): Promise<ScimResponse> =>
     Promise.resolve(
       app.request(`http://scim.test/scim/v2${path}`, {
@@ -210,7 +244,8 @@ describe('SCIM reads through the cache are never stale', () => {
           '/Users?excludedAttributes=userName%0A',
           '/Users?attributes=%0AuserName',
         ];
-        for (const read of reads) await both(read); // fill the cache
+        // Fill the cache: an answer is kept from its URL's second request on.
+        for (const read of [...reads, ...reads]) await both(read);
         const patch = (path: string, operations: unknown[]) =>
           call('PATCH', path, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: operations });
         for (const step of ops) {
