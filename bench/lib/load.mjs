@@ -22,6 +22,7 @@ import autocannon from 'autocannon';
  *   next?: (n: number) => RequestShape,
  *   cpuSeconds?: () => number | undefined,
  *   counter?: { n: number },
+ *   amount?: number,
  * }} LoadOptions
  * @typedef {{ rps: number, p50: number, p90: number, p99: number, mean: number, requests: number, non2xx: number, errors: number, timeouts: number, statusCodes: Record<string, number>, cpuUsPerRequest?: number, cpuShare?: number }} LoadResult
  */
@@ -64,7 +65,8 @@ function runOnce(options, seconds, counter) {
       {
         url: options.url,
         connections: options.connections,
-        duration: seconds,
+        // A fixed number of requests instead of a duration, when the work itself is what is measured (memory after N lookups).
+        ...(options.amount ? { amount: options.amount } : { duration: seconds }),
         headers: options.headers,
         ...requestPlan(options, counter),
       },

@@ -261,25 +261,37 @@ function child(args, log) {
   });
 }
 
+/** Seed the tenant at `dbPath` unless it is there already. */
+async function ensureSeeded(dbPath, log) {
+  if (!existsSync(dbPath)) {
+    log(`seeding the nested-groups tenant (${SHAPE.users} users, ${SHAPE.groups} groups, ${SHAPE.memberships} memberships, depth ${SHAPE.depth})`);
+    await child(['seed', dbPath], log);
+  }
+}
+
+/** The cached 100k/10k/1M tenant the runner uses (seeded on first use); copy it before writing. Other scenarios serve it too. */
+export async function nestedGroupsTenant(log) {
+  const { CACHE_DIR } = await import('../lib/config.mjs');
+  const { migrationHash } = await import('../lib/seed.mjs');
+  const dbPath = join(CACHE_DIR, `nested-groups-100k-${migrationHash()}.db`);
+  await ensureSeeded(dbPath, log);
+  return dbPath;
+}
+
 /**
  * The issue-3 figures for the tenant cached at `dbPath` (seeded there first when missing).
  * @param {{ dbPath: string, log: (message: string) => void }} input
  */
 export async function measureNestedGroups({ dbPath, log }) {
-  if (!existsSync(dbPath)) {
-    log(`seeding the nested-groups tenant (${SHAPE.users} users, ${SHAPE.groups} groups, ${SHAPE.memberships} memberships, depth ${SHAPE.depth})`);
-    await child(['seed', dbPath], log);
-  }
+  await ensureSeeded(dbPath, log);
   const out = await child(['measure', dbPath], log);
   return JSON.parse(out.trim().split('\n').pop());
 }
 
 /** The bench runner's entry: figures as report rows beside the issue's targets. */
 export async function run(ctx) {
-  const { CACHE_DIR } = await import('../lib/config.mjs');
-  const { migrationHash } = await import('../lib/seed.mjs');
   const { metricRow } = await import('../lib/rows.mjs');
-  const f = await measureNestedGroups({ dbPath: join(CACHE_DIR, `nested-groups-100k-${migrationHash()}.db`), log: ctx.log });
+  const f = await measureNestedGroups({ dbPath: await nestedGroupsTenant(ctx.log), log: ctx.log });
   ctx.log(`nested groups: ${JSON.stringify(f)}`);
   return [
     metricRow({ issue, scenario: 'effective groups lookup p99 (in-process)', value: f.effectiveLookupP99Ms, unit: 'ms', max: TARGETS.effectiveLookupP99Ms, p50: f.effectiveLookupP50Ms, p99: f.effectiveLookupP99Ms }),
