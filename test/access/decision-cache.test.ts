@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { createDecisionCache } from '../../src/access/decision-cache.js';
 
+/** The documented default (DEFAULT_DECISION_CACHE_BYTES), written out so the test pins it. */
+const SIXTEEN_MIB = 16 * 1024 * 1024;
+
 function setup(maxAgeMs = 5_000, maxEntries = 10) {
   let generation = 1;
   let now = 0;
@@ -44,6 +47,17 @@ describe('decision cache', () => {
     for (const s of ['x', 'y', 'z']) cache.set(s, s, 1);
     expect(cache.size).toBe(2);
     expect(cache.get('x')).toBeUndefined();
+  });
+
+  it('is bounded in bytes by default, not only by sessions: users in a thousand groups cannot take hundreds of MB', () => {
+    // ~100 KB an identity (a user in ~1,000 groups); 2,000 signed-in sessions of them.
+    const identity = 'g'.repeat(50_000);
+    const cache = createDecisionCache<string>({ generation: () => 1, now: () => 0, sizeOf: (value) => 2 * value.length });
+    for (let i = 0; i < 2000; i++) cache.set(`session-${i}`, identity, 1);
+    expect(cache.size * 100_000).toBeLessThanOrEqual(SIXTEEN_MIB);
+    expect(cache.bytes).toBeLessThanOrEqual(SIXTEEN_MIB);
+    // The most recent sessions are the ones kept.
+    expect(cache.get('session-1999')).toBe(identity);
   });
 
   it('maxAge 0 disables caching', () => {
