@@ -4,7 +4,7 @@
  * no usable cookies (expired entries linger until evicted). Keying by the raw secret was measured
  * and saves ~2 µs a decision — not worth that.
  *
- * Revocation correctness first: it is a bounded memo (src/memo/bounded-memo.ts, which states the
+ * Revocation correctness first: it is a bounded memo (src/shared/bounded-memo.ts, which states the
  * freshness rule for every cache) stamped with the directory generation — every directory change
  * (deactivation, deletion, group edit) and every sign-out moves it, inside its own transaction, so
  * the very next decision after a SCIM response recomputes from the database. Entries also expire
@@ -15,7 +15,7 @@
  * in a thousand groups makes one identity tens of kilobytes.
  */
 import { sha256 } from '../crypto/sha256.js';
-import { createBoundedMemo } from '../memo/bounded-memo.js';
+import { createBoundedMemo } from '../shared/bounded-memo.js';
 
 export function secretKey(secret: string): string {
   return sha256(secret, 'base64url');

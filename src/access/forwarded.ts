@@ -12,7 +12,7 @@
  * Traefik): absent, or not a method token, it is unknown, and route matching then considers
  * every method the request could have.
  */
-import { createBoundedMemo, type BoundedMemo } from '../memo/bounded-memo.js';
+import { createBoundedMemo, type BoundedMemo } from '../shared/bounded-memo.js';
 import type { CidrList } from '../shared/cidr-list.js';
 
 /** Only `get` is used, so callers can read headers without building a fetch `Headers`. */

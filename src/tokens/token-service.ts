@@ -1,14 +1,14 @@
 /**
  * SCIM bearer tokens: issue (shown once), list, revoke, and verify on every SCIM request.
  * Only SHA-256 digests are stored (see token-secret.ts). A verified token is remembered (a bounded
- * memo stamped with the commit epoch, src/memo/bounded-memo.ts) only until the next commit to the
+ * memo stamped with the commit epoch, src/shared/bounded-memo.ts) only until the next commit to the
  * database by anyone (src/store/commit-watch.ts), so a revocation made by another process (the
  * CLI) still applies to the very next request, and a steady stream of SCIM reads costs no token
  * query at all.
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
-import { createBoundedMemo } from '../memo/bounded-memo.js';
+import { createBoundedMemo } from '../shared/bounded-memo.js';
 import type { Store } from '../store/connection.js';
 import { scimTokens } from '../store/schema.js';
 import { TokenError } from './token-errors.js';

@@ -3,11 +3,11 @@
  * and the route policy for them (src/access/policy) — the URL parsed once, here. Both are pure
  * functions of the peer's trust, the raw proxy headers and the subrequest's own URL under one
  * configuration (a reload builds a new resolver) — and a proxy asks about the same pages over
- * and over. So the answer is remembered by those raw values in a bounded memo (src/memo/bounded-memo.ts,
+ * and over. So the answer is remembered by those raw values in a bounded memo (src/shared/bounded-memo.ts,
  * no freshness stamp as nothing it depends on changes under one resolver), and a
  * repeat skips URL parsing, path normalisation and route matching.
  */
-import { createBoundedMemo } from '../../memo/bounded-memo.js';
+import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../../shared/cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';

@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { createBoundedMemo } from '../../memo/bounded-memo.js';
+import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import { logRequestEnd, startRequest } from '../../http/request-context.js';
 import { rawHeaders } from '../../http/request-header.js';
 import { FORWARD_AUTH_HEADERS, type ForwardAuth, type PeerAddress } from './forward-auth.js';
@@ -75,7 +75,7 @@ export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: Pee
  * when the parsed URL is not this endpoint.
  */
 function createAbsoluteUrls(maxEntries = 1024, maxKeyLength = 2048): (scheme: string, host: string, target: string) => string | undefined {
-  // Bounded memo (src/memo/bounded-memo.ts) with no freshness stamp: the answer depends on the raw parts alone.
+  // Bounded memo (src/shared/bounded-memo.ts) with no freshness stamp: the answer depends on the raw parts alone.
   const remembered = createBoundedMemo<string | null>({ maxEntries, maxKeyLength });
   return (scheme, host, target) => {
     // NUL occurs in neither a Host header nor a request target: the key's parts cannot run together.

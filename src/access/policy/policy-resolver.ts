@@ -2,12 +2,12 @@
  * The policy for one forward-auth request: the configured routes its original URL falls under
  * (one, or several when its path or method is ambiguous: all must allow), narrowed by any
  * `allowed_groups` on the auth subrequest. The same few (routes, query) pairs repeat on every
- * request a proxy sends, so compiled policies are kept in a bounded memo (src/memo/bounded-memo.ts)
+ * request a proxy sends, so compiled policies are kept in a bounded memo (src/shared/bounded-memo.ts)
  * keyed by the raw query string — a repeat is answered without parsing the query at all. No
  * freshness stamp: a resolver serves one configuration (a reload builds a new one).
  */
 import type { RouteConfig } from '../../config/index.js';
-import { createBoundedMemo } from '../../memo/bounded-memo.js';
+import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import { fail, type Result } from '../../shared/result.js';
 import { createRouteMatcher } from './match-route.js';
 import { ALLOWED_GROUPS_PARAM, parseRoutePolicy } from './parse.js';

@@ -17,16 +17,16 @@
  * once per page that shows it — whole pages of 100 would fill the budget a hundred times over.
  *
  * Only what is asked for again is kept: a URL's first answer is computed and sent, and remembered
- * from its second request on (admission, src/memo/bounded-memo.ts). Random lookups over a large
+ * from its second request on (admission, src/shared/bounded-memo.ts). Random lookups over a large
  * tenant — almost every one a first read — then cost no memory and no eviction churn: kept, they
  * made those lookups slower and the process ~60 MB larger while hardly ever being read again.
  *
- * Bounded by estimated bytes (src/memo/bounded-memo.ts: oldest out first, recently read ones get a
+ * Bounded by estimated bytes (src/shared/bounded-memo.ts: oldest out first, recently read ones get a
  * second chance); answers over a quarter of the budget are never kept (a 100k-member group). A
  * page whose resources were pushed out is computed again. Freshness: the directory version is the
- * memo's stamp (the rule for every cache is written in src/memo/bounded-memo.ts).
+ * memo's stamp (the rule for every cache is written in src/shared/bounded-memo.ts).
  */
-import { createBoundedMemo, createSecondMissFilter } from '../../memo/bounded-memo.js';
+import { createBoundedMemo, createSecondMissFilter } from '../../shared/bounded-memo.js';
 
 export interface CachedRead {
   body: string;

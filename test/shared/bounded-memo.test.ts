@@ -1,11 +1,11 @@
 /**
  * The bounded memo every cache is built on: its bound (entries and estimated bytes), its eviction
  * order (oldest first, a second chance for what was read), admission on the second miss, and the
- * freshness stamp (src/memo/bounded-memo.ts states the rule).
+ * freshness stamp (src/shared/bounded-memo.ts states the rule).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createBoundedMemo, createSecondMissFilter } from '../../src/memo/bounded-memo.js';
+import { createBoundedMemo, createSecondMissFilter } from '../../src/shared/bounded-memo.js';
 
 const byLength = (key: string, value: string) => key.length + value.length;
 
