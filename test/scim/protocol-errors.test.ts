@@ -106,11 +106,13 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
   it('answers SCIM requests without hono composing handlers: remembered ones synchronously', async () => {
     // A second matching route (a catch-all) sends every request through hono's async compose, and
     // every answer becomes a promise. Answers computed from the database are handed over as
-    // settled promises on purpose (resource-routes.ts); asked again, they come from memory at once.
+    // settled promises on purpose (resource-routes.ts); once remembered (from a URL's second
+    // request, src/scim/http/read-cache.ts), they come from memory at once.
     const t = createTestScimApp();
     const headers = { Authorization: `Bearer ${t.token}` };
     const ask = (path: string) => t.app.fetch(new Request(`http://scim.test/scim/v2${path}`, { headers }));
     for (const path of ['/Users', '/Users?filter=userName%20eq%20%22x%22', '/Groups']) {
+      await ask(path);
       await ask(path);
       expect(ask(path), path).toBeInstanceOf(Response);
     }
