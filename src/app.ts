@@ -16,6 +16,7 @@ import { batchPerLoopTurn } from './http/batched-listener.js';
 import { silentLogger } from './http/logger.js';
 import { SERVER_ERROR_BODY } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
+import { createPageCursors } from './scim/http/page-cursor.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { SCIM_MEDIA_TYPE, busyError, unstoredError } from './scim/http/respond.js';
 import { isBusyError, WriteGroupFailed } from './store/index.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   scimLimits?: ScimLimits;
   /** Public base URL (e.g. https://id.example.com); derived from each request when absent. */
   publicUrl?: string | undefined;
+  /** Seals RFC 9865 cursors; every server on one database needs the same key. Default: a random key per app. */
+  pageCursorKey?: Uint8Array;
   /** Budget of remembered SCIM read answers in estimated bytes (src/scim/http/read-cache.ts); 0 turns it off. */
   scimReadCacheBytes?: number;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
@@ -72,6 +75,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       tokens: deps.tokens,
       limits: deps.scimLimits ?? DEFAULT_SCIM_LIMITS,
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
+      cursors: createPageCursors(deps.pageCursorKey),
       readCache: deps.scimReadCacheBytes === 0 ? undefined : createReadCache(deps.directory.version, { maxBytes: deps.scimReadCacheBytes }),
     }),
   );

@@ -99,6 +99,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       scimLimits: { ...DEFAULT_SCIM_LIMITS, maxResults: config.scim.maxResults, maxPayloadBytes: config.scim.maxPayloadBytes },
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheBytes: config.scim.readCacheMb * 1024 * 1024,
+      // Shared through the database, so a cursor from one server is good on every other.
+      pageCursorKey: serverKey(store, 'page-cursor', 32),
       access,
       admin: config.admin.token
         ? {

@@ -181,6 +181,22 @@ describe('real responses match the documented statuses, headers and schemas', ()
     await expectDocumented('GET', '/scim/v2/Users', await t.scim('GET', '/Users?sortBy=userName&count=10'), 200);
   });
 
+  it('RFC 9865 cursor pages (GET and POST /.search) and their errors are documented', async () => {
+    const t = createTestScimApp();
+    await seed(t);
+    await t.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'second@example.com' });
+    const first = await t.scim('GET', '/Users?cursor&count=1');
+    await expectDocumented('GET', '/scim/v2/Users', first.clone(), 200);
+    const { nextCursor } = await first.json();
+    expect(typeof nextCursor).toBe('string');
+    await expectDocumented('GET', '/scim/v2/Users', await t.scim('GET', `/Users?cursor=${nextCursor}&count=1`), 200);
+    const search = { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], cursor: '', count: 1 };
+    await expectDocumented('POST', '/scim/v2/Groups/.search', await t.scim('POST', '/Groups/.search', search), 200);
+    const invalid = await t.scim('GET', '/Users?cursor=nope');
+    await expectDocumented('GET', '/scim/v2/Users', invalid.clone(), 400);
+    expect(await invalid.json()).toMatchObject({ scimType: 'invalidCursor' });
+  });
+
   it('POST /Users/.search and /Groups/.search → 200 list responses', async () => {
     const t = createTestScimApp();
     await seed(t);

@@ -55,8 +55,8 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
 }
 
 export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
-  const { sqlite, db, writes } = deps.store;
-  const listPage = createPager(sqlite, db, groups, groupResourceType, toGroupRecord);
+  const { sqlite, writes } = deps.store;
+  const listPage = createPager(sqlite, groups, groupResourceType, toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM groups WHERE lower(display_name) = lower(?) AND id <> ?',

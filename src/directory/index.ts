@@ -19,7 +19,7 @@ export type { GroupRecord, GroupStore } from './groups.js';
 export type { MemberReads, UserGroupRecord } from './member-reads.js';
 export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
 export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
-export type { SearchQuery } from './search-query.js';
+export type { PagePosition, SearchQuery } from './search-query.js';
 export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAttribute, type LinkedUser, type UserLookup, type UserLookupResult } from './user-lookup.js';
 
 export function createDirectory(input: DirectoryDeps) {

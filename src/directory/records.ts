@@ -3,19 +3,22 @@
  * paging through a table with a compiled filter and sort.
  */
 import type Database from 'better-sqlite3';
-import { asc, count, desc, sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
 import { preconditionFailed, type ScimResult } from '../scim/protocol/errors.js';
 import { fail, ok } from '../shared/result.js';
 import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
-import type { Db } from '../store/index.js';
 import type { groups, users } from '../store/schema.js';
+import { orderBySortKey } from './filter-sql.js';
+import { afterPosition, type PagePosition } from './filter-sql/keyset.js';
 import { compileSearch, type SearchQuery } from './search-query.js';
 
 export interface Page<T> {
   total: number;
   items: T[];
+  /** Where the next page starts, when there is one (the last item's position). */
+  next?: PagePosition;
 }
 
 /** A write's precondition (RFC 7644 §3.14): absent If-Match always passes. */
@@ -30,18 +33,23 @@ type Table = typeof users | typeof groups;
 
 const MAX_CACHED_STATEMENTS = 256;
 
-/** The dialect drizzle(sqlite) renders with (no casing option), for the per-request clauses. */
+/** The dialect drizzle(sqlite) renders with (no casing option), for the per-request queries. */
 const dialect = new SQLiteSyncDialect();
 
 /**
- * Pages through one table. Filters differ only in their bound values from one request to the
- * next (`userName eq "…"`), so statements are prepared once per SQL text and reused: preparing
- * costs more than running an indexed lookup. Likewise the `select <every column> from <table>`
- * head of both queries is rendered by drizzle once: building a whole select per request (its
- * column list walked entity by entity) cost more than the lookup itself. Only the request's own
- * clauses (where, order, limit) are rendered per request, by the same dialect the db uses.
+ * Pages through one table, in the list's order: its sort key if any, then the row key.
+ *
+ * A page never walks the rows before it. Before, `LIMIT … OFFSET` read every earlier row whole
+ * (the last page of 100k users ~160 ms); now a page starts from a position — a cursor's
+ * (RFC 9865), or for `startIndex` the row before the page, found by an OFFSET over keys only
+ * (and sort values: no documents are read) — and reads its rows with a keyset condition
+ * (filter-sql/keyset.ts). One row more than asked says whether a next page exists.
+ *
+ * Filters differ only in their bound values from one request to the next (`userName eq "…"`),
+ * so statements are prepared once per SQL text and reused: preparing costs more than running an
+ * indexed lookup.
  */
-export function createPager<Row, R>(sqlite: Database.Database, db: Db, table: Table, resourceType: ResourceTypeDef, toRecord: (row: Row) => R) {
+export function createPager<Row extends { key: number }, R>(sqlite: Database.Database, table: Table, resourceType: ResourceTypeDef, toRecord: (row: Row) => R) {
   const statements = new Map<string, Database.Statement>();
   const statement = (text: string): Database.Statement => {
     let prepared = statements.get(text);
@@ -52,24 +60,43 @@ export function createPager<Row, R>(sqlite: Database.Database, db: Db, table: Ta
     }
     return prepared;
   };
-
-  const selectHead = db.select().from(table).toSQL().sql;
-  const countHead = db.select({ n: count() }).from(table).toSQL().sql;
-  const rowid = sql`${table}.rowid`;
+  const run = (query: SQL) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    return { prepared: statement(text), params };
+  };
+  const key = sql`${table.key}`;
 
   return function listPage(query: SearchQuery): ScimResult<Page<R>> {
     const compiled = compileSearch(query, resourceType);
     if (!compiled.ok) return compiled;
-    const where = dialect.sqlToQuery(sql` where ${compiled.value.where ?? sql`1`}`);
-    const countTotal = (): number => statement(countHead + where.sql).pluck().get(...where.params) as number;
-    if (query.limit === 0) return ok({ total: countTotal(), items: [] });
-    // Insertion order (rowid) is free to page through; an explicit sortBy keeps rowid as the tie-break.
+    const filter = compiled.value.where ?? sql`1`;
     const sortKey = compiled.value.orderBy;
-    const order = sortKey ? [query.descending ? desc(sortKey) : asc(sortKey), asc(rowid)] : [asc(rowid)];
-    const tail = dialect.sqlToQuery(sql` order by ${sql.join(order, sql`, `)} limit ${query.limit}${query.offset ? sql` offset ${query.offset}` : sql``}`);
-    const rows = statement(selectHead + where.sql + tail.sql).all(...where.params, ...tail.params) as Row[];
-    // A first page that is not full already holds every match: no need to count them again.
-    const total = query.offset === 0 && rows.length < query.limit ? rows.length : countTotal();
-    return ok({ total, items: rows.map(toRecord) });
+    const descending = query.descending === true;
+    const order = sortKey ? sql`${orderBySortKey(sortKey, descending ? 'descending' : 'ascending')}, ${key} asc` : sql`${key} asc`;
+    const countTotal = (): number => {
+      const count = run(sql`select count(*) from ${table} where ${filter}`);
+      return count.prepared.pluck().get(...count.params) as number;
+    };
+    if (query.limit === 0) return ok({ total: countTotal(), items: [] });
+
+    let position = query.after;
+    if (position === undefined && query.offset > 0) {
+      const sortColumn = sortKey ? sql`, ${sortKey} as s` : sql``;
+      const seek = run(sql`select ${key} as k${sortColumn} from ${table} where ${filter} order by ${order} limit 1 offset ${query.offset - 1}`);
+      const before = seek.prepared.get(...seek.params) as { k: number; s?: string | number | null } | undefined;
+      if (!before) return ok({ total: countTotal(), items: [] });
+      position = { key: before.k, sort: sortKey ? (before.s ?? null) : undefined };
+    }
+    const where = position ? sql`(${filter}) and ${afterPosition(key, sortKey, descending, position)}` : filter;
+    const sortColumn = sortKey ? sql`, ${sortKey} as "__sort"` : sql``;
+    const page = run(sql`select ${table}.*${sortColumn} from ${table} where ${where} order by ${order} limit ${query.limit + 1}`);
+    const rows = page.prepared.all(...page.params) as (Row & { __sort?: string | number | null })[];
+    const more = rows.length > query.limit;
+    if (more) rows.length = query.limit;
+    const last = rows[rows.length - 1];
+    const next = more && last ? { key: last.key, sort: sortKey ? (last.__sort ?? null) : undefined } : undefined;
+    // A first page with nothing after it already holds every match: no need to count them again.
+    const total = position === undefined && !more ? rows.length : countTotal();
+    return ok({ total, items: rows.map(toRecord), ...(next ? { next } : {}) });
   };
 }

@@ -8,13 +8,18 @@ import type { ScimResult } from '../scim/protocol/errors.js';
 import { ok } from '../shared/result.js';
 import type { AttrPath, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
 import { compileFilter, compileSortKey } from './filter-sql.js';
+import type { PagePosition } from './filter-sql/keyset.js';
+
+export type { PagePosition } from './filter-sql/keyset.js';
 
 export interface SearchQuery {
   filter?: Filter | undefined;
   sortBy?: AttrPath | undefined;
   descending?: boolean | undefined;
-  /** 0-based. */
+  /** 0-based; ignored when `after` is given. */
   offset: number;
+  /** Start after this resource (a cursor's position, RFC 9865), at any depth for the same cost. */
+  after?: PagePosition | undefined;
   limit: number;
 }
 

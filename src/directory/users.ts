@@ -59,8 +59,8 @@ export function toUserRecord(row: UserRow): UserRecord {
 }
 
 export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
-  const { sqlite, db, writes } = deps.store;
-  const listPage = createPager(sqlite, db, users, userResourceType, toUserRecord);
+  const { sqlite, writes } = deps.store;
+  const listPage = createPager(sqlite, users, userResourceType, toUserRecord);
   const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM users WHERE lower(user_name) = lower(?) AND id <> ?',

@@ -1,6 +1,7 @@
 /** What the SCIM router is built from. */
 import type { Directory } from '../directory/index.js';
 import type { TokenService } from '../tokens/index.js';
+import type { PageCursors } from './http/page-cursor.js';
 import type { ReadCache } from './http/read-cache.js';
 import type { ListLimits } from './protocol/list.js';
 
@@ -15,6 +16,8 @@ export interface ScimDeps {
   limits: ScimLimits;
   /** Public base URL of the SCIM API (…/scim/v2); derived from each request when absent. */
   baseUrl?: string | undefined;
+  /** Seals and opens RFC 9865 cursors (src/scim/http/page-cursor.ts). */
+  cursors: PageCursors;
   /** Remembered read answers (src/scim/http/read-cache.ts); reads always go to the directory without one. */
   readCache?: ReadCache | undefined;
 }

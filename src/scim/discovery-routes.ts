@@ -1,6 +1,7 @@
 /** Discovery endpoints (RFC 7644 §4): what this server supports, described by itself. */
 import { Hono } from 'hono';
 import type { ScimDeps } from './deps.js';
+import { CURSOR_TIMEOUT_SECONDS } from './http/page-cursor.js';
 import { scimBaseUrl } from './http/request.js';
 import { scimJson } from './http/respond.js';
 import {
@@ -24,6 +25,8 @@ export function discoveryRoutes(deps: ScimDeps): Hono {
       serviceProviderConfig({
         maxResults: deps.limits.maxResults,
         maxPayloadSize: deps.limits.maxPayloadBytes,
+        defaultCount: deps.limits.defaultCount,
+        cursorTimeout: CURSOR_TIMEOUT_SECONDS,
         baseUrl: scimBaseUrl(c, deps.baseUrl),
       }),
     ),

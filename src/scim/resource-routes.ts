@@ -44,6 +44,9 @@ export interface ResourceResponder<R extends VersionedRecord> {
 
 let unshared = 0;
 
+/** A `cursor` query parameter, in any case (a URL's parameter names never hold a raw `?`, `&` or `=`). */
+const CURSOR_PARAMETER = /[?&]cursor(?:[=&]|$)/i;
+
 /** Mounts list, search, get and delete for one resource type; returns the app and a responder for the rest. */
 export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: ResourceKind<R>): { app: Hono; responder: ResourceResponder<R> } {
   const { resourceType } = kind;
@@ -82,7 +85,7 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     const projection = unwrap(projectionOf(c, resourceType, parsed));
     const baseUrl = base(c);
     const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, baseUrl) };
-    const { Resources, ...envelope } = unwrap(kind.read(() => listResources(parsed, projection, resourceType, source)));
+    const { Resources, ...envelope } = unwrap(kind.read(() => listResources(parsed, projection, resourceType, source, deps.cursors)));
     // `Resources` is the envelope's last member: its JSON ends in `[]}`, which the resources go inside.
     const empty = JSON.stringify({ ...envelope, Resources: [] });
     // Everything a resource's rendering depends on besides the directory, as an unambiguous key (values may hold any character).
@@ -98,7 +101,9 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
       computed = true;
       return listAnswer(c, parseListParams(c.req.query(), deps.limits));
     };
-    return leave(scimText(c, deps.readCache ? deps.readCache.readList(c.req.url, compute) : listAnswerText(compute())), computed);
+    // A cursor page is never remembered: its nextCursor must be issued now, to last its full cursorTimeout.
+    const remembered = deps.readCache && !CURSOR_PARAMETER.test(c.req.url) ? deps.readCache : undefined;
+    return leave(scimText(c, remembered ? remembered.readList(c.req.url, compute) : listAnswerText(compute())), computed);
   });
   app.post('/.search', (c) =>
     withScimBody(c, deps.limits.maxPayloadBytes, (body) => scimText(c, listAnswerText(listAnswer(c, parseSearchRequest(body, deps.limits))))),

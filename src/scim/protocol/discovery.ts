@@ -20,12 +20,16 @@ export interface ServiceProviderConfigOptions {
   baseUrl: string;
   maxResults: number;
   maxPayloadSize: number;
+  /** Page size when a list request gives no count. */
+  defaultCount: number;
+  /** Seconds a cursor stays valid (RFC 9865 §4). */
+  cursorTimeout: number;
   documentationUri?: string | undefined;
 }
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
-/** What this server supports; bulk is off (Entra does not use it), sort and ETags are on. */
+/** What this server supports; bulk is off (Entra does not use it), sort, ETags and cursor pagination are on. */
 export function serviceProviderConfig(options: ServiceProviderConfigOptions): JsonObject {
   const config: JsonObject = { schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA] };
   if (options.documentationUri) config.documentationUri = options.documentationUri;
@@ -33,6 +37,15 @@ export function serviceProviderConfig(options: ServiceProviderConfigOptions): Js
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: options.maxPayloadSize },
     filter: { supported: true, maxResults: options.maxResults },
+    // RFC 9865 §4: both methods; index stays the default, so clients that never heard of cursors see no change.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: options.defaultCount,
+      maxPageSize: options.maxResults,
+      cursorTimeout: options.cursorTimeout,
+    },
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },

@@ -6,7 +6,7 @@ import type { Result } from '../../shared/result.js';
 
 export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-/** The scimType values RFC 7644 §3.12 defines, each with the status it travels with. */
+/** The scimType values RFC 7644 §3.12 and RFC 9865 §2.1 define, each with the status it travels with. */
 export const SCIM_TYPE_STATUS = {
   invalidFilter: 400,
   tooMany: 400,
@@ -18,6 +18,10 @@ export const SCIM_TYPE_STATUS = {
   invalidValue: 400,
   invalidVers: 400,
   sensitive: 400,
+  // RFC 9865 §2.1 (cursor pagination).
+  invalidCursor: 400,
+  expiredCursor: 400,
+  invalidCount: 400,
 } as const;
 
 export type ScimType = keyof typeof SCIM_TYPE_STATUS;

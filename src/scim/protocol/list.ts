@@ -3,7 +3,8 @@
  * read into one shape, and the ListResponse that answers them. Filter text and attribute lists
  * stay text here: the filter parser and projection.ts resolve them against a resource type.
  *
- * Choices: parameter names match case-insensitively; blank values count as absent; startIndex
+ * Choices: parameter names match case-insensitively; blank values count as absent (but a blank
+ * `cursor` asks for the first cursor page, RFC 9865); startIndex
  * below 1 is 1 and count below 0 is 0 (§3.4.2.4), count above the maximum is the maximum;
  * non-integers are 400 invalidValue; `attributes` with `excludedAttributes` is allowed (select,
  * then remove — see projection.ts).
@@ -19,6 +20,11 @@ export type SortOrder = 'ascending' | 'descending';
 
 export interface ListParams {
   filter: string | undefined;
+  /**
+   * RFC 9865 cursor pagination: undefined for index pages (startIndex); '' for the first cursor
+   * page (`?cursor` or `?cursor=`); else a nextCursor from an earlier page.
+   */
+  cursor: string | undefined;
   /** 1-based. */
   startIndex: number;
   count: number;
@@ -37,8 +43,12 @@ export interface ListLimits {
 export interface ListResponse<T> {
   schemas: [typeof LIST_RESPONSE_SCHEMA];
   totalResults: number;
-  startIndex: number;
+  /** Index pages only; a cursor page has no index (RFC 9865 §2). */
+  startIndex?: number;
   itemsPerPage: number;
+  /** Cursor pages only, and only when a next page exists (RFC 9865 §2). */
+  nextCursor?: string;
+  /** Last, so the rendered envelope ends in `[]}` (src/scim/resource-routes.ts relies on it). */
   Resources: T[];
 }
 
@@ -51,8 +61,11 @@ export function parseListParams(query: Record<string, string | undefined>, limit
     const value = key === undefined ? undefined : query[key];
     return value === undefined || value.trim() === '' ? undefined : value;
   };
+  // `?cursor` with no value asks for the first cursor page, so presence matters, not only a value.
+  const cursorKey = Object.keys(query).find((candidate) => candidate.toLowerCase() === 'cursor');
   return build(
     {
+      cursor: cursorKey === undefined ? undefined : (query[cursorKey] ?? '').trim(),
       filter: get('filter'),
       startIndex: get('startIndex'),
       count: get('count'),
@@ -77,6 +90,11 @@ export function parseSearchRequest(body: unknown, limits: ListLimits): ScimResul
     return fail(scimError('invalidSyntax', `"schemas" must include "${SEARCH_REQUEST_SCHEMA}"`));
   }
   const raw: Record<string, string | undefined> = {};
+  const cursor = field('cursor');
+  if (cursor !== undefined && cursor !== null) {
+    if (typeof cursor !== 'string') return fail(scimError('invalidCursor', '"cursor" must be a string: empty for the first page, then a nextCursor'));
+    raw.cursor = cursor;
+  }
   for (const name of ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count']) {
     const value = field(name);
     if (value === undefined || value === null) continue;
@@ -99,6 +117,7 @@ export function parseSearchRequest(body: unknown, limits: ListLimits): ScimResul
 }
 
 interface RawParams {
+  cursor?: string | undefined;
   filter: string | undefined;
   startIndex: string | undefined;
   count: string | undefined;
@@ -121,7 +140,12 @@ function build(raw: RawParams, limits: ListLimits): ScimResult<ListParams> {
     }
     sortOrder = order;
   }
+  if (raw.cursor !== undefined) {
+    if (startIndex.value !== undefined) return fail(scimError('invalidValue', 'use either startIndex (index pages) or cursor (RFC 9865), not both'));
+    if (count.value !== undefined && count.value < 1) return fail(scimError('invalidCount', `count must be between 1 and ${limits.maxResults} with a cursor`));
+  }
   return ok({
+    cursor: raw.cursor,
     filter: raw.filter,
     startIndex: Math.max(1, startIndex.value ?? 1),
     count: Math.min(limits.maxResults, Math.max(0, count.value ?? limits.defaultCount)),
@@ -139,6 +163,17 @@ function parseInteger(name: string, text: string | undefined): ScimResult<number
   const value = Number(trimmed);
   // Beyond the safe range the value only means "very large" (or very small): clamp, do not fail.
   return ok(Math.max(Number.MIN_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, value)));
+}
+
+/** A cursor page's ListResponse (RFC 9865 §2): no startIndex; nextCursor unless it is the last page. */
+export function cursorListResponse<T>(resources: T[], totalResults: number, nextCursor: string | undefined): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    itemsPerPage: resources.length,
+    ...(nextCursor === undefined ? {} : { nextCursor }),
+    Resources: resources,
+  };
 }
 
 /** Build a ListResponse; itemsPerPage is the number of resources on this page (RFC 7644 §3.4.2). */

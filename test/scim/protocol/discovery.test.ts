@@ -16,7 +16,14 @@ const BASE = 'https://gate.example/scim/v2/';
 type Attr = JsonObject & { name: string; subAttributes?: Attr[] };
 
 describe('RFC 7643 §5 ServiceProviderConfig', () => {
-  const config = serviceProviderConfig({ baseUrl: BASE, maxResults: 200, maxPayloadSize: 1_048_576, documentationUri: 'https://docs.example' });
+  const config = serviceProviderConfig({
+    baseUrl: BASE,
+    maxResults: 200,
+    maxPayloadSize: 1_048_576,
+    defaultCount: 100,
+    cursorTimeout: 3600,
+    documentationUri: 'https://docs.example',
+  });
 
   it('advertises what this server does', () => {
     expect(config).toMatchObject({
@@ -28,6 +35,8 @@ describe('RFC 7643 §5 ServiceProviderConfig', () => {
       changePassword: { supported: false },
       sort: { supported: true },
       etag: { supported: true },
+      // RFC 9865 §4
+      pagination: { cursor: true, index: true, defaultPaginationMethod: 'index', defaultPageSize: 100, maxPageSize: 200, cursorTimeout: 3600 },
       authenticationSchemes: [{ type: 'oauthbearertoken', primary: true }],
       meta: { resourceType: 'ServiceProviderConfig', location: 'https://gate.example/scim/v2/ServiceProviderConfig' },
     });
