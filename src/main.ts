@@ -13,12 +13,12 @@ import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
-import { createDirectory } from './directory/index.js';
+import { createDirectory, startOffThreadSearch } from './directory/index.js';
 import { parseLinkAttribute } from './directory/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
-import { openStore, startCheckpointer } from './store/index.js';
+import { openedFile, openStore, startCheckpointer } from './store/index.js';
 import { serverKey } from './store/server-keys.js';
 import { createTokenService } from './tokens/index.js';
 
@@ -48,7 +48,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const checkpointer = startCheckpointer(store, {
     onFailure: (reason) => logger.warn({ reason }, 'background checkpoints stopped; SQLite checkpoints automatically again'),
   });
+  // Searches that may be slow read on their own thread and connection (src/directory/off-thread-search.ts).
+  const offThread =
+    store.path === ':memory:'
+      ? undefined
+      : startOffThreadSearch(openedFile(store.sqlite, store.path), {
+          onFailure: (reason) => logger.warn({ reason }, 'the search thread stopped; the next slow search starts a new one'),
+        });
   const closeStore = async () => {
+    await offThread?.stop();
     await checkpointer.stop();
     store.close();
   };
@@ -66,7 +74,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onRevoke: () => void generation.bump(),
       recordRevocation: (sessionId) => directory.recordSessionRevoked(sessionId),
     });
-    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
+    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);
 
     let access;

@@ -1,6 +1,7 @@
 /** What the directory needs from the outside world, injected so tests control time and ids. */
 import type { Store } from '../store/index.js';
 import type { ChangeListener } from './events.js';
+import type { OffThreadSearch } from './off-thread-search.js';
 import { newResourceId } from './resource-ids.js';
 
 export interface DirectoryDeps {
@@ -9,6 +10,8 @@ export interface DirectoryDeps {
   newId?: () => string;
   /** Called inside each change's transaction, in order. */
   listeners?: readonly ChangeListener[];
+  /** Where searches that may be slow run (directory/off-thread-search.ts); without one, every search runs inline. */
+  offThread?: OffThreadSearch | undefined;
 }
 
 export interface ResolvedDeps {
@@ -16,6 +19,7 @@ export interface ResolvedDeps {
   now: () => Date;
   newId: () => string;
   listeners: readonly ChangeListener[];
+  offThread: OffThreadSearch | undefined;
 }
 
 export function resolveDeps(deps: DirectoryDeps): ResolvedDeps {
@@ -24,5 +28,6 @@ export function resolveDeps(deps: DirectoryDeps): ResolvedDeps {
     now: deps.now ?? (() => new Date()),
     newId: deps.newId ?? (() => newResourceId()),
     listeners: deps.listeners ?? [],
+    offThread: deps.offThread,
   };
 }

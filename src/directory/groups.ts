@@ -10,6 +10,8 @@ import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
 import type { SearchQuery } from './search-query.js';
+import { listOffThread } from './off-thread-search.js';
+import type { MemberRecord } from './memberships.js';
 import { groupResourceType } from '../scim/protocol/schemas/index.js';
 import type { MemberChange, MemberInput, Memberships } from './memberships.js';
 import type { DocumentChange } from './users.js';
@@ -146,6 +148,8 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       writes.write(() => modifyChange(id, change, memberChanges, ifMatch)),
     delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
+    /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
+    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<GroupRecord, Map<string, MemberRecord[]>>(deps.offThread, groupResourceType, query, withRelations),
   };
 }
 

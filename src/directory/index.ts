@@ -20,6 +20,7 @@ export type { MemberReads, UserGroupRecord } from './member-reads.js';
 export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
 export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
 export type { PagePosition, SearchQuery } from './search-query.js';
+export { SearchBusy, startOffThreadSearch, type OffThreadPage, type OffThreadSearch, type Relations } from './off-thread-search.js';
 export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAttribute, type LinkedUser, type UserLookup, type UserLookupResult } from './user-lookup.js';
 
 export function createDirectory(input: DirectoryDeps) {

@@ -11,6 +11,8 @@ import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
 export type { Page } from './records.js';
 import type { SearchQuery } from './search-query.js';
+import { listOffThread } from './off-thread-search.js';
+import type { UserGroupRecord } from './member-reads.js';
 import { userResourceType } from '../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
@@ -136,6 +138,8 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     modify: (id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord> => writes.write(() => modifyChange(id, change, ifMatch)),
     delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
+    /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
+    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<UserRecord, Map<string, UserGroupRecord[]>>(deps.offThread, userResourceType, query, withRelations),
   };
 }
 

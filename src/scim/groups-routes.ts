@@ -4,7 +4,7 @@
  * a 100k-member group is never read whole to change it.
  */
 import type { Hono } from 'hono';
-import type { GroupRecord } from '../directory/index.js';
+import type { GroupRecord, MemberRecord } from '../directory/index.js';
 import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
@@ -20,14 +20,16 @@ import { groupView } from './views.js';
 
 export function groupRoutes(deps: ScimDeps): Hono {
   const { groups, reads } = deps.directory;
-  const { app, responder } = resourceRoutes<GroupRecord>(deps, {
+  const { app, responder } = resourceRoutes<GroupRecord, Map<string, MemberRecord[]>>(deps, {
     resourceType: groupResourceType,
     read: deps.directory.read,
     get: groups.get,
     list: groups.list,
+    listOffThread: groups.listOffThread,
     delete: groups.delete,
-    render(records, projection, base) {
-      const members = wantsAttribute(projection, 'members') ? reads.membersOf(records.map((r) => r.id)) : undefined;
+    needsRelations: (projection) => wantsAttribute(projection, 'members'),
+    render(records, projection, base, read) {
+      const members = wantsAttribute(projection, 'members') ? (read ?? reads.membersOf(records.map((r) => r.id))) : undefined;
       return records.map((record) => groupView(record, members?.get(record.id), base));
     },
   });

@@ -1,7 +1,8 @@
 /**
  * GET /Users, GET /Groups and POST /.search share one shape (RFC 7644 §3.4.2–3.4.3):
  * parse the filter, page through the directory — by startIndex, or by RFC 9865 cursor —
- * render and project each resource.
+ * render and project each resource. In two halves, so the page in between can be read on the
+ * request thread or on the search thread (directory/off-thread-search.ts).
  */
 import type { Page, SearchQuery } from '../directory/index.js';
 import type { ScimResult } from './protocol/errors.js';
@@ -13,19 +14,15 @@ import { queryFingerprint, type PageCursors } from './http/page-cursor.js';
 import { project, type ProjectionOptions } from './protocol/projection.js';
 import type { ResourceTypeDef } from './protocol/schemas/index.js';
 
-export interface ListSource<R> {
-  search(query: SearchQuery): ScimResult<Page<R>>;
-  /** Render a page at once, so relationship rows are read in one batch. */
-  render(items: R[], projection: ProjectionOptions): JsonObject[];
+/** A list request read and checked: the directory query, and what its answer needs. */
+export interface ListPlan {
+  params: ListParams;
+  query: SearchQuery;
+  /** What a cursor must keep pointing at: the same resources in the same order (RFC 9865 §2). */
+  fingerprint: string;
 }
 
-export function listResources<R>(
-  params: ListParams,
-  projection: ProjectionOptions,
-  resourceType: ResourceTypeDef,
-  source: ListSource<R>,
-  cursors: PageCursors,
-): ScimResult<ListResponse<JsonObject>> {
+export function planList(params: ListParams, resourceType: ResourceTypeDef, cursors: PageCursors): ScimResult<ListPlan> {
   let filter;
   if (params.filter !== undefined) {
     const parsed = parseFilter(params.filter);
@@ -38,25 +35,34 @@ export function listResources<R>(
     if (!parsed.ok) return parsed;
     sortBy = parsed.value;
   }
-  // What a cursor must keep pointing at: the same resources in the same order (RFC 9865 §2).
-  const query = queryFingerprint([resourceType.id, params.filter, params.sortBy, params.sortBy === undefined ? undefined : params.sortOrder]);
+  const fingerprint = queryFingerprint([resourceType.id, params.filter, params.sortBy, params.sortBy === undefined ? undefined : params.sortOrder]);
   let after;
   if (params.cursor) {
-    const opened = cursors.open(params.cursor, query);
+    const opened = cursors.open(params.cursor, fingerprint);
     if (!opened.ok) return opened;
     after = opened.value;
   }
-  const page = source.search({
+  const query: SearchQuery = {
     filter,
     sortBy,
     descending: params.sortOrder === 'descending',
     offset: params.cursor === undefined ? params.startIndex - 1 : 0,
     after,
     limit: params.count,
-  });
-  if (!page.ok) return page;
-  const resources = source.render(page.value.items, projection).map((resource) => project(resource, resourceType, projection));
-  if (params.cursor === undefined) return ok(listResponse(resources, page.value.total, params.startIndex));
-  const next = page.value.next ? cursors.seal(page.value.next, query) : undefined;
-  return ok(cursorListResponse(resources, page.value.total, next));
+  };
+  return ok({ params, query, fingerprint });
+}
+
+/** The ListResponse for a page, its resources rendered (in the page's order). */
+export function finishList(
+  plan: ListPlan,
+  page: Page<unknown>,
+  rendered: JsonObject[],
+  projection: ProjectionOptions,
+  resourceType: ResourceTypeDef,
+  cursors: PageCursors,
+): ListResponse<JsonObject> {
+  const resources = rendered.map((resource) => project(resource, resourceType, projection));
+  if (plan.params.cursor === undefined) return listResponse(resources, page.total, plan.params.startIndex);
+  return cursorListResponse(resources, page.total, page.next ? cursors.seal(page.next, plan.fingerprint) : undefined);
 }

@@ -4,7 +4,7 @@
  * create, replace and PATCH stay with the type, because that is where Users and Groups differ.
  */
 import { Hono, type Context } from 'hono';
-import type { Page, SearchQuery } from '../directory/index.js';
+import type { OffThreadPage, Page, SearchQuery } from '../directory/index.js';
 import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
@@ -12,7 +12,7 @@ import { ifMatchOf, projectionOf, scimBaseUrl } from './http/request.js';
 import { listAnswerText, type CachedRead, type ListAnswer } from './http/read-cache.js';
 import { scimJson, scimText } from './http/respond.js';
 import { unwrap } from './http/unwrap.js';
-import { listResources } from './list-resources.js';
+import { finishList, planList } from './list-resources.js';
 import { etagOf, ifNoneMatchHits } from './protocol/etag.js';
 import { notFound, type ScimResult } from './protocol/errors.js';
 import type { JsonObject } from './protocol/json.js';
@@ -25,15 +25,22 @@ export interface VersionedRecord {
   version: number;
 }
 
-export interface ResourceKind<R extends VersionedRecord> {
+export interface ResourceKind<R extends VersionedRecord, X = unknown> {
   resourceType: ResourceTypeDef;
   /** Runs a request's reads as one snapshot (Directory.read). */
   read<T>(reads: () => T): T;
   get(id: string): R | undefined;
   list(query: SearchQuery): ScimResult<Page<R>>;
+  /**
+   * The same search on the search thread, with the page's relationships read in its snapshot;
+   * undefined when it runs here (an indexed lookup, or no search thread: directory/search-cost.ts).
+   */
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<R, X>>> | undefined;
   delete(id: string, ifMatch: string | undefined): ScimResult<void>;
-  /** Render a page at once, so relationship rows are read in one batch. */
-  render(records: R[], projection: ProjectionOptions, base: string): JsonObject[];
+  /** Whether rendering with this projection reads relationships (a user's groups, a group's members). */
+  needsRelations(projection: ProjectionOptions): boolean;
+  /** Render a page at once, so relationship rows are read in one batch — or taken from `relations`, read with the page. */
+  render(records: R[], projection: ProjectionOptions, base: string, relations?: X): JsonObject[];
 }
 
 export interface ResourceResponder<R extends VersionedRecord> {
@@ -48,7 +55,7 @@ let unshared = 0;
 const CURSOR_PARAMETER = /[?&]cursor(?:[=&]|$)/i;
 
 /** Mounts list, search, get and delete for one resource type; returns the app and a responder for the rest. */
-export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: ResourceKind<R>): { app: Hono; responder: ResourceResponder<R> } {
+export function resourceRoutes<R extends VersionedRecord, X>(deps: ScimDeps, kind: ResourceKind<R, X>): { app: Hono; responder: ResourceResponder<R> } {
   const { resourceType } = kind;
   const app = new Hono();
   const base = (c: Context) => scimBaseUrl(c, deps.baseUrl);
@@ -80,22 +87,35 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     deps.readCache ? deps.readCache.read(c.req.url, compute) : compute();
 
   /** A list answer in parts: the envelope, then each resource on its own (src/scim/http/read-cache.ts keeps them apart). */
-  const listAnswer = (c: Context, params: ReturnType<typeof parseListParams>): ListAnswer => {
+  const listAnswer = (c: Context, params: ReturnType<typeof parseListParams>): ListAnswer | Promise<ListAnswer> => {
     const parsed = unwrap(params);
     const projection = unwrap(projectionOf(c, resourceType, parsed));
     const baseUrl = base(c);
-    const source = { search: kind.list, render: (items: R[], p: ProjectionOptions) => kind.render(items, p, baseUrl) };
-    const { Resources, ...envelope } = unwrap(kind.read(() => listResources(parsed, projection, resourceType, source, deps.cursors)));
-    // `Resources` is the envelope's last member: its JSON ends in `[]}`, which the resources go inside.
-    const empty = JSON.stringify({ ...envelope, Resources: [] });
-    // Everything a resource's rendering depends on besides the directory, as an unambiguous key (values may hold any character).
-    const renderingOf = (id: string) => JSON.stringify([resourceType.name, baseUrl, parsed.attributes ?? null, parsed.excludedAttributes ?? null, id]);
-    // `id` is always returned (RFC 7643 §3.1); were it ever missing, a key of its own keeps the resource unshared.
-    const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? renderingOf(resource.id) : `unshared ${++unshared}`, body: JSON.stringify(resource) }));
-    return { head: empty.slice(0, -2), items, tail: ']}' };
+    const plan = unwrap(planList(parsed, resourceType, deps.cursors));
+    const answer = (page: Page<R>, relations?: X): ListAnswer => {
+      const rendered = kind.render(page.items, projection, baseUrl, relations);
+      const { Resources, ...envelope } = finishList(plan, page, rendered, projection, resourceType, deps.cursors);
+      // `Resources` is the envelope's last member: its JSON ends in `[]}`, which the resources go inside.
+      const empty = JSON.stringify({ ...envelope, Resources: [] });
+      // Everything a resource's rendering depends on besides the directory, as an unambiguous key (values may hold any character).
+      const renderingOf = (id: string) => JSON.stringify([resourceType.name, baseUrl, parsed.attributes ?? null, parsed.excludedAttributes ?? null, id]);
+      // `id` is always returned (RFC 7643 §3.1); were it ever missing, a key of its own keeps the resource unshared.
+      const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? renderingOf(resource.id) : `unshared ${++unshared}`, body: JSON.stringify(resource) }));
+      return { head: empty.slice(0, -2), items, tail: ']}' };
+    };
+    const away = kind.listOffThread(plan.query, kind.needsRelations(projection));
+    if (away) return away.then((result) => {
+      const { page, relations } = unwrap(result);
+      return answer(page, relations);
+    });
+    return kind.read(() => answer(unwrap(kind.list(plan.query))));
   };
 
-  app.get('/', (c) => {
+  /** A list answer's text, remembered or not; a promise when it was read on the search thread. */
+  const listText = (answer: ListAnswer | Promise<ListAnswer>): string | Promise<string> =>
+    answer instanceof Promise ? answer.then(listAnswerText) : listAnswerText(answer);
+
+  app.get('/', (c): Response | Promise<Response> => {
     let computed = false;
     const compute = () => {
       computed = true;
@@ -103,11 +123,17 @@ export function resourceRoutes<R extends VersionedRecord>(deps: ScimDeps, kind: 
     };
     // A cursor page is never remembered: its nextCursor must be issued now, to last its full cursorTimeout.
     const remembered = deps.readCache && !CURSOR_PARAMETER.test(c.req.url) ? deps.readCache : undefined;
-    return leave(scimText(c, remembered ? remembered.readList(c.req.url, compute) : listAnswerText(compute())), computed);
+    const text = remembered ? remembered.readList(c.req.url, compute) : listText(compute());
+    return text instanceof Promise ? text.then((t) => scimText(c, t)) : leave(scimText(c, text), computed);
   });
-  app.post('/.search', (c) =>
-    withScimBody(c, deps.limits.maxPayloadBytes, (body) => scimText(c, listAnswerText(listAnswer(c, parseSearchRequest(body, deps.limits))))),
-  );
+  app.post('/.search', (c): Response | Promise<Response> => {
+    const answered = withScimBody(c, deps.limits.maxPayloadBytes, (body): Response | Promise<Response> => {
+      const text = listText(listAnswer(c, parseSearchRequest(body, deps.limits)));
+      return text instanceof Promise ? text.then((t) => scimText(c, t)) : scimText(c, text);
+    });
+    // A body that had to be waited for gives a promise of (a response or a promise of one): one promise is enough.
+    return answered instanceof Promise ? answered.then((r) => r) : answered;
+  });
 
   app.get('/:id', (c) => {
     let computed = false;

@@ -1,6 +1,6 @@
 /** /Users (RFC 7644 §3.3–3.6): request → directory → response; no SQL and no SCIM rules live here. */
 import type { Hono } from 'hono';
-import type { UserRecord } from '../directory/index.js';
+import type { UserGroupRecord, UserRecord } from '../directory/index.js';
 import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
@@ -15,14 +15,16 @@ import { userView } from './views.js';
 
 export function userRoutes(deps: ScimDeps): Hono {
   const { users, reads } = deps.directory;
-  const { app, responder } = resourceRoutes<UserRecord>(deps, {
+  const { app, responder } = resourceRoutes<UserRecord, Map<string, UserGroupRecord[]>>(deps, {
     resourceType: userResourceType,
     read: deps.directory.read,
     get: users.get,
     list: users.list,
+    listOffThread: users.listOffThread,
     delete: users.delete,
-    render(records, projection, base) {
-      const groups = wantsAttribute(projection, 'groups') ? reads.groupsOf(records.map((r) => r.id)) : undefined;
+    needsRelations: (projection) => wantsAttribute(projection, 'groups'),
+    render(records, projection, base, read) {
+      const groups = wantsAttribute(projection, 'groups') ? (read ?? reads.groupsOf(records.map((r) => r.id))) : undefined;
       return records.map((record) => userView(record, groups?.get(record.id), base));
     },
   });

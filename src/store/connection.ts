@@ -53,6 +53,8 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** How long a write waits for another process's write lock (default BUSY_TIMEOUT_MS). */
   busyTimeoutMs?: number;
+  /** SQLite's page cache for this connection, in KiB (default PAGE_CACHE_KIB). */
+  cacheKib?: number;
 }
 
 /** The absolute, symlink-resolved file of the main database, as SQLite itself names it. */
@@ -87,7 +89,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   // page missing here costs a pread, not a disk read; 64 MiB made a 100k-user server ~50 MB
   // larger after random lookups with no measurable gain (bench/README.md, issue 11). 16 MiB still
   // holds every page a 10,000-member PATCH dirties (~2,500), so big writes do not spill mid-transaction.
-  sqlite.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+  sqlite.pragma(`cache_size = -${Math.max(1024, Math.floor(options.cacheKib ?? PAGE_CACHE_KIB))}`);
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) {

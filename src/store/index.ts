@@ -1,5 +1,5 @@
 export { startCheckpointer, type Checkpointer } from './checkpointer.js';
-export { openStore, migrationState, MIGRATIONS_FOLDER, type Db, type Store, type OpenStoreOptions } from './connection.js';
+export { openStore, openedFile, migrationState, MIGRATIONS_FOLDER, type Db, type Store, type OpenStoreOptions } from './connection.js';
 export * as tables from './schema.js';
 export { DatabaseBusy, isBusyError } from './database-busy.js';
 export type { UnitOfWork } from './unit-of-work.js';

@@ -48,8 +48,13 @@ export interface ReadCache {
    * remembered. `undefined` from `compute` (not found) and anything it throws are not remembered.
    */
   read<T extends CachedRead | undefined>(key: string, compute: () => T): T;
-  /** A list answer's JSON text for `key`: remembered, or computed by `compute` and remembered by its parts. */
+  /**
+   * A list answer's JSON text for `key`: remembered, or computed by `compute` and remembered by its
+   * parts. An answer computed elsewhere (a promise: the search thread) is remembered only if the
+   * directory did not move while it was computed.
+   */
   readList(key: string, compute: () => ListAnswer): string;
+  readList(key: string, compute: () => ListAnswer | Promise<ListAnswer>): string | Promise<string>;
 }
 
 /** The JSON text of a list answer. */
@@ -153,6 +158,28 @@ export function createReadCache(directoryVersion: () => number, options: ReadCac
     memo.set(key, { kind: 'page', head: answer.head, items, tail: answer.tail, bytes: pageBytes }, stamp);
   };
 
+  function readList(key: string, compute: () => ListAnswer): string;
+  function readList(key: string, compute: () => ListAnswer | Promise<ListAnswer>): string | Promise<string>;
+  function readList(key: string, compute: () => ListAnswer | Promise<ListAnswer>): string | Promise<string> {
+    const stamp = memo.stamp();
+    const known = memo.get(key);
+    if (known?.kind === 'page') {
+      const text = pageText(known);
+      if (text !== undefined) return text;
+    }
+    const answer = compute();
+    // Computed on the search thread: remembered under the stamp read before it was asked for, so
+    // an answer the directory moved under is refused by the memo, never kept.
+    if (answer instanceof Promise) {
+      return answer.then((computed) => {
+        if (admitted(key)) rememberPage(key, computed, stamp);
+        return listAnswerText(computed);
+      });
+    }
+    if (admitted(key)) rememberPage(key, answer, stamp);
+    return listAnswerText(answer);
+  }
+
   return {
     read<T extends CachedRead | undefined>(key: string, compute: () => T): T {
       // Read before the directory is: a change landing after makes what is computed stale, not wrong.
@@ -165,16 +192,6 @@ export function createReadCache(directoryVersion: () => number, options: ReadCac
       memo.set(key, { kind: 'single', answer, bytes: textBytes(key, answer.body) }, stamp);
       return answer;
     },
-    readList(key: string, compute: () => ListAnswer): string {
-      const stamp = memo.stamp();
-      const known = memo.get(key);
-      if (known?.kind === 'page') {
-        const text = pageText(known);
-        if (text !== undefined) return text;
-      }
-      const answer = compute();
-      if (admitted(key)) rememberPage(key, answer, stamp);
-      return listAnswerText(answer);
-    },
+    readList,
   };
 }

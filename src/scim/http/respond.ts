@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { plainResponse } from '../../http/plain-response.js';
 import type { RequestLog } from '../../http/request-log.js';
 import { DatabaseBusy, isBusyError } from '../../store/database-busy.js';
+import { SearchBusy } from '../../directory/index.js';
 import { WriteGroupFailed } from '../../store/write-group.js';
 import { ScimError } from '../protocol/errors.js';
 
@@ -39,11 +40,18 @@ export function busyError(): ScimError & { headers: Record<string, string> } {
   return Object.assign(new ScimError({ status: 503, detail: busy.message }), { headers: { 'Retry-After': String(busy.retryAfterSeconds) } });
 }
 
+/** The 503 for a search refused because the search thread has too many waiting (directory/off-thread-search.ts). */
+export function searchBusyError(): ScimError & { headers: Record<string, string> } {
+  const detail = 'too many slow searches are waiting; retry shortly (indexed lookups such as userName eq are not affected)';
+  return Object.assign(new ScimError({ status: 503, detail }), { headers: { 'Retry-After': '1' } });
+}
+
 /** Map anything thrown under /scim/v2 to a SCIM error body (RFC 7644 §3.12); never a stack trace. */
 export function toScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof WriteGroupFailed) return unstoredError();
   if (isBusyError(error)) return busyError();
+  if (error instanceof SearchBusy) return searchBusyError();
   if (error instanceof HTTPException) {
     const detail = error.status === 413 ? 'request body is too large' : error.message || 'request refused';
     return new ScimError({ status: error.status, detail, scimType: error.status === 400 ? 'invalidSyntax' : undefined });
@@ -53,7 +61,8 @@ export function toScimError(error: unknown): ScimError {
 
 export function renderScimError(error: unknown, c: Context, log: RequestLog | undefined): Response {
   const scimErr = toScimError(error);
-  if (scimErr.status >= 500) log?.error({ err: error }, scimErr.status === 503 ? unavailableReason(error) : 'unhandled error in SCIM request');
+  if (error instanceof SearchBusy) log?.warn({ reason: error.message }, 'SCIM search refused: the search thread is busy');
+  else if (scimErr.status >= 500) log?.error({ err: error }, scimErr.status === 503 ? unavailableReason(error) : 'unhandled error in SCIM request');
   else log?.info({ status: scimErr.status, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
   const headers = hasHeaders(scimErr) ? scimErr.headers : {};
   return scimJson(c, scimErr.toJSON(), scimErr.status, headers);

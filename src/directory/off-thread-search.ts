@@ -1,0 +1,161 @@
+/**
+ * Searches that may be slow run on their own thread, so they cannot stall the server.
+ *
+ * The server answers every request on one thread, and a SQLite statement cannot be interrupted
+ * from JavaScript (better-sqlite3 has no progress handler or interrupt). A filter that SQLite
+ * must test against every user — within the filter bounds (filter-sql/budget.ts) that is still
+ * up to seconds on a large tenant — would hold every forward-auth decision and /healthz behind
+ * it. So such searches (directory/search-cost.ts says which) go to one search thread with its own
+ * connection to the database file (WAL lets it read beside the writer), while indexed lookups —
+ * Entra's `userName eq`, which must stay as fast as they are — run inline as before.
+ *
+ * What really happens under abuse: the thread runs one search at a time, each to its end (it
+ * cannot be interrupted either); searches wait in a bounded queue; beyond it the request gets a
+ * 503 with Retry-After at once (SearchBusy), rather than a place in an ever longer line. The
+ * request thread meanwhile goes on answering everything else. If the thread dies, its waiting
+ * searches get the same 503 and the next search starts a new thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { ScimError, type ScimResult, type ScimType } from '../scim/protocol/errors.js';
+import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import { fail, ok } from '../shared/result.js';
+import type { MemberRecord } from './memberships.js';
+import type { UserGroupRecord } from './member-reads.js';
+import type { Page } from './records.js';
+import { runsInline } from './search-cost.js';
+import type { SearchQuery } from './search-query.js';
+
+/** A list's relationships, read in the page's snapshot: a user's groups, or a group's members, by resource id. */
+export type Relations = Map<string, UserGroupRecord[]> | Map<string, MemberRecord[]>;
+
+export interface SearchRequest {
+  id: number;
+  resourceType: 'User' | 'Group';
+  query: SearchQuery;
+  withRelations: boolean;
+}
+
+export type SearchReply =
+  | { id: number; ok: true; page: Page<unknown>; relations: Relations | undefined }
+  | { id: number; ok: false; error: { status: number; scimType: string | undefined; detail: string } }
+  | { id: number; ok: false; crash: string };
+
+/** Too many searches are waiting for the search thread, or it failed: retry later. */
+export class SearchBusy extends Error {
+  readonly code = 'search_busy';
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'SearchBusy';
+  }
+}
+
+export interface OffThreadSearch {
+  run(request: Omit<SearchRequest, 'id'>): Promise<SearchReply>;
+  /** Searches sent and not yet answered (for tests and the log). */
+  pending(): number;
+  stop(): Promise<void>;
+}
+
+export interface OffThreadSearchOptions {
+  /** Searches that may wait for the thread besides the one it runs; more get SearchBusy. */
+  maxQueued?: number;
+  onFailure?: (reason: string) => void;
+}
+
+export const DEFAULT_MAX_QUEUED_SEARCHES = 8;
+
+/** The thread's code: the compiled entry, or from a source checkout (tests) the TypeScript one through tsx. */
+function entryScript(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSource ? './search-worker-entry.ts' : './search-worker-entry.js', import.meta.url).href;
+  return fromSource
+    ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
+    : `import(${JSON.stringify(entry)})`;
+}
+
+export function startOffThreadSearch(file: string, options: OffThreadSearchOptions = {}): OffThreadSearch {
+  const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_SEARCHES;
+  const waiting = new Map<number, { resolve: (reply: SearchReply) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+  let worker: Worker | undefined;
+  let stopped = false;
+
+  const failAll = (reason: string) => {
+    for (const { reject } of waiting.values()) reject(new SearchBusy(`the search thread failed (${reason}); retry`));
+    waiting.clear();
+  };
+
+  const start = (): Worker => {
+    const w = new Worker(entryScript(), { eval: true, workerData: { file } });
+    w.unref();
+    w.on('message', (reply: SearchReply) => {
+      const entry = waiting.get(reply.id);
+      waiting.delete(reply.id);
+      entry?.resolve(reply);
+      if (waiting.size === 0) w.unref();
+    });
+    const gone = (reason: string) => {
+      if (worker !== w) return;
+      worker = undefined;
+      if (!stopped) options.onFailure?.(reason);
+      failAll(reason);
+    };
+    w.on('error', (error) => gone(error instanceof Error ? error.message : String(error)));
+    w.on('exit', (code) => gone(`exited with code ${code}`));
+    return w;
+  };
+
+  return {
+    run(request) {
+      if (stopped) return Promise.reject(new SearchBusy('the server is shutting down'));
+      if (waiting.size > maxQueued) return Promise.reject(new SearchBusy(`${waiting.size} searches are already waiting; retry`));
+      worker ??= start();
+      const id = nextId++;
+      const sent = worker;
+      return new Promise<SearchReply>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        // Held while searches are out, so a process with nothing else to do still gets its answers.
+        sent.ref();
+        sent.postMessage({ ...request, id } satisfies SearchRequest);
+      });
+    },
+    pending: () => waiting.size,
+    async stop() {
+      stopped = true;
+      const w = worker;
+      worker = undefined;
+      failAll('the server is shutting down');
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.ref();
+      w.postMessage('stop');
+      await exited;
+    },
+  };
+}
+
+/** A page read on the search thread, with its relationships when asked for. */
+export interface OffThreadPage<R, X> {
+  page: Page<R>;
+  relations: X | undefined;
+}
+
+/**
+ * A list request on the search thread — or undefined when it should run on the request thread:
+ * there is no search thread (an in-memory database), or it is an indexed lookup.
+ */
+export function listOffThread<R, X extends Relations>(
+  search: OffThreadSearch | undefined,
+  resourceType: ResourceTypeDef,
+  query: SearchQuery,
+  withRelations: boolean,
+): Promise<ScimResult<OffThreadPage<R, X>>> | undefined {
+  if (search === undefined || runsInline(query, resourceType)) return undefined;
+  const type = resourceType.id === 'Group' ? 'Group' : 'User';
+  return search.run({ resourceType: type, query, withRelations }).then((reply): ScimResult<OffThreadPage<R, X>> => {
+    if (reply.ok) return ok({ page: reply.page as Page<R>, relations: reply.relations as X | undefined });
+    // A failure of the thread itself is a bug, answered as any unexpected error is.
+    if ('crash' in reply) throw new Error(`search thread: ${reply.crash}`);
+    return fail(new ScimError({ status: reply.error.status, scimType: reply.error.scimType as ScimType | undefined, detail: reply.error.detail }));
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Issue 11: "meanwhile /healthz and every forward-auth decision waited". A search SQLite must test
+ * against every user runs on the search thread, so the request thread keeps answering; beyond its
+ * queue, searches get a 503 with Retry-After. Measured by the order of events, never by time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNodeListener } from '../../src/app.js';
+import { MAX_FILTER_TERMS } from '../../src/directory/filter-sql.js';
+import { createDirectory, startOffThreadSearch, type OffThreadSearch } from '../../src/directory/index.js';
+import { openedFile, openStore, type Store } from '../../src/store/index.js';
+import { createTokenService } from '../../src/tokens/index.js';
+
+const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+/** Within the bounds, and as costly as they allow: every user's emails tested 64 times, then sorted. */
+const HEAVY = `/scim/v2/Users?sortBy=title&count=5&filter=${encodeURIComponent(Array.from({ length: MAX_FILTER_TERMS }, (_, i) => `emails[value co "zz${i}"]`).join(' or '))}`;
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function serve(users: number, maxQueued?: number): Promise<{ port: number; token: string; server: Server; offThread: OffThreadSearch; store: Store }> {
+  const dir = mkdtempSync(join(tmpdir(), 'scimgate-slow-search-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const store = openStore(join(dir, 'db.sqlite'));
+  cleanup.push(() => store.close());
+  const seed = createDirectory({ store });
+  store.sqlite.transaction(() => {
+    for (let i = 0; i < users; i++) {
+      const created = seed.users.create({ schemas: [USER], userName: `user${i}@example.com`, title: `t${i % 7}`, emails: [{ value: `user${i}@example.com`, type: 'work' }] });
+      if (!created.ok) throw new Error(created.error.detail);
+    }
+  })();
+  const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), maxQueued === undefined ? {} : { maxQueued });
+  cleanup.push(() => offThread.stop());
+  const directory = createDirectory({ store, offThread });
+  const tokens = createTokenService(store);
+  const { token } = tokens.create('test');
+  const server = createServer(createNodeListener({ directory, tokens, scimReadCacheBytes: 0 }).listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  cleanup.push(() => server.closeAllConnections());
+  return { port: (server.address() as AddressInfo).port, token, server, offThread, store };
+}
+
+function get(port: number, path: string, token?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Resolves once the server has read `count` requests from its sockets. */
+function received(server: Server, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onRequest = () => {
+      seen += 1;
+      if (seen < count) return;
+      server.off('request', onRequest);
+      resolve();
+    };
+    server.on('request', onRequest);
+  });
+}
+
+describe('a slow search cannot stall the server (issue 11)', () => {
+  it('while slow searches run, /healthz is answered before they are', async () => {
+    const { port, token, server } = await serve(3000);
+    const order: string[] = [];
+    const arrived = received(server, 3);
+    const searches = [0, 1, 2].map((n) =>
+      get(port, HEAVY, token).then((r) => {
+        order.push(`search ${n}`);
+        return r;
+      }),
+    );
+    await arrived;
+    const health = await get(port, '/healthz');
+    order.push('healthz');
+    expect(health.status).toBe(200);
+    const answers = await Promise.all(searches);
+    for (const answer of answers) expect(answer.status).toBe(200);
+    // Every search was read by the server before /healthz was sent; /healthz still came back first.
+    expect(order[0]).toBe('healthz');
+  });
+
+  it('beyond the search queue, a search gets 503 with Retry-After at once; the queue drains', async () => {
+    const { port, token } = await serve(1500, 1);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => get(port, HEAVY, token)));
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
+    for (const answer of refused) {
+      expect(answer.headers['retry-after']).toBe('1');
+      expect(JSON.parse(answer.body)).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '503' });
+    }
+    expect((await get(port, HEAVY, token)).status).toBe(200);
+  });
+
+  it('answers from the search thread are the answers the request thread gives', async () => {
+    const { port, token, store } = await serve(40);
+    const seed = createDirectory({ store });
+    const members = (seed.users.list({ offset: 0, limit: 3 }) as { ok: true; value: { items: { id: string }[] } }).value.items;
+    seed.groups.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Readers' }, members.map((m) => ({ value: m.id, type: 'User' as const })));
+    const filter = 'emails[value co "1"] or title eq "t3" or groups.display eq "readers"';
+    // Off the request thread (sorted): the same resources, groups included, as the inline lookup of each by id.
+    const away = JSON.parse((await get(port, `/scim/v2/Users?count=100&sortBy=userName&filter=${encodeURIComponent(filter)}`, token)).body);
+    expect(away.totalResults).toBeGreaterThan(3);
+    for (const resource of away.Resources) {
+      const one = JSON.parse((await get(port, `/scim/v2/Users/${resource.id}`, token)).body);
+      expect(resource).toEqual(one);
+    }
+    expect(away.Resources.filter((r: { groups?: unknown[] }) => r.groups?.length === 1)).toHaveLength(3);
+    expect(away.Resources.map((r: { userName: string }) => r.userName)).toEqual([...away.Resources.map((r: { userName: string }) => r.userName)].sort());
+  });
+});
