@@ -96,9 +96,10 @@ interface Slot<V> {
 }
 
 /** Slots in the admission table per entry the memo may hold; misses beyond it just admit a little early. */
-const ADMISSION_SLOTS_PER_ENTRY = 2;
+const ADMISSION_SLOTS_PER_ENTRY = 4;
 const MIN_ADMISSION_SLOTS = 1024;
 const MAX_ADMISSION_SLOTS = 1 << 18;
+const BUCKET_SLOTS = 4;
 /** Entries a byte-bounded memo without maxEntries is assumed to hold, for sizing the admission table. */
 const ASSUMED_ENTRY_BYTES = 2048;
 
@@ -224,24 +225,32 @@ export interface SecondMissFilter {
 
 /**
  * The admission table behind `admit: 'second-miss'`, for memos that admit some keys and not others
- * (the read cache admits a page by its URL, then keeps its resources unconditionally). One 32-bit
- * fingerprint per slot, sized for `expectedEntries`: a key is admitted when its slot holds its
- * fingerprint (it missed before and nothing has taken the slot since); otherwise the slot takes it.
+ * (the read cache admits a page by its URL, then keeps its resources unconditionally). 32-bit key
+ * fingerprints in buckets of four, sized for `expectedEntries`: a key is admitted when its bucket
+ * holds its fingerprint (it missed before, recently); otherwise it takes an empty slot, or the
+ * bucket's slots in turn. Buckets rather than single slots, so that two keys asked for in
+ * alternation cannot keep erasing each other's first miss and never be admitted.
  */
 export function createSecondMissFilter(expectedEntries: number): SecondMissFilter {
   let size = MIN_ADMISSION_SLOTS;
   while (size < expectedEntries * ADMISSION_SLOTS_PER_ENTRY && size < MAX_ADMISSION_SLOTS) size *= 2;
   const table = new Uint32Array(size);
-  const mask = size - 1;
+  const buckets = size / BUCKET_SLOTS;
+  let turn = 0;
   return {
     admit(key) {
       const hash = fingerprint(key);
-      const index = hash & mask;
-      if (table[index] === hash) {
-        table[index] = 0;
-        return true;
+      // The low bits pick the bucket; the whole fingerprint is what a slot holds.
+      const first = (hash % buckets) * BUCKET_SLOTS;
+      let empty = -1;
+      for (let slot = first; slot < first + BUCKET_SLOTS; slot++) {
+        if (table[slot] === hash) {
+          table[slot] = 0;
+          return true;
+        }
+        if (empty === -1 && table[slot] === 0) empty = slot;
       }
-      table[index] = hash;
+      table[empty === -1 ? first + (turn++ % BUCKET_SLOTS) : empty] = hash;
       return false;
     },
   };
