@@ -8,18 +8,30 @@
  */
 import type { EffectiveGroup, UserStore } from '../directory/index.js';
 import { createDecisionCache, type DecisionCache } from './decision-cache.js';
-import { evaluatePolicy, groupKeys, type GroupKeys, type PolicyReason, type RoutePolicy } from './policy/index.js';
+import {
+  evaluatePolicy,
+  prepareUserFacts,
+  primaryEmailOf,
+  type CompiledPolicy,
+  type GroupKeys,
+  type PolicyFacts,
+  type PolicyReason,
+  type PolicyVerdict,
+  type RequestFacts,
+  type SessionFacts,
+  type UserFacts,
+} from './policy/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 export type DecisionOutcome = 'allow' | 'unauthenticated' | 'unauthorized';
 
 export type DecisionReason =
-  | 'user-unauthenticated' // no session cookie
+  | 'user-unauthenticated' // no session cookie (and the route is not public)
   | 'user-inactive' // unknown, expired or revoked session, or its user is gone or deactivated
-  | 'policy-invalid' // the proxy asked with a malformed allowed_groups: deny rather than guess
+  | 'policy-invalid' // the proxy asked with a malformed allowed_groups/_emails/_email_domains: deny rather than guess
   | 'original-url-invalid' // a trusted proxy's original-URL headers were unusable: deny rather than guess
   | 'path-ambiguous' // the original path has control characters, bad UTF-8 or endless escapes: no route can be trusted
-  | PolicyReason; // no-policy, allowed-groups-matched, groups-unauthorized
+  | PolicyReason; // no-policy, allow-matched, deny-matched, allow-unmatched, groups-unauthorized, …
 
 /** Who the session belongs to, as the directory says right now. */
 export interface AccessIdentity {
@@ -31,20 +43,44 @@ export interface AccessIdentity {
   groups: EffectiveGroup[];
   /** The names those groups answer to, for policy checks (built with the identity, cached with it). */
   groupKeys: GroupKeys;
+  /** Everything a policy reads about the user (document, e-mails, groups), built once per identity. */
+  facts: UserFacts;
+  /** The session: when it began and the ID-token claims it kept. */
+  session: SessionFacts;
 }
 
 export interface Decision {
   outcome: DecisionOutcome;
-  reasons: DecisionReason[];
+  reasons: readonly DecisionReason[];
   /** Present when the session resolved to an active user (allow and unauthorized). */
   identity?: AccessIdentity;
+  /** The policy's verdict, when the policy was evaluated (its `explain` when asked for). */
+  verdict?: PolicyVerdict;
+  /** The facts it was evaluated on, so a caller can explain a deny after the fact (explainPolicy). */
+  facts?: PolicyFacts;
+}
+
+export interface DecisionRequestFacts {
+  /** Upper-case original method, when a trusted proxy said. */
+  method?: string | undefined;
+  /**
+   * The normalized original path, then any other reading an upstream could give it (an ambiguous
+   * path): a policy that reads http_path must allow under every reading.
+   */
+  paths?: readonly string[] | undefined;
+  /** The client's address (forwarded.ts clientAddress). */
+  ip?: string | undefined;
 }
 
 export interface DecisionRequest {
   /** The session cookie's value, if any. */
   secret: string | undefined;
-  /** The route's policy (src/access/policy); no criteria: any signed-in, active user. */
-  policy: RoutePolicy;
+  /** The route's compiled policy (src/access/policy). */
+  policy: CompiledPolicy;
+  /** The original request's facts (time is the decider's clock). */
+  request?: DecisionRequestFacts;
+  /** Build the evaluated tree (for logging why, or an explain endpoint). */
+  explain?: boolean;
 }
 
 /** What a decision reads; each part is one indexed lookup. */
@@ -67,6 +103,10 @@ export interface Decider {
   forget(secret: string): void;
 }
 
+const UNAUTHENTICATED: readonly DecisionReason[] = Object.freeze(['user-unauthenticated']);
+const INACTIVE: readonly DecisionReason[] = Object.freeze(['user-inactive']);
+const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export function createDecider(deps: DecisionDeps): Decider {
   const now = deps.now ?? Date.now;
   const cache: DecisionCache<AccessIdentity> | undefined = deps.generation
@@ -85,13 +125,18 @@ export function createDecider(deps: DecisionDeps): Decider {
     const user = deps.users.get(session.userId);
     if (!user || !user.active) return undefined;
     const groups = deps.effectiveGroups(user.id);
+    // Policy facts are built here, once per identity, and live exactly as long as it is cached:
+    // a SCIM change bumps the generation, so the next decision reads the new document.
+    const facts = prepareUserFacts(user, groups);
     const identity: AccessIdentity = {
       userId: user.id,
       userName: user.userName,
       displayName: user.displayName,
       email: primaryEmail(user.doc),
       groups,
-      groupKeys: groupKeys(groups),
+      groupKeys: facts.groupKeys,
+      facts,
+      session: { createdAt: session.createdAt.getTime(), claims: session.claims ?? NO_CLAIMS },
     };
     if (cache && generation !== undefined) {
       cache.set(secret, identity, generation, Math.min(session.expiresAt.getTime(), session.idleExpiresAt.getTime()));
@@ -102,33 +147,61 @@ export function createDecider(deps: DecisionDeps): Decider {
   return {
     identify,
     forget: (secret) => cache?.delete(secret),
-    decide(request) {
-      const identity = identify(request.secret);
+    decide({ secret, policy, request, explain }) {
+      const identity = identify(secret);
+      const options = explain ? { explain } : {};
+      const paths = request?.paths;
+      const asked: RequestFacts = { method: request?.method, path: paths?.[0], ip: request?.ip, now: now() };
+      // Every reading of an ambiguous path must be allowed when the policy looks at the path.
+      const evaluate = (facts: PolicyFacts): { verdict: PolicyVerdict; facts: PolicyFacts } => {
+        const verdict = evaluatePolicy(policy, facts, options);
+        if (verdict.allow && policy.readsPath && paths && paths.length > 1) {
+          for (const path of paths.slice(1)) {
+            const other: PolicyFacts = { ...facts, request: { ...facts.request, path } };
+            const otherVerdict = evaluatePolicy(policy, other, options);
+            if (!otherVerdict.allow) return { verdict: otherVerdict, facts: other };
+          }
+        }
+        return { verdict, facts };
+      };
       if (!identity) {
-        return { outcome: 'unauthenticated', reasons: [request.secret ? 'user-inactive' : 'user-unauthenticated'] };
+        // Only a policy with `public` in an allow rule is evaluated without a signed-in user.
+        if (policy.allowsAnonymous) {
+          const { verdict, facts } = evaluate({ request: asked });
+          if (verdict.allow) return { outcome: 'allow', reasons: verdict.reasons, verdict, facts };
+        }
+        return { outcome: 'unauthenticated', reasons: secret ? INACTIVE : UNAUTHENTICATED };
       }
-      // The identity exists only for an active user; the evaluator still checks, deny-first.
-      const verdict = evaluatePolicy(request.policy, { user: { id: identity.userId, active: true }, groups: identity.groups, groupKeys: identity.groupKeys });
-      return { outcome: verdict.allow ? 'allow' : 'unauthorized', reasons: verdict.reasons, identity };
+      const { verdict, facts } = evaluate({ user: identity.facts, session: identity.session, request: asked });
+      // A deny a fresh sign-in would lift (session_age / auth_age) is a 401: the proxy sends the user to sign in.
+      const outcome: DecisionOutcome = verdict.allow ? 'allow' : verdict.reauthenticate ? 'unauthenticated' : 'unauthorized';
+      return { outcome, reasons: verdict.reasons, identity, verdict, facts };
     },
   };
 }
 
 /**
  * What a cached identity holds, estimated for the decision cache's byte bound: every character at
- * two bytes, and per group its object, its name lower-cased once more and its three set entries.
+ * two bytes, and per group its object, its name lower-cased once more and its three set entries;
+ * then the policy facts: the SCIM document (as its JSON), the groups' names once more for the
+ * string matchers, the kept claims, and room for the memoized answers of document criteria.
  */
 export function identityBytes(identity: AccessIdentity): number {
   const text = (value: string | null | undefined) => 2 * (value?.length ?? 0);
   let bytes = 160 + text(identity.userId) + text(identity.userName) + text(identity.displayName) + text(identity.email);
   for (const group of identity.groups) bytes += 160 + text(group.id) + 2 * text(group.displayName) + 2 * text(group.externalId);
+  bytes += 1024 + 2 * jsonLength(identity.facts.doc) + 2 * jsonLength(identity.session.claims);
+  for (const group of identity.groups) bytes += 48 + text(group.id) + text(group.displayName) + text(group.externalId);
   return bytes;
 }
 
-/** SCIM `emails`: the primary one, else the first. */
-export function primaryEmail(doc: Record<string, unknown>): string | undefined {
-  const emails = doc.emails;
-  if (!Array.isArray(emails)) return undefined;
-  const values = emails.filter((e): e is { value: string; primary?: unknown } => typeof e === 'object' && e !== null && typeof (e as { value?: unknown }).value === 'string');
-  return (values.find((e) => e.primary === true) ?? values[0])?.value;
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
+
+/** SCIM `emails`: the primary one, else the first. */
+export const primaryEmail = primaryEmailOf;

@@ -7,7 +7,7 @@
  */
 import type { EffectiveGroup, UserLookup, UserRecord } from '../directory/index.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { evaluatePolicy } from './policy/index.js';
+import { evaluatePolicy, pathReadings, prepareUserFacts, type ExplainNode, type PolicyFacts } from './policy/index.js';
 import type { PolicySnapshot, PolicySource } from './policy-source.js';
 
 export interface ExplainQuery {
@@ -37,15 +37,14 @@ export interface Explanation {
   routes: { host: string | null; pathPrefix: string; methods: string[] | null }[];
   unrouted: boolean;
   reasons: string[];
-  /** The evaluated policy, criterion by criterion, each with the value that decided it. */
+  /**
+   * The evaluated policy: its deny rules, requirements and allow rules, each an ExplainNode tree
+   * (src/policy/types.ts) with every criterion's value and the fact that decided it.
+   */
   explain: ExplainNode[];
 }
 
-export interface ExplainNode {
-  criterion: string;
-  value: unknown;
-  result: boolean;
-}
+export type { ExplainNode };
 
 export type ExplainError =
   | { code: 'user_not_found'; message: string }
@@ -72,7 +71,13 @@ export function explainAccess(query: ExplainQuery, deps: ExplainDeps): Result<Ex
     return fail({ code: policy.error.code === 'path_ambiguous' ? 'path_ambiguous' : 'invalid_policy', message: policy.error.message });
   }
   const groups = deps.effectiveGroups(user.id);
-  const verdict = evaluatePolicy(policy.value, { user: { id: user.id, active: user.active }, groups });
+  const readings = pathReadings(url.pathname);
+  // No session: claim/<name>, session_age and auth_age have no facts here, so they are false.
+  const facts: PolicyFacts = {
+    user: prepareUserFacts(user, groups),
+    request: { method, path: readings.ok ? readings.literal : undefined, ip: query.ip, now: (query.at ?? deps.now?.() ?? new Date()).getTime() },
+  };
+  const verdict = evaluatePolicy(policy.value, facts, { explain: true });
   const matched = routesOf(snapshot, url, method);
   return ok({
     allow: verdict.allow,
@@ -80,12 +85,8 @@ export function explainAccess(query: ExplainQuery, deps: ExplainDeps): Result<Ex
     url: url.href,
     method: method ?? null,
     ...matched,
-    reasons: verdict.reasons,
-    explain: policy.value.criteria.map((criterion) => ({
-      criterion: `groups in [${criterion.refs.join(', ')}]`,
-      value: groups.map((g) => g.displayName),
-      result: groups.some((g) => criterion.exact.has(g.id) || (g.externalId !== null && criterion.exact.has(g.externalId)) || criterion.lowerCase.has(g.displayName.toLowerCase())),
-    })),
+    reasons: [...verdict.reasons],
+    explain: verdict.explain?.children ?? [],
   });
 }
 

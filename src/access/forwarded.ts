@@ -12,6 +12,7 @@
  * Traefik): absent, or not a method token, it is unknown, and route matching then considers
  * every method the request could have.
  */
+import { isIP } from 'node:net';
 import { createBoundedMemo, type BoundedMemo } from '../shared/bounded-memo.js';
 import type { CidrList } from '../shared/cidr-list.js';
 
@@ -136,3 +137,31 @@ function parse(text: string): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * The client's address for policies (`source_ip`), under the same rule: proxy headers count only
+ * from a trusted peer. `X-Real-IP` (nginx: `proxy_set_header X-Real-IP $remote_addr;`), else the
+ * last `X-Forwarded-For` entry — the one our trusted peer added; entries further left came from
+ * the client and are never believed. From an untrusted peer the TCP peer itself is the client.
+ * A trusted proxy that sent neither (or an unusable value) leaves the address unknown — never the
+ * proxy's own address, which an IP allow-list covering the proxy would otherwise wave through.
+ */
+export const CLIENT_ADDRESS_HEADERS = ['x-real-ip', 'x-forwarded-for'] as const;
+
+/** `values`: CLIENT_ADDRESS_HEADERS' values, same order. */
+export function clientAddress(trustedProxies: CidrList, peer: string | undefined, values: readonly (string | undefined)[]): string | undefined {
+  if (!trustedPeer(trustedProxies, peer)) return peer;
+  const [realIp, forwardedFor] = values;
+  const ip = addressValue(realIp) ?? lastValue(forwardedFor ?? null);
+  return ip !== undefined && isIP(unzoned(ip)) !== 0 ? ip : undefined;
+}
+
+function addressValue(value: string | undefined): string | undefined {
+  const text = value?.trim();
+  return text === undefined || text === '' || text.length > 64 ? undefined : text;
+}
+
+const unzoned = (ip: string): string => {
+  const zone = ip.indexOf('%');
+  return zone === -1 ? ip : ip.slice(0, zone);
+};

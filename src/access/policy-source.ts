@@ -7,12 +7,15 @@
  */
 import type { RouteConfig } from '../config/index.js';
 import { createPolicyResolver, createRouteMatcher, type PolicyResolver, type RouteMatcher } from './policy/index.js';
+import { claimsToKeep } from './sessions/kept-claims.js';
 
 export interface PolicySnapshot {
   readonly routes: readonly RouteConfig[];
   readonly policyFor: PolicyResolver;
   /** The routes a request falls under (what policyFor combines), for explanations and reviews. */
   readonly match: RouteMatcher<RouteConfig>;
+  /** ID-token claims a new session keeps: the usual few and every claim these policies read. */
+  readonly keptClaims: readonly string[];
   /** 1 for the routes the server started with, +1 per replacement. */
   readonly version: number;
 }
@@ -39,5 +42,11 @@ export function createPolicySource(routes: readonly RouteConfig[]): ReplaceableP
 
 function compile(routes: readonly RouteConfig[], version: number): PolicySnapshot {
   const frozen = Object.freeze([...routes]);
-  return Object.freeze({ routes: frozen, policyFor: createPolicyResolver(frozen), match: createRouteMatcher(frozen), version });
+  return Object.freeze({
+    routes: frozen,
+    policyFor: createPolicyResolver(frozen),
+    match: createRouteMatcher(frozen),
+    keptClaims: claimsToKeep(frozen.map((route) => route.policy)),
+    version,
+  });
 }

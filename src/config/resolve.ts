@@ -4,6 +4,7 @@
  * derived defaults (cookie name, redirect allow-list, redirect URI), and reading secret files.
  * Collects every problem rather than stopping at the first.
  */
+import { compileRoutePolicy, DEFAULT_POLICY } from '../access/policy/route-policy.js';
 import { parseCidrList } from '../shared/cidr-list.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { ConfigProblem } from './problems.js';
@@ -44,6 +45,20 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
   }
   const cookieName = sessions.cookieName ?? (https ? '__Host-scimgate_session' : 'scimgate_session');
 
+  const routes = file.routes.map((route, index) => {
+    // http_path compares as the route matches paths: case-folded unless the route is caseSensitive.
+    const compiled = compileRoutePolicy({ policy: route.policy, allowedGroups: route.allowedGroups }, { caseInsensitivePaths: !route.caseSensitive });
+    if (!compiled.ok) for (const problem of compiled.error) report(`routes.${index}.${problem.path}`, problem.message);
+    return {
+      host: route.host?.toLowerCase(),
+      pathPrefix: route.pathPrefix,
+      methods: route.methods?.map((method) => method.toUpperCase()),
+      caseSensitive: route.caseSensitive,
+      allowedGroups: route.allowedGroups ?? [],
+      policy: compiled.ok ? compiled.value : DEFAULT_POLICY,
+    };
+  });
+
   if (problems.length > 0 || !proxies.ok) return fail(problems);
   return ok({
     server: { host: file.server.host, port: file.server.port, publicUrl, trustedProxies: proxies.value },
@@ -58,13 +73,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
       loginTtlSeconds: sessions.loginTtl,
     },
     redirects: { allowedDomains: file.redirects.allowedDomains ?? [publicUrl.host] },
-    routes: file.routes.map((route) => ({
-      host: route.host?.toLowerCase(),
-      pathPrefix: route.pathPrefix,
-      methods: route.methods?.map((method) => method.toUpperCase()),
-      caseSensitive: route.caseSensitive,
-      allowedGroups: route.allowedGroups,
-    })),
+    routes,
     forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },
     admin: { token: adminToken },
     logging: { level: file.logging.level },

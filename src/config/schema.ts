@@ -133,7 +133,10 @@ export const routeSchema = z.strictObject({
   methods: z.array(nonEmpty.regex(/^[A-Za-z]{1,20}$/, { message: 'must be an HTTP method such as GET or POST' })).min(1).optional(),
   /** Paths compare case-insensitively unless set (docs/policy.md, "Path matching"). */
   caseSensitive: z.boolean().default(false),
-  allowedGroups: z.array(nonEmpty).min(1),
+  /** Sugar for "member of any of these groups"; beside `policy` both must hold. */
+  allowedGroups: z.array(nonEmpty).min(1).optional(),
+  /** The route's access policy (src/access/policy/compile.ts), compiled and checked in resolve.ts. */
+  policy: z.unknown().optional(),
 });
 
 export const forwardAuthSchema = z.strictObject({

@@ -2,6 +2,7 @@
  * The validated, resolved configuration every other module receives. Plain data except for the
  * parsed `publicUrl` and `trustedProxies`, which are built once at boot. Durations are seconds.
  */
+import type { CompiledPolicy } from '../access/policy/compile.js';
 import type { CidrList } from '../shared/cidr-list.js';
 import type { JwsAlg } from '../shared/jws-algs.js';
 
@@ -49,8 +50,10 @@ export interface RouteConfig {
   methods?: string[] | undefined;
   /** Compare the path prefix case-sensitively (default false: `/ADMIN` falls under `/admin`). */
   caseSensitive?: boolean;
-  /** Group ids, externalIds or displayNames; any one (effective membership) allows. */
+  /** Group ids, externalIds or displayNames; any one (effective membership) allows. Empty: none given. */
   allowedGroups: string[];
+  /** The route's policy (its `policy:` and `allowedGroups`), compiled at load. */
+  policy: CompiledPolicy;
 }
 
 export interface Config {

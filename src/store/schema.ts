@@ -151,6 +151,8 @@ export const sessions = sqliteTable(
     idleTtlSeconds: integer('idle_ttl_seconds').notNull(),
     revokedAt: integer('revoked_at'),
     revokeReason: text('revoke_reason'),
+    /** The ID-token claims kept for policies (`claim/<name>`, `auth_age`): a small JSON object, or null. */
+    claims: text('claims'),
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_idle_expires').on(t.idleExpiresAt)],
 );

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDecider } from '../../src/access/decision.js';
 import { createDirectoryGeneration } from '../../src/access/decision-generation.js';
+import { DEFAULT_POLICY } from '../../src/access/policy/index.js';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory } from '../../src/directory/index.js';
 import { ok } from '../../src/shared/result.js';
@@ -124,7 +125,7 @@ describe('directory version across processes (two connections to one file)', () 
   });
 
   it("another server's sign-out ends this server's remembered decision at its next request", async () => {
-    const ANY_USER = { criteria: [] };
+    const ANY_USER = DEFAULT_POLICY;
     const { here, there } = stores;
     // This server: a decider with its cache, as main.ts wires it.
     const directory = createDirectory({ store: here });

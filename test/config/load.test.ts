@@ -132,7 +132,6 @@ extra: 1
       'oidc.clientID: unknown key',
       'sessions.idleTtl: must be a duration like "12h", "30m", "3600s" or a number of seconds, got "5 minutes"',
       'routes.0.pathPrefix: must start with "/"',
-      'routes.0.allowedGroups: required',
       'logging.level: must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent"',
       'extra: unknown key',
     ]);

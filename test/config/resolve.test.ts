@@ -188,10 +188,11 @@ describe('redirects, routes, identity linking', () => {
     ]);
   });
 
-  it('routes: host lower-cased, path prefix defaults to /, groups required', () => {
-    expect(load({ routes: [{ host: 'Grafana.Example.com', allowedGroups: ['Admins'] }] }).routes).toEqual([
-      { host: 'grafana.example.com', pathPrefix: '/', methods: undefined, caseSensitive: false, allowedGroups: ['Admins'] },
-    ]);
+  it('routes: host lower-cased, path prefix defaults to /, allowedGroups compiled into the policy', () => {
+    const [route] = load({ routes: [{ host: 'Grafana.Example.com', allowedGroups: ['Admins'] }] }).routes;
+    expect(route).toMatchObject({ host: 'grafana.example.com', pathPrefix: '/', methods: undefined, caseSensitive: false, allowedGroups: ['Admins'] });
+    expect(route?.policy.require.map((r) => r.node.label)).toEqual(['groups in ["Admins"]']);
+    expect(load({ routes: [{ pathPrefix: '/app' }] }).routes[0]).toMatchObject({ allowedGroups: [], policy: { isDefault: true } });
     expect(load({ routes: [{ pathPrefix: '/api', methods: ['post', 'DELETE'], caseSensitive: true, allowedGroups: ['W'] }] }).routes[0]).toMatchObject({
       methods: ['POST', 'DELETE'],
       caseSensitive: true,

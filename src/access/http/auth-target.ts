@@ -11,7 +11,7 @@ import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../../shared/cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
-import type { PolicyError, PolicyResolver, RoutePolicy } from '../policy/index.js';
+import { pathReadings, type CompiledPolicy, type PolicyError, type PolicyResolver } from '../policy/index.js';
 
 /** The proxy headers originalRequestUrl reads, in this order. */
 export const PROXY_HEADERS = ['x-original-url', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-uri', 'x-original-method', 'x-forwarded-method'] as const;
@@ -28,7 +28,13 @@ export interface AuthTarget {
   /** Treat as read-only: the same object answers every repeat of the request. */
   readonly original: OriginalUrl;
   /** Undefined when the original URL was malformed (the caller denies). */
-  readonly policy: Result<RoutePolicy, PolicyError> | undefined;
+  readonly policy: Result<CompiledPolicy, PolicyError> | undefined;
+  /**
+   * The `http_path` facts: the normalized original path, and its lenient reading when an upstream
+   * could read it differently (normalize-path.ts); empty when no reading is safe. Computed once
+   * per remembered target.
+   */
+  readonly paths: readonly string[];
 }
 
 /**
@@ -60,7 +66,12 @@ export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: Po
     if (!target) {
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
-      target = { original, policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url), original.method) };
+      const readings = pathReadings(original.url.pathname);
+      target = {
+        original,
+        policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url), original.method),
+        paths: !readings.ok ? [] : readings.literal === readings.lenient ? [readings.literal] : [readings.literal, readings.lenient],
+      };
       remembered.set(key, target);
     }
     return target;

@@ -11,12 +11,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestLog } from '../../http/request-log.js';
 import type { PolicySnapshot } from '../policy-source.js';
+import { CLIENT_ADDRESS_HEADERS, clientAddress } from '../forwarded.js';
+import { explainPolicy, explainWhy, type CompiledPolicy } from '../policy/index.js';
+import type { Decision } from '../decision.js';
 import { createAuthTargetResolver, PROXY_HEADERS } from './auth-target.js';
 import { decisionAnswerer, type DecisionAnswer } from './decision-response.js';
 import type { SignInContext } from './sign-in-routes.js';
 
-/** Every header a decision reads, in this order: the Cookie header, then PROXY_HEADERS. */
-export const FORWARD_AUTH_HEADERS = ['cookie', ...PROXY_HEADERS] as const;
+/** Every header a decision reads, in this order: the Cookie header, PROXY_HEADERS, CLIENT_ADDRESS_HEADERS. */
+export const FORWARD_AUTH_HEADERS = ['cookie', ...PROXY_HEADERS, ...CLIENT_ADDRESS_HEADERS] as const;
+const FACTS_AT = 1 + PROXY_HEADERS.length;
 
 export interface ForwardAuthAsk {
   /** Values of FORWARD_AUTH_HEADERS, same order. */
@@ -47,8 +51,8 @@ export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' 
   };
   const answer = decisionAnswerer({ groupIdsHeader: deps.groupIdsHeader });
   return ({ headers, url, remoteAddress, log }) => {
-    const [cookie, ...proxyHeaders] = headers;
-    const { original, policy } = targetResolver()({ remoteAddress, url, proxyHeaders });
+    const cookie = headers[0];
+    const { original, policy, paths } = targetResolver()({ remoteAddress, url, proxyHeaders: headers.slice(1, FACTS_AT) });
     if (!policy) {
       log.warn({ reason: 'a trusted proxy sent an unusable original URL' }, 'forward-auth refused');
       return answer({ outcome: 'unauthorized', reasons: ['original-url-invalid'] });
@@ -57,10 +61,34 @@ export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' 
       log.warn({ code: policy.error.code, reason: policy.error.message }, 'forward-auth policy refused');
       return answer({ outcome: 'unauthorized', reasons: [policy.error.code === 'path_ambiguous' ? 'path-ambiguous' : 'policy-invalid'] });
     }
-    const decision = deps.decider.decide({ secret: cookies.sessionFrom(cookie), policy: policy.value });
-    if (decision.outcome !== 'allow') {
-      log.debug({ outcome: decision.outcome, reasons: decision.reasons, host: original.url.host, path: original.url.pathname }, 'access denied');
-    }
+    const ip = clientAddress(deps.trustedProxies, remoteAddress, headers.slice(FACTS_AT));
+    const { method } = original;
+    const decision = deps.decider.decide({ secret: cookies.sessionFrom(cookie), policy: policy.value, request: { method, paths, ip } });
+    logDecision(log, decision, policy.value, { host: original.url.host, path: paths[0], method, ip });
     return answer(decision);
   };
+}
+
+/**
+ * Every policy deny is logged with why (the deciding criteria and facts, pomerium's deny-why);
+ * every public (anonymous) allow at info, since it skipped sign-in; other allows with why at
+ * debug. A request without a session (the sign-in redirect) is not a policy deny: debug.
+ */
+function logDecision(log: RequestLog, decision: Decision, policy: CompiledPolicy, where: { host: string; path: string | undefined; method: string | undefined; ip: string | undefined }): void {
+  const user = decision.identity?.userName;
+  if (decision.outcome === 'allow') {
+    const anonymous = decision.identity === undefined;
+    const level = anonymous ? 'info' : 'debug';
+    if (!log.enabled(level)) return;
+    const why = decision.verdict && decision.facts ? explainWhy(explainPolicy(policy, decision.facts, decision.verdict)) : [];
+    log[level]({ outcome: 'allow', reasons: decision.reasons, user, ...where, why }, anonymous ? 'public access' : 'access allowed');
+    return;
+  }
+  if (!decision.verdict || !decision.facts) {
+    if (log.enabled('debug')) log.debug({ outcome: decision.outcome, reasons: decision.reasons, ...where }, 'access denied');
+    return;
+  }
+  if (!log.enabled('info')) return;
+  const why = explainWhy(explainPolicy(policy, decision.facts, decision.verdict));
+  log.info({ outcome: decision.outcome, reasons: decision.reasons, user, ...where, why }, 'access denied');
 }

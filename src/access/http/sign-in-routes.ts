@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono';
 import { requestLog } from '../../http/request-context.js';
 import { requestHeader } from '../../http/request-header.js';
 import { safeRedirect, type RedirectPolicy } from '../redirect.js';
+import { keptClaims } from '../sessions/kept-claims.js';
 import type { PendingCookie, SignInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
 import { renderRefusal } from './error-page.js';
@@ -102,6 +103,7 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
       subject: login.identity.sub,
       absoluteTtlSeconds: deps.sessionCookie.absoluteTtlSeconds,
       idleTtlSeconds: deps.sessionCookie.idleTtlSeconds,
+      claims: keptClaims(login.identity.claims, deps.policies.current().keptClaims),
     });
     cookies.setSession(c, secret);
     requestLog(c).info({ userId: linked.user.id, userName: linked.user.userName, sessionId: session.id }, 'signed in');

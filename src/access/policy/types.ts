@@ -1,35 +1,22 @@
 /**
- * The access policy's shapes, pomerium-style: a route's policy is a list of criteria compiled
- * from config (and the proxy's query), evaluated against facts the caller read from the
- * directory. Nothing here knows HTTP; `user-unauthenticated` (no session) is the HTTP side's.
+ * The access policy's shapes, pomerium-style: a route's policy (PPL-like YAML) is compiled once
+ * into plain functions and evaluated against facts the caller read from the live directory, the
+ * session and the request. Nothing here knows HTTP or the database; `user-unauthenticated` vs
+ * `user-unauthorized` is decided by the caller from `allow` and `reasons`.
  */
 import type { EffectiveGroup } from '../../directory/index.js';
 
 /**
- * "Any one of these groups": each entry names a group by id, externalId (both exact) or
- * displayName (case-insensitive). Sets are built once when the policy is parsed.
+ * A fact as the string matchers see it (string-matcher.ts): `exact` names compare
+ * case-sensitively, `folded` names are lower-case and compare with the lower-cased value.
  */
-export interface AllowedGroupsCriterion {
-  kind: 'allowed-groups';
-  /** Where it came from, for logs: `route` config or the `allowed_groups` query parameter. */
-  source: 'route' | 'query';
-  refs: readonly string[];
-  exact: ReadonlySet<string>;
-  lowerCase: ReadonlySet<string>;
+export interface Names {
+  exact: readonly string[];
+  folded: readonly string[];
 }
 
-export interface RoutePolicy {
-  /** Every criterion must hold (deny wins); none means no group restriction. */
-  criteria: readonly AllowedGroupsCriterion[];
-}
-
-export interface PolicyFacts {
-  user: { id: string; active: boolean };
-  /** Effective (direct and nested) groups. */
-  groups: readonly Pick<EffectiveGroup, 'id' | 'displayName' | 'externalId'>[];
-  /** `groupKeys(groups)`, when the caller keeps it across decisions; computed here otherwise. */
-  groupKeys?: GroupKeys;
-}
+/** A group as a policy sees it (effective membership: direct or nested). */
+export type GroupFact = Pick<EffectiveGroup, 'id' | 'displayName' | 'externalId'>;
 
 /** The names a set of groups answers to: ids and externalIds exactly, displayNames lower-cased. */
 export interface GroupKeys {
@@ -37,18 +24,115 @@ export interface GroupKeys {
   lowerCase: ReadonlySet<string>;
 }
 
-export type PolicyReason =
-  | 'user-inactive' // deny: the user is deactivated (checked before anything else)
-  | 'no-policy' // allow: the route has no group restriction
-  | 'allowed-groups-matched' // allow: every allowed-groups criterion matched an effective group
-  | 'groups-unauthorized'; // deny: some allowed-groups criterion matched none
+/**
+ * What a policy knows about a user, built once per resolved identity (prepareUserFacts) and
+ * cached with it until the directory changes, so a decision does no parsing or lower-casing.
+ */
+export interface UserFacts {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  active: boolean;
+  /** The full SCIM document as the directory stores it (core, enterprise and other extensions). */
+  doc: Readonly<Record<string, unknown>>;
+  /** Every `emails[].value`, lower-cased. */
+  emails: readonly string[];
+  /** The primary e-mail (else the first), lower-cased: the one sent as X-Auth-Request-Email. */
+  primaryEmail: string | undefined;
+  /** The domain of `primaryEmail` (after the last `@`), lower-cased. */
+  domain: string | undefined;
+  groups: readonly GroupFact[];
+  groupKeys: GroupKeys;
+  /** The same facts as matcher names, built once: user (id, externalId exact; userName folded), … */
+  names: { user: Names; emails: Names | undefined; domain: Names | undefined; groups: Names };
+  /**
+   * Answers of user-only criteria that cost more than a set lookup (scim_filter, attribute),
+   * by the criterion's compile-time slot. Lives exactly as long as these facts.
+   */
+  memo: Map<number, boolean>;
+}
 
-export interface PolicyDecision {
+/** The sign-in session: when it began and the ID-token claims kept with it. */
+export interface SessionFacts {
+  /** ms since the epoch. */
+  createdAt: number;
+  /** The selected ID-token claims (sessions keep only a few; see src/access/sessions). */
+  claims: Readonly<Record<string, unknown>>;
+  /** Claims as matcher names, filled on first use (the session facts live as long as its identity). */
+  claimNames?: Map<string, Names | undefined>;
+}
+
+/** Facts of this one request: they make an outcome "conditional" in an access review. */
+export interface RequestFacts {
+  /** Upper-case HTTP method of the original request, when the proxy told us. */
+  method?: string | undefined;
+  /** The normalized original path (no query, no fragment), as route matching saw it. */
+  path?: string | undefined;
+  /** The client's address as told by a trusted proxy, else the TCP peer. */
+  ip?: string | undefined;
+  /** ms since the epoch. */
+  now: number;
+}
+
+export interface PolicyFacts {
+  /** Absent when the request has no (live) session: only `public`/`accept` can then hold. */
+  user?: UserFacts | undefined;
+  session?: SessionFacts | undefined;
+  request: RequestFacts;
+}
+
+/** Stable reason strings (pomerium style); logs and tests assert these, never messages. */
+export type PolicyReason =
+  | 'no-policy' // allow: the route has no policy: any signed-in, active user
+  | 'allow-matched' // allow: an allow rule matched and no deny rule did
+  | 'public-access' // allow: without a signed-in user, through `public` or `accept`
+  | 'deny-matched' // deny: a deny rule matched (deny wins)
+  | 'allow-unmatched' // deny: no allow rule matched
+  | 'groups-unauthorized' // deny: a required group list (allowedGroups, allowed_groups) matched none
+  | 'email-unauthorized' // deny: allowed_emails did not list the user's e-mail
+  | 'domain-unauthorized' // deny: allowed_email_domains did not list the e-mail's domain
+  | 'user-unauthenticated' // deny: no signed-in user, and the policy needs one
+  | 'user-inactive' // deny: the user is deactivated (checked before anything else)
+  | 'reauthentication-required'; // deny: a fresh sign-in would allow (session_age / auth_age)
+
+/** One node of an evaluated policy: the `deny-why` / `allow-why` of a decision. */
+export interface ExplainNode {
+  /** `policy`, `allow`, `deny`, `require`, an operator (`and`…), or the criterion's name. */
+  node: string;
+  /** Where it is written, e.g. `policy.allow.and.1` (route config keys are prefixed by the caller). */
+  path: string;
+  /** The criterion as written, e.g. `groups has "Engineering"`. */
+  label: string;
+  value: boolean;
+  /** Criteria only: the fact that decided it, e.g. `department = "Sales"`. */
+  fact?: string;
+  /** Criteria only: reads request-time facts (IP, time, method, path, session age). */
+  requestTime?: boolean;
+  children?: ExplainNode[];
+}
+
+export interface PolicyVerdict {
   allow: boolean;
-  reasons: PolicyReason[];
+  reasons: readonly PolicyReason[];
+  /**
+   * True when the outcome depended on request-time facts (source IP, time, method, path,
+   * session or authentication age): another request by the same user may be answered differently.
+   */
+  conditional: boolean;
+  /** Deny only: the same request with a fresh sign-in would be allowed (answer 401, not 403). */
+  reauthenticate: boolean;
+  /** The whole evaluated tree with every criterion's value; only when asked for (it allocates). */
+  explain?: ExplainNode;
+}
+
+/** A problem in a policy as written; `path` is relative to the policy (`allow.and.0.email`). */
+export interface PolicyProblem {
+  path: string;
+  message: string;
 }
 
 export interface PolicyError {
-  code: 'invalid_allowed_groups' | 'path_ambiguous';
+  /** `invalid_policy_param`: a malformed allowed_* query parameter; `path_ambiguous`: no route can be trusted for the path. */
+  code: 'invalid_policy_param' | 'path_ambiguous';
   message: string;
 }

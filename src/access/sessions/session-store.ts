@@ -41,11 +41,25 @@ interface SessionRow {
   idleExpiresAt: number;
   idleTtlSeconds: number;
   revokedAt: number | null;
+  claims: string | null;
 }
 
 const COLUMNS = `id, user_id AS userId, tenant_id AS tenantId, issuer, subject, created_at AS createdAt,
   expires_at AS expiresAt, last_seen_at AS lastSeenAt, idle_expires_at AS idleExpiresAt,
-  idle_ttl_seconds AS idleTtlSeconds, revoked_at AS revokedAt`;
+  idle_ttl_seconds AS idleTtlSeconds, revoked_at AS revokedAt, claims`;
+
+const NO_CLAIMS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** Stored claims are ours (written by create); anything unreadable counts as none: a missing fact. */
+function parseClaims(text: string | null): Readonly<Record<string, unknown>> {
+  if (text === null) return NO_CLAIMS;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : NO_CLAIMS;
+  } catch {
+    return NO_CLAIMS;
+  }
+}
 
 function toRecord(row: SessionRow): SessionRecord {
   return {
@@ -58,6 +72,7 @@ function toRecord(row: SessionRow): SessionRecord {
     expiresAt: new Date(row.expiresAt),
     lastSeenAt: new Date(row.lastSeenAt),
     idleExpiresAt: new Date(row.idleExpiresAt),
+    claims: parseClaims(row.claims),
   };
 }
 
@@ -74,9 +89,9 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
   const insert = sqlite.prepare(
     `INSERT INTO sessions (id, secret_hash, user_id, tenant_id, issuer, subject, created_at, expires_at,
-       last_seen_at, idle_expires_at, idle_ttl_seconds)
+       last_seen_at, idle_expires_at, idle_ttl_seconds, claims)
      VALUES (@id, @secretHash, @userId, @tenantId, @issuer, @subject, @createdAt, @expiresAt,
-       @createdAt, @idleExpiresAt, @idleTtlSeconds)`,
+       @createdAt, @idleExpiresAt, @idleTtlSeconds, @claims)`,
   );
   const byHash = sqlite.prepare<[string], SessionRow>(`SELECT ${COLUMNS} FROM sessions WHERE secret_hash = ?`);
   const touch = sqlite.prepare<[number, number, string]>(
@@ -118,6 +133,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
         idleExpiresAt: Math.min(createdAt + idleTtlSeconds * 1000, expiresAt),
         idleTtlSeconds,
         revokedAt: null,
+        claims: input.claims && Object.keys(input.claims).length > 0 ? JSON.stringify(input.claims) : null,
       };
       writes.write(() => insert.run({ ...row, secretHash: hashSecret(secret) }));
       return { secret, session: toRecord(row) };

@@ -13,6 +13,8 @@ export interface SessionRecord {
   lastSeenAt: Date;
   /** Slides with activity, never past `expiresAt`. */
   idleExpiresAt: Date;
+  /** The ID-token claims kept at sign-in for policies (`claim/<name>`, `auth_age`); `{}` when none. */
+  claims: Readonly<Record<string, unknown>>;
 }
 
 export interface NewSession {
@@ -22,6 +24,8 @@ export interface NewSession {
   subject: string;
   absoluteTtlSeconds: number;
   idleTtlSeconds: number;
+  /** ID-token claims to keep with the session (already selected: see keptClaims). */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 export interface SessionStore {

@@ -1,6 +1,7 @@
 // The admin API through the real app: its own bearer token (never the SCIM one), clear JSON
 // refusals, and explanations of decisions over the live directory and the current routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileRoutePolicy } from '../../../src/access/policy/index.js';
 import { ACCOUNTS, ALICE, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
 import { ADMIN_TOKEN, createHarness, REDIRECT_URIS, type Harness } from '../http/harness.js';
@@ -114,7 +115,9 @@ describe('POST /admin/v1/policy/explain', () => {
   it('follows a reload: the routes current at the time of the request decide', async () => {
     expect((await h.explain({ user: aliceId, url: 'https://app.example.com/x' })).body.allow).toBe(true);
     const before = h.policies.current();
-    h.policies.replace([{ host: 'app.example.com', pathPrefix: '/', allowedGroups: ['Nobody'] }]);
+    const nobody = compileRoutePolicy({ allowedGroups: ['Nobody'] });
+    if (!nobody.ok) throw new Error('policy');
+    h.policies.replace([{ host: 'app.example.com', pathPrefix: '/', allowedGroups: ['Nobody'], policy: nobody.value }]);
     expect((await h.explain({ user: aliceId, url: 'https://app.example.com/x' })).body.allow).toBe(false);
     h.policies.replace(before.routes);
   });

@@ -4,13 +4,25 @@ import { describe, expect, it } from 'vitest';
 import { createAuthTargetResolver, PROXY_HEADERS, type AuthRequest } from '../../../src/access/http/auth-target.js';
 import { parseCidrList } from '../../../src/shared/cidr-list.js';
 import { originalRequestUrl } from '../../../src/access/forwarded.js';
-import { createPolicyResolver } from '../../../src/access/policy/index.js';
+import { compileRoutePolicy, createPolicyResolver, DEFAULT_POLICY, type CompiledPolicy, type PolicyError } from '../../../src/access/policy/index.js';
+import type { Result } from '../../../src/shared/result.js';
 import type { RouteConfig } from '../../../src/config/index.js';
 
-const routes: RouteConfig[] = [
-  { host: 'app.example.com', pathPrefix: '/admin', allowedGroups: ['Admins'] },
-  { host: undefined, pathPrefix: '/ops', allowedGroups: ['Oncall'] },
-];
+function route(host: string | undefined, pathPrefix: string, allowedGroups: string[]): RouteConfig {
+  const policy = compileRoutePolicy({ allowedGroups });
+  if (!policy.ok) throw new Error('policy');
+  return { host, pathPrefix, allowedGroups, policy: policy.value };
+}
+
+const routes: RouteConfig[] = [route('app.example.com', '/admin', ['Admins']), route(undefined, '/ops', ['Oncall'])];
+
+/** Compiled policies hold closures: compare what they say, not their identity. */
+function shape(policy: Result<CompiledPolicy, PolicyError> | undefined) {
+  if (!policy) return undefined;
+  if (!policy.ok) return policy;
+  const { allow, deny, require, isDefault } = policy.value;
+  return { allow: allow.map((n) => n.label), deny: deny.map((n) => n.label), require: require.map((r) => [r.node.label, r.reason]), isDefault };
+}
 const proxies = (() => {
   const list = parseCidrList(['127.0.0.1/32']);
   if (!list.ok) throw new Error('cidr');
@@ -59,7 +71,7 @@ describe('createAuthTargetResolver', () => {
           expect(got.original.source).toBe(want.original.source);
           expect(got.original.trusted).toBe(want.original.trusted);
           expect(got.original.url.href).toBe(want.original.url.href);
-          expect(got.policy).toEqual(want.policy);
+          expect(shape(got.policy)).toEqual(shape(want.policy));
         }
       }),
     );
@@ -70,8 +82,8 @@ describe('createAuthTargetResolver', () => {
     const none = [undefined, undefined, undefined, undefined];
     const other = resolve({ remoteAddress: '127.0.0.1', url: 'http://other.example.com/admin/x', proxyHeaders: none });
     const app = resolve({ remoteAddress: '127.0.0.1', url: 'http://app.example.com/admin/x', proxyHeaders: none });
-    expect(other.policy).toEqual({ ok: true, value: { criteria: [] } });
-    expect(app.policy?.ok && app.policy.value.criteria.map((c) => c.refs)).toEqual([['Admins']]);
+    expect(other.policy).toEqual({ ok: true, value: DEFAULT_POLICY });
+    expect(app.policy?.ok && app.policy.value.require.map((r) => r.node.label)).toEqual(['groups in ["Admins"]']);
   });
 
   it('an untrusted peer cannot reuse what a trusted proxy was answered for the same headers', () => {

@@ -4,7 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, ALICE, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
+import { compileRoutePolicy } from '../../../src/access/policy/index.js';
 import { createHarness, REDIRECT_URIS } from './harness.js';
+
+const admins = compileRoutePolicy({ allowedGroups: ['Admins'] });
+if (!admins.ok) throw new Error('policy');
 
 let op: TestProvider;
 beforeAll(async () => {
@@ -24,15 +28,15 @@ describe('routes replaced at run time', () => {
     expect((await ask()).status).toBe(202); // now remembered by the auth-target resolver
 
     const before = h.policies.current();
-    h.policies.replace([{ host: 'app.example.com', pathPrefix: '/', allowedGroups: ['Admins'] }]);
+    h.policies.replace([{ host: 'app.example.com', pathPrefix: '/', allowedGroups: ['Admins'], policy: admins.value }]);
     expect((await ask()).status).toBe(403);
 
     // A decision that took its snapshot before the swap finishes on it.
     const url = new URL('https://app.example.com/x');
     const old = before.policyFor(url, '');
     const now = h.policies.current().policyFor(url, '');
-    expect(old.ok && old.value.criteria.map((c) => c.refs)).toEqual([['Staff']]);
-    expect(now.ok && now.value.criteria.map((c) => c.refs)).toEqual([['Admins']]);
+    expect(old.ok && old.value.require.map((r) => r.node.label)).toEqual(['groups in ["Staff"]']);
+    expect(now.ok && now.value.require.map((r) => r.node.label)).toEqual(['groups in ["Admins"]']);
     expect(h.policies.current().version).toBe(before.version + 1);
 
     h.policies.replace(before.routes);

@@ -1,81 +1,167 @@
-/** Allowed groups by id, externalId or displayName through effective membership (issue 4 §5). */
+/** The policy language's rules: deny wins, operators as in Pomerium's PPL, fail-closed facts. */
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicy, parseAllowedGroupsParam, parseRoutePolicy, type RoutePolicy } from '../../../src/access/policy/index.js';
+import { compileRoutePolicy, evaluatePolicy, explainWhy, queryRequirements, withRequirements } from '../../../src/access/policy/index.js';
+import { alice, contractors, engineering, facts, platform, policy, problems } from './support.js';
 
-const admins = { id: 'g-1', displayName: 'Admins', externalId: 'ext-admins' };
-const staff = { id: 'g-2', displayName: 'Staff', externalId: null };
-const active = { id: 'u-1', active: true };
+const member = (group: string) => ({ groups: { has: group } });
 
-function policy(input: Parameters<typeof parseRoutePolicy>[0]): RoutePolicy {
-  const parsed = parseRoutePolicy(input);
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  return parsed.value;
-}
-
-describe('allowed groups', () => {
-  it.each(['g-1', 'ext-admins', 'Admins', 'ADMINS', 'admins'])('matches the group by %j', (ref) => {
-    expect(evaluatePolicy(policy({ route: { allowedGroups: [ref] } }), { user: active, groups: [admins] })).toEqual({
-      allow: true,
-      reasons: ['allowed-groups-matched'],
-    });
+describe('allow and deny (PPL actions)', () => {
+  it('allows when an allow rule matches and no deny rule does', () => {
+    expect(evaluatePolicy(policy({ allow: { or: [member('Engineering')] } }), facts())).toMatchObject({ allow: true, reasons: ['allow-matched'], conditional: false });
   });
 
-  it.each(['G-1', 'EXT-ADMINS', 'Admin', 'g-2'])('does not match %j (ids and externalIds are exact)', (ref) => {
-    expect(evaluatePolicy(policy({ route: { allowedGroups: [ref] } }), { user: active, groups: [admins] })).toEqual({
-      allow: false,
-      reasons: ['groups-unauthorized'],
-    });
+  it('denies when no allow rule matches', () => {
+    expect(evaluatePolicy(policy({ allow: { or: [member('Finance')] } }), facts())).toMatchObject({ allow: false, reasons: ['allow-unmatched'] });
   });
 
-  it('any one listed group suffices', () => {
-    expect(evaluatePolicy(policy({ route: { allowedGroups: ['Nope', 'Staff'] } }), { user: active, groups: [admins, staff] }).allow).toBe(true);
+  it('deny wins over a matching allow (nested group deny)', () => {
+    const p = policy({ allow: { or: [member('Engineering')] }, deny: { or: [member('Platform Team')] } });
+    expect(evaluatePolicy(p, facts())).toMatchObject({ allow: false, reasons: ['deny-matched'] });
+    expect(evaluatePolicy(p, facts({ user: alice({ groups: [engineering] }) })).allow).toBe(true);
   });
 
-  it('a route without a group restriction allows any active user', () => {
-    expect(evaluatePolicy(policy({}), { user: active, groups: [] })).toEqual({ allow: true, reasons: ['no-policy'] });
+  it('a list of rules: any allow, no deny', () => {
+    const p = policy([{ allow: { or: [member('Finance')] } }, { allow: { or: [member('Engineering')] } }, { deny: { or: [member('Contractors')] } }]);
+    expect(evaluatePolicy(p, facts()).allow).toBe(true);
+    expect(evaluatePolicy(p, facts({ user: alice({ groups: [engineering, contractors] }) })).allow).toBe(false);
   });
 
-  it('an inactive user is denied, whatever the groups (deny wins)', () => {
-    expect(evaluatePolicy(policy({ route: { allowedGroups: ['Admins'] } }), { user: { ...active, active: false }, groups: [admins] })).toEqual({
-      allow: false,
-      reasons: ['user-inactive'],
-    });
-    expect(evaluatePolicy(policy({}), { user: { ...active, active: false }, groups: [] }).allow).toBe(false);
+  it('a deactivated user is denied before anything else', () => {
+    expect(evaluatePolicy(policy({ allow: { or: [{ accept: true }] } }), facts({ user: alice({ active: false }) }))).toMatchObject({ allow: false, reasons: ['user-inactive'] });
+  });
+
+  it('without a user only a policy with public is evaluated', () => {
+    expect(evaluatePolicy(policy({ allow: { or: [{ accept: true }] } }), facts({ user: undefined }))).toMatchObject({ allow: false, reasons: ['user-unauthenticated'] });
+    expect(evaluatePolicy(policy({ allow: { or: [{ public: true }] } }), facts({ user: undefined }))).toMatchObject({ allow: true, reasons: ['public-access'] });
+    // `public` under a deny does not open the route.
+    expect(evaluatePolicy(policy({ allow: { or: [{ accept: true }] }, deny: { or: [{ public: true }] } }), facts({ user: undefined })).reasons).toEqual(['user-unauthenticated']);
   });
 });
 
-describe('oauth2-proxy allowed_groups query parameter', () => {
-  it('alone restricts a route without groups', () => {
-    const p = policy({ query: 'allowed_groups=Admins,Ops' });
-    expect(evaluatePolicy(p, { user: active, groups: [admins] }).allow).toBe(true);
-    expect(evaluatePolicy(p, { user: active, groups: [staff] }).allow).toBe(false);
+describe('logical operators (PPL: not = none holds, nor = not all hold)', () => {
+  const a = member('Engineering'); // true for alice
+  const b = member('Finance'); // false
+  it.each([
+    ['and', [a, a], true],
+    ['and', [a, b], false],
+    ['or', [b, a], true],
+    ['or', [b, b], false],
+    ['not', [b, b], true],
+    ['not', [a, b], false],
+    ['nor', [a, b], true],
+    ['nor', [a, a], false],
+  ] as const)('%s %j', (op, list, want) => {
+    expect(evaluatePolicy(policy({ allow: { [op]: list } }), facts()).allow).toBe(want);
   });
 
-  it('with the route: both must pass (intersection), so a query never widens the route', () => {
-    const p = policy({ route: { allowedGroups: ['Staff'] }, query: new URLSearchParams('allowed_groups=Admins') });
-    expect(evaluatePolicy(p, { user: active, groups: [admins] }).allow).toBe(false);
-    expect(evaluatePolicy(p, { user: active, groups: [staff] }).allow).toBe(false);
-    expect(evaluatePolicy(p, { user: active, groups: [admins, staff] }).allow).toBe(true);
+  it('nests to any depth', () => {
+    const p = policy({ allow: { and: [{ or: [b, { and: [a, { not: [b] }] }] }, { nor: [b] }] } });
+    expect(evaluatePolicy(p, facts()).allow).toBe(true);
   });
 
-  it('each occurrence is its own criterion', () => {
-    const p = policy({ query: 'allowed_groups=Admins&allowed_groups=Staff' });
-    expect(p.criteria.map((c) => c.source)).toEqual(['query', 'query']);
-    expect(evaluatePolicy(p, { user: active, groups: [admins] }).allow).toBe(false);
+  it('several operators in one block are alternatives (Pomerium rule bodies)', () => {
+    expect(evaluatePolicy(policy({ allow: { and: [b], or: [a] } }), facts()).allow).toBe(true);
+  });
+});
+
+describe('compile errors name the key', () => {
+  it.each([
+    [{ allow: { and: [{ emial: { is: 'x' } }] } }, 'allow.and.0.emial', /unknown criterion "emial"/],
+    [{ allow: { and: [{ email: { equals: 'x' } }] } }, 'allow.and.0.email.equals', /unknown matcher "equals"/],
+    [{ allow: { xor: [] } }, 'allow.xor', /unknown operator "xor"/],
+    [{ allow: { and: [] } }, 'allow.and', /at least one/],
+    [{ permit: {} }, 'permit', /unknown key/],
+    [{ allow: { and: [{ claim: 'x' }] } }, 'allow.and.0.claim', /needs a name/],
+    [{ allow: { and: [{ 'email/x': 'y' }] } }, 'allow.and.0.email/x', /takes no/],
+    [{ allow: { and: [{ email: 'a', domain: 'b' }] } }, 'allow.and.0', /one criterion per list item/],
+    [{ allow: { and: [{ scim_filter: 'userType eq' }] } }, 'allow.and.0.scim_filter', /invalid SCIM filter/],
+    [{ allow: { and: [{ source_ip: '10.0.0.0/33' }] } }, 'allow.and.0.source_ip', /prefix length/],
+    [{ allow: { and: [{ time_of_day: { after: '8:00', timezone: 'Mars/Olympus' } }] } }, 'allow.and.0.time_of_day.timezone', /not an IANA time zone/],
+    [{ allow: { and: [{ authenticated_user: false }] } }, 'allow.and.0.authenticated_user', /must be true/],
+    [{ allow: { and: [{ 'attribute/a.b.c': 'x' }] } }, 'allow.and.0.attribute/a.b.c', /not a SCIM attribute path/],
+  ])('%j → %s', (raw, path, message) => {
+    const found = problems(raw);
+    expect(found.map((p) => p.path)).toContain(path);
+    expect(found.find((p) => p.path === path)?.message).toMatch(message);
   });
 
-  it('trims entries and keeps other parameters out', () => {
-    expect(parseAllowedGroupsParam(' Admins , g-2 ')).toEqual({ ok: true, value: ['Admins', 'g-2'] });
-    expect(policy({ query: 'rd=/x&groups=Admins' }).criteria).toEqual([]);
+  it('reports every problem, not the first', () => {
+    expect(problems({ allow: { and: [{ nope: 1 }, { email: { bad: 1 } }] }, deny: { huh: [] } })).toHaveLength(3);
   });
 
-  it.each(['', ',', 'Admins,', 'a,,b', ' '])('refuses the malformed value %j instead of meaning "no restriction"', (value) => {
-    const parsed = parseRoutePolicy({ query: new URLSearchParams([['allowed_groups', value]]) });
-    expect(parsed).toMatchObject({ ok: false, error: { code: 'invalid_allowed_groups' } });
+  it('a route policy without any allow rule is refused (it would deny everyone)', () => {
+    const compiled = compileRoutePolicy({ policy: { deny: { or: [member('Contractors')] } } });
+    expect(compiled).toMatchObject({ ok: false, error: [{ path: 'policy' }] });
+  });
+});
+
+describe('route sugar and oauth2-proxy parameters narrow', () => {
+  it('allowedGroups beside a policy: both must hold', () => {
+    const compiled = compileRoutePolicy({ policy: { allow: { or: [{ 'attribute/title': 'Engineer' }] } }, allowedGroups: ['Finance'] });
+    if (!compiled.ok) throw new Error('compile');
+    expect(evaluatePolicy(compiled.value, facts())).toMatchObject({ allow: false, reasons: ['groups-unauthorized'] });
   });
 
-  it('refuses oversized lists', () => {
-    expect(parseAllowedGroupsParam(Array.from({ length: 257 }, (_, i) => `g${i}`).join(',')).ok).toBe(false);
-    expect(parseAllowedGroupsParam('x'.repeat(257)).ok).toBe(false);
+  it('no policy: any signed-in user (no-policy)', () => {
+    const compiled = compileRoutePolicy({});
+    if (!compiled.ok) throw new Error('compile');
+    expect(evaluatePolicy(compiled.value, facts())).toMatchObject({ allow: true, reasons: ['no-policy'] });
+    expect(evaluatePolicy(compiled.value, facts({ user: undefined })).allow).toBe(false);
+  });
+
+  it.each([
+    ['allowed_groups=Platform%20Team', true, undefined],
+    ['allowed_groups=Finance', false, 'groups-unauthorized'],
+    ['allowed_emails=alice@contoso.com', true, undefined],
+    ['allowed_emails=alice@home.example', false, 'email-unauthorized'], // the primary e-mail only
+    ['allowed_email_domains=contoso.com', true, undefined],
+    ['allowed_email_domains=*.contoso.com', false, 'domain-unauthorized'],
+    ['allowed_email_domains=other.com&allowed_groups=Engineering', false, 'domain-unauthorized'],
+  ])('%s', (query, allow, reason) => {
+    const base = compileRoutePolicy({});
+    const extra = queryRequirements(new URLSearchParams(query));
+    if (!base.ok || !extra.ok) throw new Error('compile');
+    const verdict = evaluatePolicy(withRequirements(base.value, extra.value), facts());
+    expect(verdict.allow).toBe(allow);
+    if (reason) expect(verdict.reasons).toEqual([reason]);
+  });
+
+  it.each(['allowed_groups=', 'allowed_emails=a,,b', 'allowed_email_domains=%20'])('refuses the malformed %s', (query) => {
+    expect(queryRequirements(new URLSearchParams(query))).toMatchObject({ ok: false, error: { code: 'invalid_policy_param' } });
+  });
+});
+
+describe('explain (deny-why / allow-why)', () => {
+  it('names the rule, criterion and fact that decided', () => {
+    const p = policy({ allow: { or: [member('Engineering')] }, deny: { or: [member('Platform Team'), { 'attribute/title': 'Intern' }] } });
+    const verdict = evaluatePolicy(p, facts(), { explain: true });
+    expect(verdict.explain?.value).toBe(false);
+    const why = explainWhy(verdict.explain!);
+    expect(why).toHaveLength(1);
+    expect(why[0]).toMatch(/^deny\.or\.0\.groups groups has "Platform Team" = true \(member of .*"Platform Team"/);
+  });
+
+  it('evaluates every criterion, even those a short-circuit would skip', () => {
+    const p = policy({ allow: { or: [member('Engineering'), { 'attribute/title': 'Intern' }] } });
+    const tree = evaluatePolicy(p, facts(), { explain: true }).explain!;
+    const leaves = JSON.stringify(tree);
+    expect(leaves).toContain('title = \\"Engineer\\"');
+  });
+});
+
+describe('conditional and re-authentication', () => {
+  it('an outcome that consulted request-time facts is conditional; one that did not is not', () => {
+    const p = policy({ allow: { and: [{ source_ip: '10.0.0.0/8' }, member('Engineering')] } });
+    expect(evaluatePolicy(p, facts()).conditional).toBe(true);
+    // Not in the group: denied whatever the address — the group is tried first.
+    expect(evaluatePolicy(p, facts({ user: alice({ groups: [platform] }) })).conditional).toBe(false);
+  });
+
+  it('a deny a fresh sign-in would lift asks for one', () => {
+    const p = policy({ allow: { and: [{ session_age: '1h' }] } });
+    expect(evaluatePolicy(p, facts())).toMatchObject({ allow: false, reauthenticate: true, reasons: ['reauthentication-required'] });
+    // …but never for a session that is itself brand new (no redirect loop).
+    const fresh = facts({ request: { now: Date.parse('2026-12-02T08:00:30Z') } });
+    expect(evaluatePolicy(policy({ allow: { and: [{ session_age: '10s' }] } }), fresh)).toMatchObject({ allow: false, reauthenticate: false });
   });
 });

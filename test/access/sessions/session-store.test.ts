@@ -71,7 +71,14 @@ describe('lookup', () => {
       expiresAt: new Date(T0 + 3600_000),
       lastSeenAt: new Date(T0),
       idleExpiresAt: new Date(T0 + 600_000),
+      claims: {},
     });
+  });
+
+  it('keeps the ID-token claims it was given, for policies (claim/<name>, auth_age)', () => {
+    const claims = { amr: ['pwd', 'mfa'], acr: 'c1', auth_time: 1_700_000_000 };
+    const { secret } = sessions.create({ ...base, claims });
+    expect(sessions.lookup(secret)?.claims).toEqual(claims);
   });
 
   it.each(['', 'x', 'not a secret at all', 'A'.repeat(42), 'A'.repeat(44), `${'A'.repeat(42)}=`, `${'A'.repeat(42)}+`])(
