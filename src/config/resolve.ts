@@ -4,7 +4,7 @@
  * derived defaults (cookie name, redirect allow-list, redirect URI), and reading secret files.
  * Collects every problem rather than stopping at the first.
  */
-import { compileRoutePolicy, DEFAULT_POLICY } from '../access/policy/route-policy.js';
+import { compileRoutePolicy, DEFAULT_POLICY } from '../policy/route-policy.js';
 import { parseCidrList } from '../shared/cidr-list.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import type { ConfigProblem } from './problems.js';

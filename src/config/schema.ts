@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseAllowedDomain } from '../shared/allowed-domain.js';
 import { LOOPBACK_CIDRS, parseCidrList } from '../shared/cidr-list.js';
 import { JWS_ALGS } from '../shared/jws-algs.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../shared/duration.js';
 
 const nonEmpty = z.string().trim().min(1);
 

@@ -2,7 +2,7 @@
  * The validated, resolved configuration every other module receives. Plain data except for the
  * parsed `publicUrl` and `trustedProxies`, which are built once at boot. Durations are seconds.
  */
-import type { CompiledPolicy } from '../access/policy/compile.js';
+import type { CompiledPolicy } from '../policy/compile.js';
 import type { CidrList } from '../shared/cidr-list.js';
 import type { JwsAlg } from '../shared/jws-algs.js';
 

@@ -1,38 +1,8 @@
 /**
- * The access policy (pure): a PPL-like language compiled once into plain functions, evaluated
- * against directory, session and request facts with an explain tree; route matching.
+ * Route policies for forward auth: which configured routes a request falls under (match-route,
+ * normalize-path) and the combined policy for it (policy-resolver). The policy language itself
+ * is src/policy/ (pure, shared with config), re-exported here for access's callers.
  */
-export { compilePolicy, MAX_POLICY_DEPTH, type CompiledPolicy, type CompileOptions, type PolicyNode, type Requirement } from './compile.js';
-export { CRITERION_NAMES } from './criteria/registry.js';
-export { evaluatePolicy, explainPolicy, FRESH_SESSION_MS, type EvaluateOptions } from './evaluate.js';
-export { explainLeaves, explainLine, explainWhy, formatExplain } from './explain.js';
-export { groupKeys, prepareUserFacts, primaryEmailOf, sessionFacts, type UserRecordLike } from './facts.js';
+export * from '../../policy/index.js';
 export { createPolicyResolver, type PolicyResolver } from './policy-resolver.js';
 export { createRouteMatcher, normalizeHost, normalizePath, pathReadings, underPrefix, type PathReadings, type RouteMatch, type RouteMatcher } from './match-route.js';
-export {
-  ALLOWED_EMAIL_DOMAINS_PARAM,
-  ALLOWED_EMAILS_PARAM,
-  ALLOWED_GROUPS_PARAM,
-  MAX_GROUP_REF_LENGTH,
-  MAX_GROUPS_PER_LIST,
-  parseAllowedGroupsParam,
-  parseListParam,
-  POLICY_PARAMS,
-  queryRequirements,
-} from './query-params.js';
-export { allOfPolicies, compileRoutePolicy, DEFAULT_POLICY, groupsRequirement, withRequirements, type RoutePolicyInput } from './route-policy.js';
-export { STRING_MATCHERS, type StringMatcherName } from './string-matcher.js';
-export type {
-  ExplainNode,
-  GroupFact,
-  GroupKeys,
-  Names,
-  PolicyError,
-  PolicyFacts,
-  PolicyProblem,
-  PolicyReason,
-  PolicyVerdict,
-  RequestFacts,
-  SessionFacts,
-  UserFacts,
-} from './types.js';

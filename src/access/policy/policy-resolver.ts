@@ -10,11 +10,11 @@
 import type { RouteConfig } from '../../config/index.js';
 import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import { fail, ok, type Result } from '../../shared/result.js';
-import type { CompiledPolicy } from './compile.js';
+import type { CompiledPolicy } from '../../policy/compile.js';
 import { createRouteMatcher, type RouteLike } from './match-route.js';
-import { POLICY_PARAMS, queryRequirements } from './query-params.js';
-import { allOfPolicies, DEFAULT_POLICY, withRequirements } from './route-policy.js';
-import type { PolicyError } from './types.js';
+import { POLICY_PARAMS, queryRequirements } from '../../policy/query-params.js';
+import { allOfPolicies, DEFAULT_POLICY, withRequirements } from '../../policy/route-policy.js';
+import type { PolicyError } from '../../policy/types.js';
 
 const MAX_CACHED_POLICIES = 1024;
 /** Queries longer than this are parsed every time instead of pinning memory (anyone can send them). */

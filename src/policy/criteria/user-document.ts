@@ -6,8 +6,8 @@
  * Their answers depend on the user alone, so each is memoized in the user's facts (which live
  * until the directory changes): a decision then pays one Map lookup per criterion.
  */
-import { matchesFilter, type Filter } from '../../../scim/protocol/filter/index.js';
-import { userSchema } from '../../../scim/protocol/schemas/index.js';
+import { matchesFilter, type Filter } from '../../scim/protocol/filter/index.js';
+import { userSchema } from '../../scim/protocol/schemas/index.js';
 import type { PolicyFacts } from '../types.js';
 
 const USER_ATTRIBUTES = userSchema.attributes;

@@ -6,7 +6,7 @@
  *   by id, externalId or displayName). Beside a `policy:` it is a requirement too: both must hold.
  * A request that falls under no route gets the default policy.
  */
-import { fail, ok, type Result } from '../../shared/result.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import { anyOfNodes, assemble, compilePolicy, criterionNode, type CompiledPolicy, type CompileOptions, type Requirement } from './compile.js';
 import { authenticatedUser } from './criteria/constant.js';
 import { newSlot } from './criteria/criterion.js';

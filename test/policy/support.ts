@@ -1,5 +1,5 @@
 /** Facts and policies for policy tests: a user as the directory would hold them. */
-import { compilePolicy, prepareUserFacts, type CompiledPolicy, type GroupFact, type PolicyFacts, type RequestFacts } from '../../../src/access/policy/index.js';
+import { compilePolicy, prepareUserFacts, type CompiledPolicy, type GroupFact, type PolicyFacts, type RequestFacts } from '../../src/policy/index.js';
 
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

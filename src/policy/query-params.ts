@@ -12,7 +12,7 @@
  * needs both). An empty or malformed value fails (usually a proxy templating bug) instead of
  * silently meaning "no restriction"; the caller denies.
  */
-import { fail, ok, type Result } from '../../shared/result.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import { criterionNode, type Requirement } from './compile.js';
 import type { CompiledCriterion } from './criteria/criterion.js';
 import { shortList } from './criteria/criterion.js';

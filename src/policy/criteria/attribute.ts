@@ -10,8 +10,8 @@
  * (user-document.ts): case-insensitive unless the schema marks the attribute caseExact. An absent
  * attribute is a missing fact: false for every matcher, `not_in` included.
  */
-import type { CompValue, Filter } from '../../../scim/protocol/filter/index.js';
-import { parseAttrPath } from '../../../scim/protocol/filter/index.js';
+import type { CompValue, Filter } from '../../scim/protocol/filter/index.js';
+import { parseAttrPath } from '../../scim/protocol/filter/index.js';
 import { MAX_MATCHER_LIST, STRING_MATCHERS, isMapping } from '../string-matcher.js';
 import type { CriterionContext, CriterionDef } from './criterion.js';
 import { documentTest, readPath } from './user-document.js';

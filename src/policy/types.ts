@@ -1,11 +1,9 @@
 /**
- * The access policy's shapes, pomerium-style: a route's policy (PPL-like YAML) is compiled once
+ * The policy language's shapes, pomerium-style: a route's policy (PPL-like YAML) is compiled once
  * into plain functions and evaluated against facts the caller read from the live directory, the
  * session and the request. Nothing here knows HTTP or the database; `user-unauthenticated` vs
  * `user-unauthorized` is decided by the caller from `allow` and `reasons`.
  */
-import type { EffectiveGroup } from '../../directory/index.js';
-
 /**
  * A fact as the string matchers see it (string-matcher.ts): `exact` names compare
  * case-sensitively, `folded` names are lower-case and compare with the lower-cased value.
@@ -15,8 +13,12 @@ export interface Names {
   folded: readonly string[];
 }
 
-/** A group as a policy sees it (effective membership: direct or nested). */
-export type GroupFact = Pick<EffectiveGroup, 'id' | 'displayName' | 'externalId'>;
+/** A group as a policy sees it (effective membership: direct or nested), as the directory names it. */
+export interface GroupFact {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+}
 
 /** The names a set of groups answers to: ids and externalIds exactly, displayNames lower-cased. */
 export interface GroupKeys {

@@ -1,6 +1,6 @@
 /** The policy language's rules: deny wins, operators as in Pomerium's PPL, fail-closed facts. */
 import { describe, expect, it } from 'vitest';
-import { compileRoutePolicy, evaluatePolicy, explainWhy, queryRequirements, withRequirements } from '../../../src/access/policy/index.js';
+import { compileRoutePolicy, evaluatePolicy, explainWhy, queryRequirements, withRequirements } from '../../src/policy/index.js';
 import { alice, contractors, engineering, facts, platform, policy, problems } from './support.js';
 
 const member = (group: string) => ({ groups: { has: group } });

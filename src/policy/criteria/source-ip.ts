@@ -6,7 +6,7 @@
  * range); a string means `is`, a list means `in`. An unknown address is a missing fact: false.
  */
 import { isIP } from 'node:net';
-import { parseCidrList, type CidrList } from '../../../shared/cidr-list.js';
+import { parseCidrList, type CidrList } from '../../shared/cidr-list.js';
 import { isMapping } from '../string-matcher.js';
 import { quote, type CriterionContext, type CriterionDef } from './criterion.js';
 

@@ -16,7 +16,7 @@
  * and total, so the order cannot change an answer): cheaper, and a short-circuited answer then
  * depends on request-time facts only when it had to (PolicyVerdict.conditional).
  */
-import { fail, ok, type Result } from '../../shared/result.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import { newSlot, type CompiledCriterion, type CompileOptions } from './criteria/criterion.js';
 import { CRITERIA, CRITERION_NAMES } from './criteria/registry.js';
 import { isMapping, reporter } from './string-matcher.js';

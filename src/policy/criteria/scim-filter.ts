@@ -5,7 +5,7 @@
  * evaluated by the same evaluator SCIM PATCH uses, with its case rules (user-document.ts).
  * Attributes the user lacks make comparisons false (`pr` and `eq null` test for them).
  */
-import { parseFilter } from '../../../scim/protocol/filter/index.js';
+import { parseFilter } from '../../scim/protocol/filter/index.js';
 import type { CriterionDef } from './criterion.js';
 import { documentTest } from './user-document.js';
 

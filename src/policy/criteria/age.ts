@@ -10,7 +10,7 @@
  * decision answers 401, so the proxy sends the user through sign-in again (src/access/decision.ts).
  * Request-time facts (they change as time passes).
  */
-import { parseDuration } from '../../../config/duration.js';
+import { parseDuration } from '../../shared/duration.js';
 import { isMapping } from '../string-matcher.js';
 import type { PolicyFacts } from '../types.js';
 import type { CriterionDef } from './criterion.js';
