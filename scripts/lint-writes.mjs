@@ -31,16 +31,7 @@ const STORE = /^src\/store\//;
 /** The store's SQLite implementations: write statements allowed, run inside store.writes.write(…). */
 const SQLITE_FOLDER = /^src\/(?:.+\/)?sqlite\//;
 /** Implementations still outside a sqlite/ folder (issue 12 item 2 moves them in). */
-const IMPLEMENTATIONS = new Set([
-  'src/directory/users.ts',
-  'src/directory/groups.ts',
-  'src/directory/memberships.ts',
-  'src/directory/closure.ts',
-  'src/directory/events.ts',
-  'src/directory/user-row-update.ts',
-  'src/access/sessions/session-store.ts',
-  'src/tokens/token-service.ts',
-]);
+const IMPLEMENTATIONS = new Set(['src/tokens/token-service.ts']);
 
 const SQLITE_DRIVER = /[\\/]node_modules[\\/](?:@types[\\/])?better-sqlite3[\\/]/;
 const DRIZZLE = /[\\/]node_modules[\\/]drizzle-orm[\\/]/;

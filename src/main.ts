@@ -14,7 +14,7 @@ import { createNodeListener } from './app.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { createDirectory, startOffThreadSearch } from './directory/index.js';
-import { parseLinkAttribute } from './directory/user-lookup.js';
+import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
@@ -48,7 +48,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const checkpointer = startCheckpointer(store, {
     onFailure: (reason) => logger.warn({ reason }, 'background checkpoints stopped; SQLite checkpoints automatically again'),
   });
-  // Searches that may be slow read on their own thread and connection (src/directory/off-thread-search.ts).
+  // Searches that may be slow read on their own thread and connection (src/directory/sqlite/off-thread-search.ts).
   const offThread =
     store.path === ':memory:'
       ? undefined

@@ -1,6 +1,6 @@
 /**
  * The generation forward-auth decisions are cached at: it moves with every directory change (the
- * directory's own version, which also notices other processes' commits — src/directory/version.ts)
+ * directory's own version, which also notices other processes' commits — src/directory/sqlite/version.ts)
  * and with every revocation that is not a directory change (sign-out). A decision computed at
  * generation N is stale at N+1: it is the decision cache's freshness stamp (src/shared/bounded-memo.ts),
  * so the cache empties when it moves.

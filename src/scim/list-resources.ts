@@ -2,7 +2,7 @@
  * GET /Users, GET /Groups and POST /.search share one shape (RFC 7644 §3.4.2–3.4.3):
  * parse the filter, page through the directory — by startIndex, or by RFC 9865 cursor —
  * render and project each resource. In two halves, so the page in between can be read on the
- * request thread or on the search thread (directory/off-thread-search.ts).
+ * request thread or on the search thread (directory/sqlite/off-thread-search.ts).
  */
 import type { Page, SearchQuery } from '../directory/index.js';
 import type { ScimResult } from './protocol/errors.js';

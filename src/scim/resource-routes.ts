@@ -33,7 +33,7 @@ export interface ResourceKind<R extends VersionedRecord, X = unknown> {
   list(query: SearchQuery): ScimResult<Page<R>>;
   /**
    * The same search on the search thread, with the page's relationships read in its snapshot;
-   * undefined when it runs here (an indexed lookup, or no search thread: directory/search-cost.ts).
+   * undefined when it runs here (an indexed lookup, or no search thread: directory/sqlite/search-cost.ts).
    */
   listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<R, X>>> | undefined;
   delete(id: string, ifMatch: string | undefined): ScimResult<void>;

@@ -28,7 +28,7 @@
  *
  * | memo | stamp | moves when |
  * |---|---|---|
- * | SCIM read answers (src/scim/http/read-cache.ts) | `directory.version()` (src/directory/version.ts) | any directory change in this process (inside its transaction), a rolled-back write group, or a commit by another process that advanced the event log (seen through src/store/commit-watch.ts) |
+ * | SCIM read answers (src/scim/http/read-cache.ts) | `directory.version()` (src/directory/sqlite/version.ts) | any directory change in this process (inside its transaction), a rolled-back write group, or a commit by another process that advanced the event log (seen through src/store/commit-watch.ts) |
  * | forward-auth identities (src/access/decision-cache.ts) | decision generation (src/access/decision-generation.ts) = directory version + this process's sign-outs | all of the above, and every sign-out or admin revocation here; another process's sign-out is logged as a directory event so it moves ours too. Entries also expire after `maxAgeMs` and at their session's expiry. |
  * | verified SCIM tokens (src/tokens/token-service.ts) | `commits.epoch()` (src/store/commit-watch.ts) | any commit by any connection to the file (the CLI revoking a token); this process's own token writes clear it too (an in-memory database has no commit watch) |
  * | policies by raw query, auth targets by raw proxy headers, absolute URLs, trusted peers (src/access/) | none | never: they are pure functions of the configuration and the request's bytes, and the configuration does not change while the process runs. A policy reload must give them a stamp (its generation). |

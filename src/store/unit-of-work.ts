@@ -1,6 +1,6 @@
 /**
  * The unit of work: the only way anything in scimgate writes to the database. `write(change)`
- * runs `change` — the rows it writes and the change events they cause (src/directory/events.ts
+ * runs `change` — the rows it writes and the change events they cause (src/directory/sqlite/events.ts
  * runs its listeners inside) — as one atomic step that:
  *
  * - joins the batch's group commit when called inside one (src/store/write-group.ts), as a

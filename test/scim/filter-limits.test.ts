@@ -4,7 +4,7 @@
  * bounded (test/directory/filter-sql.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS } from '../../src/directory/filter-sql.js';
+import { MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS } from '../../src/directory/sqlite/filter-sql.js';
 import { MAX_FILTER_LENGTH } from '../../src/scim/protocol/filter/parse.js';
 import { createTestScimApp } from '../support/scim-app.js';
 

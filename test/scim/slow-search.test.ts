@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeListener } from '../../src/app.js';
-import { MAX_FILTER_TERMS } from '../../src/directory/filter-sql.js';
+import { MAX_FILTER_TERMS } from '../../src/directory/sqlite/filter-sql.js';
 import { createDirectory, startOffThreadSearch, type OffThreadSearch } from '../../src/directory/index.js';
 import { openedFile, openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';

@@ -16,7 +16,7 @@ const markedLines = readFileSync(ROGUE, 'utf8')
 
 describe('lint: every write goes through the unit of work', () => {
   it('refuses a writer that does not use the unit of work, naming each file:line, and passes one that does', async () => {
-    const failure = await run(process.execPath, ['scripts/lint-writes.mjs', ROGUE, POLITE, 'src/directory/users.ts']).then(
+    const failure = await run(process.execPath, ['scripts/lint-writes.mjs', ROGUE, POLITE, 'src/directory/sqlite/users.ts']).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );
@@ -28,6 +28,6 @@ describe('lint: every write goes through the unit of work', () => {
     expect(refused.map((where) => where?.replace(/:\d+$/, ''))).toEqual(markedLines.map((line) => `${ROGUE}:${line}`));
     expect(failure?.stderr).toContain('store.writes.write');
     expect(failure?.stderr).not.toContain(POLITE);
-    expect(failure?.stderr).not.toContain('src/directory/users.ts');
+    expect(failure?.stderr).not.toContain('src/directory/sqlite/users.ts');
   }, 120_000);
 });

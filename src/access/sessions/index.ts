@@ -1,5 +1,5 @@
 /** Server-side sign-in sessions: the cookie carries a random secret, the database its hash. */
-export { createSessionStore, TOUCH_INTERVAL_MS, type SessionStoreDeps } from './session-store.js';
+export { createSessionStore, TOUCH_INTERVAL_MS, type SessionStoreDeps } from './sqlite/session-store.js';
 export { hashSecret, isSecretShaped, newSecret, SECRET_BYTES, type RandomBytes } from './secret.js';
 export type { NewSession, SessionRecord, SessionStore } from './types.js';
 export { claimsToKeep, DEFAULT_KEPT_CLAIMS, keptClaims, MAX_CLAIM_JSON } from './kept-claims.js';

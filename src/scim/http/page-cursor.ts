@@ -2,7 +2,7 @@
  * RFC 9865 cursors: opaque, tamper-evident, expiring tokens for "the page after this one".
  *
  * A cursor holds the directory's position (the last resource of the page it came with — see
- * directory/filter-sql/keyset.ts), a fingerprint of the query it belongs to (resource type,
+ * directory/sqlite/filter-sql/keyset.ts), a fingerprint of the query it belongs to (resource type,
  * filter, sortBy, sortOrder: RFC 9865 §2 has the client repeat them unchanged), and when it was
  * issued; it is sealed with an HMAC under a server key, so a client cannot point it anywhere
  * else, and any server on the same database (same key) accepts it. Nothing is kept per cursor on

@@ -1,6 +1,6 @@
 /**
  * Remembered SCIM read answers (GET /Users/{id}, GET /Users?filter=…, a page of /Groups …), keyed
- * by the request URL and kept only while the directory's version (src/directory/version.ts) has
+ * by the request URL and kept only while the directory's version (src/directory/sqlite/version.ts) has
  * not moved: any change, by this process or another, empties it before the next read is answered.
  * A read answer is a function of the URL and the directory's state alone — the token only decides
  * *whether* to answer, and is checked before this cache is asked — so the same URL against an

@@ -40,7 +40,7 @@ export function busyError(): ScimError & { headers: Record<string, string> } {
   return Object.assign(new ScimError({ status: 503, detail: busy.message }), { headers: { 'Retry-After': String(busy.retryAfterSeconds) } });
 }
 
-/** The 503 for a search refused because the search thread has too many waiting (directory/off-thread-search.ts). */
+/** The 503 for a search refused because the search thread has too many waiting (directory/sqlite/off-thread-search.ts). */
 export function searchBusyError(): ScimError & { headers: Record<string, string> } {
   const detail = 'too many slow searches are waiting; retry shortly (indexed lookups such as userName eq are not affected)';
   return Object.assign(new ScimError({ status: 503, detail }), { headers: { 'Retry-After': '1' } });

@@ -2,11 +2,11 @@
 // every index agrees with the table, whichever columns each UPDATE named.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDirectory } from '../../src/directory/index.js';
-import { userColumns } from '../../src/directory/user-columns.js';
-import { ok } from '../../src/shared/result.js';
-import type { JsonObject } from '../../src/scim/protocol/json.js';
-import { openStore } from '../../src/store/index.js';
+import { createDirectory } from '../../../src/directory/index.js';
+import { userColumns } from '../../../src/directory/sqlite/user-columns.js';
+import { ok } from '../../../src/shared/result.js';
+import type { JsonObject } from '../../../src/scim/protocol/json.js';
+import { openStore } from '../../../src/store/index.js';
 
 const SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });

@@ -9,12 +9,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../../src/directory/filter-sql.js';
-import { ScimError } from '../../src/scim/protocol/errors.js';
-import type { CompareOp, CompValue, Filter } from '../../src/scim/protocol/filter/ast.js';
-import { matchesFilter } from '../../src/scim/protocol/filter/evaluate.js';
-import { groupResourceType, userResourceType, type AttrPath, type ResourceTypeDef } from '../../src/scim/protocol/schemas/index.js';
-import { openStore } from '../../src/store/connection.js';
+import { compileFilter } from '../../../src/directory/sqlite/filter-sql.js';
+import { ScimError } from '../../../src/scim/protocol/errors.js';
+import type { CompareOp, CompValue, Filter } from '../../../src/scim/protocol/filter/ast.js';
+import { matchesFilter } from '../../../src/scim/protocol/filter/evaluate.js';
+import { groupResourceType, userResourceType, type AttrPath, type ResourceTypeDef } from '../../../src/scim/protocol/schemas/index.js';
+import { openStore } from '../../../src/store/connection.js';
 import { ENT, insertGroup, insertMembers, insertUser, selectIds } from './filter-sql-fixtures.js';
 
 type Json = Record<string, unknown>;

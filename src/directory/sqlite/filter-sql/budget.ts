@@ -8,8 +8,8 @@
  * The parser bounds the text (8192 characters) and the nesting of brackets, parentheses and
  * `not` (64 deep): see scim/protocol/filter/parse.ts. These bounds are documented in openapi.yaml.
  */
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import { scimError, type ScimResult } from '../../../scim/protocol/errors.js';
+import { fail, ok } from '../../../shared/result.js';
 import type { Piece } from './pieces.js';
 
 /** Attribute tests (`userName eq "x"`, each test inside `emails[…]` too). */

@@ -1,8 +1,8 @@
 /** What the directory needs from the outside world, injected so tests control time and ids. */
-import type { Store } from '../store/index.js';
+import type { Store } from '../../store/index.js';
 import type { ChangeListener } from './events.js';
 import type { OffThreadSearch } from './off-thread-search.js';
-import { newResourceId } from './resource-ids.js';
+import { newResourceId } from '../resource-ids.js';
 
 export interface DirectoryDeps {
   store: Store;
@@ -10,7 +10,7 @@ export interface DirectoryDeps {
   newId?: () => string;
   /** Called inside each change's transaction, in order. */
   listeners?: readonly ChangeListener[];
-  /** Where searches that may be slow run (directory/off-thread-search.ts); without one, every search runs inline. */
+  /** Where searches that may be slow run (directory/sqlite/off-thread-search.ts); without one, every search runs inline. */
   offThread?: OffThreadSearch | undefined;
 }
 

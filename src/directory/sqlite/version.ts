@@ -25,7 +25,7 @@
  * hand-written UPDATE on a running server's database writes no event, so remembered answers
  * (src/scim/http/read-cache.ts) would not notice it until the next directory change.
  */
-import type { Store } from '../store/index.js';
+import type { Store } from '../../store/index.js';
 
 export interface DirectoryVersion {
   current(): number;

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDirectory, type PagePosition } from '../../src/directory/index.js';
-import { parseAttrPath, parseFilter } from '../../src/scim/protocol/filter/index.js';
-import { openStore } from '../../src/store/index.js';
+import { createDirectory, type PagePosition } from '../../../src/directory/index.js';
+import { parseAttrPath, parseFilter } from '../../../src/scim/protocol/filter/index.js';
+import { openStore } from '../../../src/store/index.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 

@@ -6,10 +6,10 @@
  */
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
-import { scimError, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { MemberChange } from '../scim/protocol/patch/index.js';
-import type { MemberInput } from '../scim/protocol/resource/members.js';
+import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { MemberChange } from '../../scim/protocol/patch/index.js';
+import type { MemberInput } from '../../scim/protocol/resource/members.js';
 
 export type MemberType = 'User' | 'Group';
 export type { MemberChange, MemberInput };

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSessionStore, TOUCH_INTERVAL_MS, type SessionStore } from '../../../src/access/sessions/index.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { createSessionStore, TOUCH_INTERVAL_MS, type SessionStore } from '../../../../src/access/sessions/index.js';
+import { openStore, type Store } from '../../../../src/store/index.js';
 
 const T0 = Date.parse('2025-01-01T00:00:00Z');
 const base = { userId: 'u1', tenantId: 't1', issuer: 'https://login.example/t1/v2.0', subject: 'sub-1', absoluteTtlSeconds: 3600, idleTtlSeconds: 600 };

@@ -6,9 +6,9 @@
  * Every write is one unit of work (src/store/unit-of-work.ts).
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
-import type { Store } from '../../store/index.js';
-import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from './secret.js';
-import type { NewSession, SessionRecord, SessionStore } from './types.js';
+import type { Store } from '../../../store/index.js';
+import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
+import type { NewSession, SessionRecord, SessionStore } from '../types.js';
 
 /** Idle expiry is refreshed at most this often per session. */
 export const TOUCH_INTERVAL_MS = 60_000;

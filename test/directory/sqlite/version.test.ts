@@ -1,8 +1,8 @@
 // directory.version() and group commit: a group starts from what other processes committed
 // before it, and a group that rolls back moves the version, so nothing computed from its rows is reused.
 import { describe, expect, it } from 'vitest';
-import { createDirectory } from '../../src/directory/index.js';
-import { useTwoConnections } from '../support/two-connections.js';
+import { createDirectory } from '../../../src/directory/index.js';
+import { useTwoConnections } from '../../support/two-connections.js';
 
 const user = (userName: string) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName });
 

@@ -8,10 +8,10 @@
  * registry (canonical spelling), which is also how the directory writes the documents.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
-import { groups, users } from '../store/schema.js';
+import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import { groups, users } from '../../store/schema.js';
 import { userGroupsCollection } from './user-groups-sql.js';
 
 /** A scalar SQL expression holding one attribute's value, typed by its definition. */

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDirectory, type Directory } from '../../src/directory/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import { createDirectory, type Directory } from '../../../src/directory/index.js';
+import { openStore, type Store } from '../../../src/store/index.js';
 
 const GROUPS = 5;
 const USERS = 4;

@@ -9,9 +9,9 @@
  * directories, slower at 100k users (an expression index would fix that if it is ever needed).
  */
 import type Database from 'better-sqlite3';
-import { fail, ok, type Result } from '../shared/result.js';
-import { ENTERPRISE_USER_SCHEMA } from '../scim/protocol/schemas/index.js';
-import type { Store } from '../store/index.js';
+import { fail, ok, type Result } from '../../shared/result.js';
+import { ENTERPRISE_USER_SCHEMA } from '../../scim/protocol/schemas/index.js';
+import type { Store } from '../../store/index.js';
 
 export type LinkAttribute = 'externalId' | 'id' | 'userName' | 'employeeNumber';
 

@@ -6,10 +6,10 @@
  * that are not sorted gets a wrong picture without noticing, while a 400 names its typo.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
-import { printAttrPath as label } from '../../scim/protocol/filter/print.js';
-import { findAttribute, resolveAttribute, type AttrPath, type ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import { scimError, type ScimResult } from '../../../scim/protocol/errors.js';
+import { fail, ok } from '../../../shared/result.js';
+import { printAttrPath as label } from '../../../scim/protocol/filter/print.js';
+import { findAttribute, resolveAttribute, type AttrPath, type ResourceTypeDef } from '../../../scim/protocol/schemas/index.js';
 import { attributeTarget, type Operand } from '../attribute-columns.js';
 
 const invalid = (detail: string): ScimResult<never> => fail(scimError('invalidValue', detail));

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compileFilter, compileSortKey, MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS, orderBySortKey } from '../../src/directory/filter-sql.js';
-import { ScimError } from '../../src/scim/protocol/errors.js';
-import { MAX_FILTER_LENGTH } from '../../src/scim/protocol/filter/parse.js';
-import { groupResourceType, userResourceType } from '../../src/scim/protocol/schemas/index.js';
-import type { Store } from '../../src/store/connection.js';
-import { users } from '../../src/store/schema.js';
+import { compileFilter, compileSortKey, MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS, orderBySortKey } from '../../../src/directory/sqlite/filter-sql.js';
+import { ScimError } from '../../../src/scim/protocol/errors.js';
+import { MAX_FILTER_LENGTH } from '../../../src/scim/protocol/filter/parse.js';
+import { groupResourceType, userResourceType } from '../../../src/scim/protocol/schemas/index.js';
+import type { Store } from '../../../src/store/connection.js';
+import { users } from '../../../src/store/schema.js';
 import { compileText, ENT, exampleStore, queryPlan, run } from './filter-sql-fixtures.js';
 
 let store: Store;

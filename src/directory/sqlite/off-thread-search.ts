@@ -5,7 +5,7 @@
  * from JavaScript (better-sqlite3 has no progress handler or interrupt). A filter that SQLite
  * must test against every user — within the filter bounds (filter-sql/budget.ts) that is still
  * up to seconds on a large tenant — would hold every forward-auth decision and /healthz behind
- * it. So such searches (directory/search-cost.ts says which) go to one search thread with its own
+ * it. So such searches (directory/sqlite/search-cost.ts says which) go to one search thread with its own
  * connection to the database file (WAL lets it read beside the writer), while indexed lookups —
  * Entra's `userName eq`, which must stay as fast as they are — run inline as before.
  *
@@ -16,9 +16,9 @@
  * searches get the same 503 and the next search starts a new thread.
  */
 import { Worker } from 'node:worker_threads';
-import { ScimError, type ScimResult, type ScimType } from '../scim/protocol/errors.js';
-import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
-import { fail, ok } from '../shared/result.js';
+import { ScimError, type ScimResult, type ScimType } from '../../scim/protocol/errors.js';
+import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import { fail, ok } from '../../shared/result.js';
 import type { MemberRecord } from './memberships.js';
 import type { UserGroupRecord } from './member-reads.js';
 import type { Page } from './records.js';

@@ -5,10 +5,10 @@
  * group_closure (indirect) — so `groups[value eq "gid"]` finds members through any nesting.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { AttributeDef } from '../scim/protocol/schemas/index.js';
-import { groups, users } from '../store/schema.js';
+import { scimError } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { AttributeDef } from '../../scim/protocol/schemas/index.js';
+import { groups, users } from '../../store/schema.js';
 import type { Collection } from './attribute-columns.js';
 
 /**

@@ -5,11 +5,11 @@
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { etagOf, ifMatchAllows } from '../scim/protocol/etag.js';
-import { preconditionFailed, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
-import type { groups, users } from '../store/schema.js';
+import { etagOf, ifMatchAllows } from '../../scim/protocol/etag.js';
+import { preconditionFailed, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import type { groups, users } from '../../store/schema.js';
 import { orderBySortKey } from './filter-sql.js';
 import { afterPosition, type PagePosition } from './filter-sql/keyset.js';
 import { compileSearch, type SearchQuery } from './search-query.js';

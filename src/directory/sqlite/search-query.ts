@@ -3,10 +3,10 @@
  * SQL so callers never see SQL and filtering always happens inside SQLite.
  */
 import type { SQL } from 'drizzle-orm';
-import type { Filter } from '../scim/protocol/filter/ast.js';
-import type { ScimResult } from '../scim/protocol/errors.js';
-import { ok } from '../shared/result.js';
-import type { AttrPath, ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import type { Filter } from '../../scim/protocol/filter/ast.js';
+import type { ScimResult } from '../../scim/protocol/errors.js';
+import { ok } from '../../shared/result.js';
+import type { AttrPath, ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { compileFilter, compileSortKey } from './filter-sql.js';
 import type { PagePosition } from './filter-sql/keyset.js';
 

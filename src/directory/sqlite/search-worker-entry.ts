@@ -1,5 +1,5 @@
 /**
- * The search thread's side of off-thread searches (directory/off-thread-search.ts): its own
+ * The search thread's side of off-thread searches (directory/sqlite/off-thread-search.ts): its own
  * connection to the database file, its own directory over it, and one list request at a time —
  * the page, its total and the page's relationships (a user's groups, a group's members) read in
  * one snapshot, exactly as the request thread reads them, by the same code.
@@ -8,8 +8,8 @@
  * readers see the last commit), which is also all the request thread lets a list see.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { groupResourceType, userResourceType } from '../scim/protocol/schemas/index.js';
-import { openStore } from '../store/index.js';
+import { groupResourceType, userResourceType } from '../../scim/protocol/schemas/index.js';
+import { openStore } from '../../store/index.js';
 import { createDirectory } from './index.js';
 import type { Relations, SearchReply, SearchRequest } from './off-thread-search.js';
 

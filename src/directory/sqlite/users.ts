@@ -2,10 +2,10 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
-import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { JsonObject } from '../scim/protocol/json.js';
-import { users } from '../store/schema.js';
+import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { JsonObject } from '../../scim/protocol/json.js';
+import { users } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
@@ -13,7 +13,7 @@ export type { Page } from './records.js';
 import type { SearchQuery } from './search-query.js';
 import { listOffThread } from './off-thread-search.js';
 import type { UserGroupRecord } from './member-reads.js';
-import { userResourceType } from '../scim/protocol/schemas/index.js';
+import { userResourceType } from '../../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
 import { createUserRowUpdate } from './user-row-update.js';

@@ -11,11 +11,11 @@
  * - `not` treats an unknown (NULL) condition as false before negating, so absent attributes match.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { CompareOp, CompValue, Filter } from '../scim/protocol/filter/ast.js';
-import { printAttrPath as printPath } from '../scim/protocol/filter/print.js';
-import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { CompareOp, CompValue, Filter } from '../../scim/protocol/filter/ast.js';
+import { printAttrPath as printPath } from '../../scim/protocol/filter/print.js';
+import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { attributeTarget, type Collection, type Operand, type SubScope, type Target } from './attribute-columns.js';
 import { withinBudget } from './filter-sql/budget.js';
 import { compare, negate, present } from './filter-sql/compare.js';

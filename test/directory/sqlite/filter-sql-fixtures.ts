@@ -3,13 +3,13 @@
  * helpers that run a filter text through parseFilter → compileFilter → SQLite.
  */
 import type { SQL } from 'drizzle-orm';
-import type { ScimError } from '../../src/scim/protocol/errors.js';
-import { parseFilter } from '../../src/scim/protocol/filter/parse.js';
-import type { ResourceTypeDef } from '../../src/scim/protocol/schemas/index.js';
-import { groupResourceType, userResourceType } from '../../src/scim/protocol/schemas/index.js';
-import { openStore, type Store } from '../../src/store/connection.js';
-import { groups, users } from '../../src/store/schema.js';
-import { compileFilter } from '../../src/directory/filter-sql.js';
+import type { ScimError } from '../../../src/scim/protocol/errors.js';
+import { parseFilter } from '../../../src/scim/protocol/filter/parse.js';
+import type { ResourceTypeDef } from '../../../src/scim/protocol/schemas/index.js';
+import { groupResourceType, userResourceType } from '../../../src/scim/protocol/schemas/index.js';
+import { openStore, type Store } from '../../../src/store/connection.js';
+import { groups, users } from '../../../src/store/schema.js';
+import { compileFilter } from '../../../src/directory/sqlite/filter-sql.js';
 
 export const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 

@@ -4,9 +4,9 @@
  * so `active eq "yes"` or `meta.created gt "soon"` is an invalidFilter, never a silent no-match.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
-import type { CompareOp } from '../../scim/protocol/filter/ast.js';
+import { scimError, type ScimResult } from '../../../scim/protocol/errors.js';
+import { fail, ok } from '../../../shared/result.js';
+import type { CompareOp } from '../../../scim/protocol/filter/ast.js';
 import type { Operand } from '../attribute-columns.js';
 
 /**

@@ -1,8 +1,8 @@
-/** Which searches stay on the request thread: indexed lookups only (src/directory/search-cost.ts). */
+/** Which searches stay on the request thread: indexed lookups only (src/directory/sqlite/search-cost.ts). */
 import { describe, expect, it } from 'vitest';
-import { runsInline } from '../../src/directory/search-cost.js';
-import { parseAttrPath, parseFilter } from '../../src/scim/protocol/filter/index.js';
-import { groupResourceType, userResourceType, type ResourceTypeDef } from '../../src/scim/protocol/schemas/index.js';
+import { runsInline } from '../../../src/directory/sqlite/search-cost.js';
+import { parseAttrPath, parseFilter } from '../../../src/scim/protocol/filter/index.js';
+import { groupResourceType, userResourceType, type ResourceTypeDef } from '../../../src/scim/protocol/schemas/index.js';
 
 const inline = (filter: string | undefined, type: ResourceTypeDef = userResourceType, sortBy?: string) => {
   const parsed = filter === undefined ? undefined : parseFilter(filter);

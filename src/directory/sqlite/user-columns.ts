@@ -2,7 +2,7 @@
  * The indexed columns a user row carries beside its JSON document. They are copies of
  * document values, derived in one place so the two can never disagree.
  */
-import type { JsonObject } from '../scim/protocol/json.js';
+import type { JsonObject } from '../../scim/protocol/json.js';
 
 export interface UserColumns {
   userName: string;

@@ -4,13 +4,13 @@
  * `members[value eq …]`, `groups[value eq …]`, joined by `and` (one indexed side narrows it) or
  * `or` (every side indexed), and unfiltered, unsorted pages (a keyset seek: filter-sql/keyset.ts).
  * Everything else — substring and ordering tests, `not`, presence, sortBy — may test every
- * resource and goes to the search thread (directory/off-thread-search.ts).
+ * resource and goes to the search thread (directory/sqlite/off-thread-search.ts).
  *
  * Read from the filter's shape rather than measured: what matters is what a request *could* cost,
  * and SQLite cannot be stopped once it has started.
  */
-import type { Filter } from '../scim/protocol/filter/ast.js';
-import type { ResourceTypeDef } from '../scim/protocol/schemas/index.js';
+import type { Filter } from '../../scim/protocol/filter/ast.js';
+import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import type { SearchQuery } from './search-query.js';
 
 /** Attributes with a column and an index per resource type (store/schema.ts), lower-cased. */

@@ -2,17 +2,17 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
-import { notFound, scimError, type ScimResult } from '../scim/protocol/errors.js';
-import { fail, ok } from '../shared/result.js';
-import type { JsonObject } from '../scim/protocol/json.js';
-import { groups } from '../store/schema.js';
+import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
+import { fail, ok } from '../../shared/result.js';
+import type { JsonObject } from '../../scim/protocol/json.js';
+import { groups } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
 import type { SearchQuery } from './search-query.js';
 import { listOffThread } from './off-thread-search.js';
 import type { MemberRecord } from './memberships.js';
-import { groupResourceType } from '../scim/protocol/schemas/index.js';
+import { groupResourceType } from '../../scim/protocol/schemas/index.js';
 import type { MemberChange, MemberInput, Memberships } from './memberships.js';
 import type { DocumentChange } from './users.js';
 

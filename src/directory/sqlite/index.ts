@@ -1,0 +1,56 @@
+/**
+ * The directory: users, groups and memberships over the store. The only writer of the
+ * directory tables; the SCIM routes and the access layer both go through it.
+ */
+import { resolveDeps, type DirectoryDeps } from './deps.js';
+import { createEffectiveGroups } from './effective-groups.js';
+import { createEventLog } from './events.js';
+import { createGroupStore } from './groups.js';
+import { createMemberReads } from './member-reads.js';
+import { createMemberships } from './memberships.js';
+import { createUserLookup } from './user-lookup.js';
+import { createUserStore } from './users.js';
+import { createDirectoryVersion } from './version.js';
+
+export type { DirectoryDeps } from './deps.js';
+export type { EffectiveGroup, EffectiveGroups, EffectiveMember, EffectiveMembersPage, MembersPageRequest } from './effective-groups.js';
+export type { ChangeEvent, ChangeListener, ChangeType, RecordedEvent } from './events.js';
+export type { GroupRecord, GroupStore } from './groups.js';
+export type { MemberReads, UserGroupRecord } from './member-reads.js';
+export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
+export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
+export type { PagePosition, SearchQuery } from './search-query.js';
+export { SearchBusy, startOffThreadSearch, type OffThreadPage, type OffThreadSearch, type Relations } from './off-thread-search.js';
+export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAttribute, type LinkedUser, type UserLookup, type UserLookupResult } from './user-lookup.js';
+
+export function createDirectory(input: DirectoryDeps) {
+  const deps = resolveDeps(input);
+  const version = createDirectoryVersion(deps.store);
+  const events = createEventLog(deps.store.sqlite, [() => version.noteChange(), ...deps.listeners]);
+  const memberships = createMemberships(deps.store.sqlite);
+  return {
+    /** Runs several reads as one snapshot (src/store/read-snapshot.ts). */
+    read: deps.store.read,
+    /** The store's unit of work (src/store/unit-of-work.ts): batches run in it; every directory write is one. */
+    writes: deps.store.writes,
+    /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
+    version: (): number => version.current(),
+    users: createUserStore(deps, events, memberships),
+    groups: createGroupStore(deps, events, memberships),
+    reads: createMemberReads(deps.store.sqlite),
+    /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
+    effective: createEffectiveGroups(deps.store.sqlite),
+    /** Sign-in linking by an immutable attribute (never e-mail): `lookup.findUserByAttribute(…)`. */
+    lookup: createUserLookup(deps.store),
+    /**
+     * Logs a sign-out in the change log, inside the caller's transaction (the session store's
+     * revocation). Not a directory change, but the log is what other servers on the same
+     * database watch (version.ts): their remembered decisions for that session end at once.
+     */
+    recordSessionRevoked(sessionId: string): void {
+      events.record({ type: 'session.revoked', resourceType: 'Session', resourceId: sessionId }, deps.now().toISOString());
+    },
+  };
+}
+
+export type Directory = ReturnType<typeof createDirectory>;
