@@ -8,7 +8,7 @@
  */
 import { isMapping } from '../string-matcher.js';
 import type { CriterionContext, CriterionDef } from './criterion.js';
-import { createLocalClock, localToInstant } from './local-clock.js';
+import { createLocalClock, isInstant, localToInstant } from './local-clock.js';
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
@@ -62,10 +62,10 @@ export const date: CriterionDef = {
       requestTime: true,
       test: (facts) => {
         const now = facts.request.now;
-        if (!Number.isFinite(now)) return false;
+        if (!isInstant(now)) return false;
         return (after === null || now >= after) && (before === null || now < before);
       },
-      fact: (facts) => (Number.isFinite(facts.request.now) ? `now ${new Date(facts.request.now).toISOString()}` : 'time unknown'),
+      fact: (facts) => (isInstant(facts.request.now) ? `now ${new Date(facts.request.now).toISOString()}` : 'time unknown'),
     };
   },
 };

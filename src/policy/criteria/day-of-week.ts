@@ -6,7 +6,7 @@
  */
 import { isMapping } from '../string-matcher.js';
 import type { CriterionContext, CriterionDef } from './criterion.js';
-import { createLocalClock } from './local-clock.js';
+import { createLocalClock, isInstant } from './local-clock.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const FULL = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -78,8 +78,8 @@ export const dayOfWeek: CriterionDef = {
       name: 'day_of_week',
       label: `day_of_week in ${[...set].sort().map((d) => DAYS[d]).join(',')} ${zone}`,
       requestTime: true,
-      test: (facts) => Number.isFinite(facts.request.now) && set.has(clock(facts.request.now).weekday),
-      fact: (facts) => (Number.isFinite(facts.request.now) ? `local day ${DAYS[clock(facts.request.now).weekday] ?? '?'} ${zone}` : 'time unknown'),
+      test: (facts) => isInstant(facts.request.now) && set.has(clock(facts.request.now).weekday),
+      fact: (facts) => (isInstant(facts.request.now) ? `local day ${DAYS[clock(facts.request.now).weekday] ?? '?'} ${zone}` : 'time unknown'),
     };
   },
 };

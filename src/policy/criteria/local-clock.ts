@@ -4,6 +4,9 @@
  * remembers the last second it was asked about.
  */
 
+/** A time a Date can hold (±8.64e15 ms): anything else is a missing fact, never a RangeError. */
+export const isInstant = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+
 export interface LocalTime {
   /** Seconds since local midnight, 0–86399. */
   secondOfDay: number;

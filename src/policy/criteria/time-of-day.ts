@@ -8,7 +8,7 @@
  */
 import { isMapping } from '../string-matcher.js';
 import type { CriterionContext, CriterionDef } from './criterion.js';
-import { createLocalClock } from './local-clock.js';
+import { createLocalClock, isInstant } from './local-clock.js';
 
 const TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$/;
 
@@ -77,8 +77,8 @@ export const timeOfDay: CriterionDef = {
       name: 'time_of_day',
       label: `time_of_day ${parts.join(' and ')} ${String(zone)}`,
       requestTime: true,
-      test: (facts) => Number.isFinite(facts.request.now) && inWindow(clock(facts.request.now).secondOfDay),
-      fact: (facts) => (Number.isFinite(facts.request.now) ? `local time ${format(clock(facts.request.now).secondOfDay)} ${String(zone)}` : 'time unknown'),
+      test: (facts) => isInstant(facts.request.now) && inWindow(clock(facts.request.now).secondOfDay),
+      fact: (facts) => (isInstant(facts.request.now) ? `local time ${format(clock(facts.request.now).secondOfDay)} ${String(zone)}` : 'time unknown'),
     };
   },
 };
