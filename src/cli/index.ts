@@ -7,6 +7,7 @@ import { createTokenService } from '../tokens/index.js';
 import { configFile, loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
 import { runSeedCommand } from './seed-command.js';
+import { runConfigCheck } from './config-check-command.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -17,6 +18,8 @@ commands:
   token create NAME     create a SCIM bearer token (shown once)
   token list            list tokens (name, created, last used, revoked)
   token revoke NAME     revoke a token; takes effect on the next request
+  config check FILE     validate a configuration file (route policies included); prints every
+                        problem with its key and line, exits 1 if there is any
   seed [--users N --groups N --memberships N --depth N --url URL --token T]
                         load a generated tenant into a running server through its SCIM API
 
@@ -37,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'config') return runConfigCheck(rest, process.env, console);
   if (command === 'seed') {
     return runSeedCommand(flags, process.env, {
       fetch: (url, init) => fetch(url, init),

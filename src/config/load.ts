@@ -4,7 +4,8 @@
  * once, each naming its key; never throws, never prints. Secret files are read here.
  */
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { compilePolicy } from '../policy/index.js';
 import { fail, type Result } from '../shared/result.js';
 import { applyEnv, applyWorkloadIdentity, isRecord, type Env } from './env.js';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './problems.js';
@@ -28,8 +29,10 @@ export function loadConfig(options: LoadConfigOptions): Result<Config, ConfigErr
   const path = options.file ?? (options.env.SCIMGATE_CONFIG || undefined);
   const problems: ConfigProblem[] = [];
 
-  const document = path === undefined ? {} : readYaml(path, problems);
+  const source: YamlSource = { doc: undefined, lines: new LineCounter() };
+  const document = path === undefined ? {} : readYaml(path, problems, source);
   if (document === undefined) return fail(new ConfigError(problems));
+  const located = (found: ConfigProblem[]): ConfigError => new ConfigError(found.map((problem) => withLine(problem, source)));
 
   const merged = applyEnv(document, options.env);
   problems.push(...merged.problems);
@@ -37,15 +40,67 @@ export function loadConfig(options: LoadConfigOptions): Result<Config, ConfigErr
   applyWorkloadIdentity(document, options.env, merged.sources);
 
   const parsed = fileSchema.safeParse(document, { reportInput: true });
-  if (!parsed.success) problems.push(...problemsFromZod(parsed.error.issues, merged.sources));
-  if (!parsed.success || problems.length > 0) return fail(new ConfigError(problems));
+  if (!parsed.success) {
+    problems.push(...problemsFromZod(parsed.error.issues, merged.sources));
+    // resolve.ts compiles route policies only once the schema holds: report theirs now too.
+    problems.push(...policyProblems(document.routes));
+  }
+  if (!parsed.success || problems.length > 0) return fail(located(problems));
 
   const resolved = resolveConfig(parsed.data);
-  if (!resolved.ok) return fail(new ConfigError(resolved.error));
+  if (!resolved.ok) return fail(located(resolved.error));
   return resolved;
 }
 
-function readYaml(path: string, problems: ConfigProblem[]): Record<string, unknown> | undefined {
+/** The problems of every `policy:` in a routes list as written (however malformed the rest). */
+function policyProblems(routes: unknown): ConfigProblem[] {
+  if (!Array.isArray(routes)) return [];
+  return routes.flatMap((route: unknown, index) => {
+    if (!isRecord(route) || route.policy === undefined) return [];
+    const compiled = compilePolicy(route.policy);
+    return compiled.ok ? [] : compiled.error.map((p) => ({ path: `routes.${index}.policy${p.path === '' ? '' : `.${p.path}`}`, message: p.message }));
+  });
+}
+
+interface YamlSource {
+  doc: Document | undefined;
+  lines: LineCounter;
+}
+
+/**
+ * The problem with the line its key is written on. Paths are dotted, but keys may hold dots
+ * themselves (`attribute/urn:…:enterprise:2.0:User:department`), so each step takes the longest
+ * key of the mapping the rest of the path starts with. A key the file does not have (a default,
+ * an environment variable) points at the deepest one it does.
+ */
+function withLine(problem: ConfigProblem, source: YamlSource): ConfigProblem {
+  if (!source.doc || problem.path === '' || problem.path.includes(' (from ')) return problem;
+  let node: unknown = source.doc.contents;
+  let rest = problem.path;
+  let offset: number | undefined;
+  while (rest !== '') {
+    let next: { node: unknown; offset: number | undefined; rest: string } | undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+        const name = key && key.value !== undefined ? String(key.value) : undefined;
+        if (name === undefined || !(rest === name || rest.startsWith(`${name}.`))) continue;
+        if (!next || name.length > next.rest.length) next = { node: pair.value, offset: key?.range?.[0], rest: name };
+      }
+    } else if (isSeq(node)) {
+      const index = rest.split('.', 1)[0] ?? '';
+      const item = /^\d+$/.test(index) ? node.items[Number(index)] : undefined;
+      if (item !== undefined) next = { node: item, offset: (item as { range?: [number, number, number] }).range?.[0], rest: index };
+    }
+    if (!next) break;
+    node = next.node;
+    offset = next.offset ?? offset;
+    rest = rest.slice(next.rest.length + 1);
+  }
+  return offset === undefined ? problem : { ...problem, line: source.lines.linePos(offset).line };
+}
+
+function readYaml(path: string, problems: ConfigProblem[], source: YamlSource): Record<string, unknown> | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -54,7 +109,7 @@ function readYaml(path: string, problems: ConfigProblem[]): Record<string, unkno
     problems.push({ path: '', message: `config file ${JSON.stringify(path)}: cannot read (${code})` });
     return undefined;
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: source.lines });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       // The first line names the problem and its line/column; the rest is a source excerpt.
@@ -63,6 +118,7 @@ function readYaml(path: string, problems: ConfigProblem[]): Record<string, unkno
     }
     return undefined;
   }
+  source.doc = doc;
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
   if (!isRecord(value)) {

@@ -8,6 +8,8 @@ export interface ConfigProblem {
   /** Dotted key path, e.g. `oidc.entra.allowedTenants.0`; `''` for the file as a whole. */
   path: string;
   message: string;
+  /** The line in the config file the key is written on (1-based), when it came from the file. */
+  line?: number;
 }
 
 export class ConfigError extends Error {
@@ -22,7 +24,8 @@ export class ConfigError extends Error {
 }
 
 export function formatProblem(problem: ConfigProblem): string {
-  return problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`;
+  const at = problem.line !== undefined ? ` (line ${problem.line})` : '';
+  return problem.path === '' ? problem.message : `${problem.path}${at}: ${problem.message}`;
 }
 
 export function joinPath(path: readonly PropertyKey[]): string {

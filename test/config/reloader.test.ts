@@ -61,7 +61,7 @@ describe('config reload', () => {
     const t = setup(yaml('Staff'));
     writeFileSync(t.file, `routes:\n  - host: app.example.com\n    allowedGroups: []\n    bogus: 1\n`);
     const outcome = t.reloader.reload('SIGHUP');
-    const problems = ['routes.0.allowedGroups: must list at least 1 item(s)', 'routes.0.bogus: unknown key'];
+    const problems = ['routes.0.allowedGroups (line 3): must list at least 1 item(s)', 'routes.0.bogus (line 4): unknown key'];
     expect(outcome).toEqual({ status: 'invalid', problems });
     expect(t.applied).toEqual([]);
     expect(groupsOf(t.reloader.current())).toEqual(['Staff']);
