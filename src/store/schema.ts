@@ -30,6 +30,10 @@ export const users = sqliteTable(
     uniqueIndex('users_user_name_ci').on(sql`lower(${t.userName})`),
     index('users_external_id').on(t.externalId),
     index('users_display_name_ci').on(sql`lower(${t.displayName})`),
+    // The row keys alone, in order: where a startIndex page begins is found by stepping over this
+    // small index (~10 bytes a user) instead of the table's leaves, which hold whole documents
+    // (100k users: ~2 ms instead of ~100 ms once the table outgrows SQLite's page cache).
+    index('users_key').on(t.key),
   ],
 );
 
@@ -50,6 +54,8 @@ export const groups = sqliteTable(
   (t) => [
     uniqueIndex('groups_display_name_ci').on(sql`lower(${t.displayName})`),
     index('groups_external_id').on(t.externalId),
+    // See users_key.
+    index('groups_key').on(t.key),
   ],
 );
 

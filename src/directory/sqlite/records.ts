@@ -74,13 +74,15 @@ export function createPager<Row extends { key: number }, R>(sqlite: Database.Dat
     const descending = query.descending === true;
     const order = sortKey ? sql`${orderBySortKey(sortKey, descending ? 'descending' : 'ascending')}, ${key} asc` : sql`${key} asc`;
     const countTotal = (): number => {
-      const count = run(sql`select count(*) from ${table} where ${filter}`);
+      // Without a WHERE, SQLite counts from the B-tree's page headers instead of stepping through every row.
+      const count = run(compiled.value.where ? sql`select count(*) from ${table} where ${filter}` : sql`select count(*) from ${table}`);
       return count.prepared.pluck().get(...count.params) as number;
     };
     if (query.limit === 0) return ok({ total: countTotal(), items: [] });
 
     let position = query.after;
     if (position === undefined && query.offset > 0) {
+      // Keys (and sort values) only: SQLite steps over a covering index (users_key, or the filter's) without reading documents.
       const sortColumn = sortKey ? sql`, ${sortKey} as s` : sql``;
       const seek = run(sql`select ${key} as k${sortColumn} from ${table} where ${filter} order by ${order} limit 1 offset ${query.offset - 1}`);
       const before = seek.prepared.get(...seek.params) as { k: number; s?: string | number | null } | undefined;
