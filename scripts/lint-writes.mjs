@@ -6,8 +6,8 @@
  *
  * - Outside src/store/, no transactions of one's own: better-sqlite3's `transaction`/`exec`/
  *   `pragma`, drizzle's `transaction`, nor SQL text that begins, ends or nests one.
- * - Outside src/store/ and the store's SQLite implementations (a `sqlite/` folder, or a file in
- *   IMPLEMENTATIONS below), no write statements at all: `.run()` on a statement or a drizzle query,
+ * - Outside src/store/ and the store's SQLite implementations (a `sqlite/` folder beside the
+ *   interfaces they implement, src/persistence/), no write statements at all: `.run()` on a statement or a drizzle query,
  *   drizzle's `insert`/`update`/`delete`, `prepare()` of INSERT/UPDATE/DELETE/REPLACE/DDL text.
  *   Implementations write only inside `store.writes.write(…)`, and the contract tests
  *   (test/contract/) check that each write is atomic with its events.
@@ -30,8 +30,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const STORE = /^src\/store\//;
 /** The store's SQLite implementations: write statements allowed, run inside store.writes.write(…). */
 const SQLITE_FOLDER = /^src\/(?:.+\/)?sqlite\//;
-/** Implementations still outside a sqlite/ folder (issue 12 item 2 moves them in). */
-const IMPLEMENTATIONS = new Set(['src/tokens/token-service.ts']);
 
 const SQLITE_DRIVER = /[\\/]node_modules[\\/](?:@types[\\/])?better-sqlite3[\\/]/;
 const DRIZZLE = /[\\/]node_modules[\\/]drizzle-orm[\\/]/;
@@ -49,7 +47,7 @@ const WRITE_IN_WITH = /\b(?:INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
 function zoneOf(path) {
   if (STORE.test(path)) return 'store';
-  if (SQLITE_FOLDER.test(path) || IMPLEMENTATIONS.has(path)) return 'implementation';
+  if (SQLITE_FOLDER.test(path)) return 'implementation';
   return 'elsewhere';
 }
 

@@ -1,5 +1,17 @@
 /**
- * The directory: users, groups and memberships, the only writer of their tables. What callers see
- * is exported here; the SQLite implementation lives in ./sqlite/.
+ * The directory: users, groups and memberships, the only writer of their tables. Its interfaces
+ * are the store seam's (src/persistence/directory.ts); the implementation is SQLite's
+ * (./sqlite/), held to test/contract/directory-contract.ts.
  */
-export * from './sqlite/index.js';
+export type * from '../persistence/directory.js';
+export {
+  createDirectory,
+  createUserLookup,
+  findUserByAttribute,
+  parseLinkAttribute,
+  SearchBusy,
+  startOffThreadSearch,
+  type DirectoryDeps,
+  type OffThreadSearch,
+  type Relations,
+} from './sqlite/index.js';

@@ -1,6 +1,6 @@
 /** What the directory needs from the outside world, injected so tests control time and ids. */
 import type { Store } from '../../store/index.js';
-import type { ChangeListener } from './events.js';
+import type { ChangeListener } from '../../persistence/directory.js';
 import type { OffThreadSearch } from './off-thread-search.js';
 import { newResourceId } from '../resource-ids.js';
 

@@ -4,36 +4,12 @@
  * over indexes (group_users_user, group_closure) — the nesting was flattened at write time,
  * so nothing recurses on the request path.
  */
+import type { EffectiveGroup, EffectiveMember, EffectiveMembersPage, MembersPageRequest, EffectiveGroups } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
-
-export interface EffectiveGroup {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-}
-
-export interface EffectiveMember {
-  id: string;
-  userName: string;
-  displayName: string | null;
-  active: boolean;
-}
-
-export interface EffectiveMembersPage {
-  items: EffectiveMember[];
-  /** Pass as `after` for the next page; undefined on the last page. */
-  next: string | undefined;
-}
-
-export interface MembersPageRequest {
-  /** Keyset cursor: the last user id of the previous page. */
-  after?: string | undefined;
-  limit?: number | undefined;
-}
 
 const DEFAULT_PAGE = 1000;
 
-export function createEffectiveGroups(sqlite: Database.Database) {
+export function createEffectiveGroups(sqlite: Database.Database): EffectiveGroups {
   // The user's direct groups, and every ancestor of them: two index range scans, no recursion.
   const groupsOfUser = sqlite.prepare<{ user: string }, EffectiveGroup>(
     `WITH me(k) AS (SELECT key FROM users WHERE id = @user)
@@ -79,4 +55,3 @@ export function createEffectiveGroups(sqlite: Database.Database) {
   };
 }
 
-export type EffectiveGroups = ReturnType<typeof createEffectiveGroups>;

@@ -3,35 +3,8 @@
  * transaction as the change, then tells in-transaction listeners (revocation hooks in here,
  * so a deactivation and the end of that user's sessions commit or roll back together).
  */
+import type { ChangeType, ChangeEvent, RecordedEvent, ChangeListener } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
-
-export type ChangeType =
-  | 'user.created'
-  | 'user.updated'
-  | 'user.deactivated'
-  | 'user.reactivated'
-  | 'user.deleted'
-  | 'group.created'
-  | 'group.updated'
-  | 'group.deleted'
-  | 'group.members_changed'
-  // Not a directory change: a sign-out, logged so every server on the database hears of it (src/access/sessions).
-  | 'session.revoked';
-
-export interface ChangeEvent {
-  type: ChangeType;
-  resourceType: 'User' | 'Group' | 'Session';
-  resourceId: string;
-  data?: Record<string, unknown>;
-}
-
-export interface RecordedEvent extends ChangeEvent {
-  seq: number;
-  occurredAt: string;
-}
-
-/** Runs inside the directory's transaction; throwing rolls the whole change back. */
-export type ChangeListener = (event: RecordedEvent) => void;
 
 export interface EventLog {
   record(event: ChangeEvent, occurredAt: string): RecordedEvent;

@@ -2,6 +2,7 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
+import type { GroupRecord, GroupStore } from '../../persistence/directory.js';
 import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
 import { fail, ok } from '../../shared/result.js';
 import type { JsonObject } from '../../scim/protocol/json.js';
@@ -9,22 +10,13 @@ import { groups } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
-import type { SearchQuery } from './search-query.js';
+import type { SearchQuery } from '../../persistence/directory.js';
 import { listOffThread } from './off-thread-search.js';
-import type { MemberRecord } from './memberships.js';
+import type { MemberRecord } from '../../persistence/directory.js';
 import { groupResourceType } from '../../scim/protocol/schemas/index.js';
-import type { MemberChange, MemberInput, Memberships } from './memberships.js';
-import type { DocumentChange } from './users.js';
-
-export interface GroupRecord {
-  id: string;
-  displayName: string;
-  externalId: string | null;
-  doc: JsonObject;
-  version: number;
-  created: string;
-  lastModified: string;
-}
+import type { Memberships } from './memberships.js';
+import type { MemberChange, MemberInput } from '../../persistence/directory.js';
+import type { DocumentChange } from '../../persistence/directory.js';
 
 interface GroupRow {
   key: number;
@@ -56,7 +48,7 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
   };
 }
 
-export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
+export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships): GroupStore {
   const { sqlite, writes } = deps.store;
   const listPage = createPager(sqlite, groups, groupResourceType, toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
@@ -153,4 +145,3 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   };
 }
 
-export type GroupStore = ReturnType<typeof createGroupStore>;

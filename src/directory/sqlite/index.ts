@@ -1,7 +1,8 @@
 /**
- * The directory: users, groups and memberships over the store. The only writer of the
- * directory tables; the SCIM routes and the access layer both go through it.
+ * The directory over SQLite: the Directory of src/persistence/directory.ts, the only writer of
+ * the directory tables. Every write is one unit of work of the store (src/store/unit-of-work.ts).
  */
+import type { Directory } from '../../persistence/directory.js';
 import { resolveDeps, type DirectoryDeps } from './deps.js';
 import { createEffectiveGroups } from './effective-groups.js';
 import { createEventLog } from './events.js';
@@ -13,17 +14,10 @@ import { createUserStore } from './users.js';
 import { createDirectoryVersion } from './version.js';
 
 export type { DirectoryDeps } from './deps.js';
-export type { EffectiveGroup, EffectiveGroups, EffectiveMember, EffectiveMembersPage, MembersPageRequest } from './effective-groups.js';
-export type { ChangeEvent, ChangeListener, ChangeType, RecordedEvent } from './events.js';
-export type { GroupRecord, GroupStore } from './groups.js';
-export type { MemberReads, UserGroupRecord } from './member-reads.js';
-export type { MemberChange, MemberInput, MemberRecord, MemberType } from './memberships.js';
-export type { DocumentChange, Page, UserRecord, UserStore } from './users.js';
-export type { PagePosition, SearchQuery } from './search-query.js';
-export { SearchBusy, startOffThreadSearch, type OffThreadPage, type OffThreadSearch, type Relations } from './off-thread-search.js';
-export { createUserLookup, findUserByAttribute, parseLinkAttribute, type LinkAttribute, type LinkedUser, type UserLookup, type UserLookupResult } from './user-lookup.js';
+export { SearchBusy, startOffThreadSearch, type OffThreadSearch, type Relations } from './off-thread-search.js';
+export { createUserLookup, findUserByAttribute, parseLinkAttribute } from './user-lookup.js';
 
-export function createDirectory(input: DirectoryDeps) {
+export function createDirectory(input: DirectoryDeps): Directory {
   const deps = resolveDeps(input);
   const version = createDirectoryVersion(deps.store);
   const events = createEventLog(deps.store.sqlite, [() => version.noteChange(), ...deps.listeners]);
@@ -53,4 +47,3 @@ export function createDirectory(input: DirectoryDeps) {
   };
 }
 
-export type Directory = ReturnType<typeof createDirectory>;

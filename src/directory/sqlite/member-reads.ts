@@ -4,16 +4,9 @@
  * back through the users/groups primary keys. Batched over a page of
  * resources (one query, not one per row).
  */
+import type { UserGroupRecord, MemberReads } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
-import type { MemberRecord, MemberType } from './memberships.js';
-
-export interface UserGroupRecord {
-  userId: string;
-  groupId: string;
-  display: string;
-  /** direct: the user is a member as sent; indirect: through nested groups. */
-  type: 'direct' | 'indirect';
-}
+import type { MemberRecord, MemberType } from '../../persistence/directory.js';
 
 interface MemberRow {
   group_id: string;
@@ -22,7 +15,7 @@ interface MemberRow {
   display: string | null;
 }
 
-export function createMemberReads(sqlite: Database.Database) {
+export function createMemberReads(sqlite: Database.Database): MemberReads {
   // Users first, then nested groups; each in key order, which is the order they were created in.
   const membersOfGroups = sqlite.prepare<[string, string], MemberRow>(
     `SELECT g.id AS group_id, u.id AS member_id, 'User' AS member_type, coalesce(u.display_name, u.user_name) AS display, 0 AS kind, u.key AS k
@@ -93,4 +86,3 @@ export function createMemberReads(sqlite: Database.Database) {
   };
 }
 
-export type MemberReads = ReturnType<typeof createMemberReads>;

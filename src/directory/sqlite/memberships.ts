@@ -4,14 +4,14 @@
  * closure can be maintained beside them in the same transaction. Rows hold keys (schema.ts,
  * users.key); ids are translated here, once per batch.
  */
+import type { MemberType, MemberRecord } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
 import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
 import { fail, ok } from '../../shared/result.js';
-import type { MemberChange } from '../../scim/protocol/patch/index.js';
-import type { MemberInput } from '../../scim/protocol/resource/members.js';
+import type { MemberChange } from '../../persistence/directory.js';
+import type { MemberInput } from '../../persistence/directory.js';
 
-export type MemberType = 'User' | 'Group';
 export type { MemberChange, MemberInput };
 
 /** A member whose id was found, with the type the directory knows it by and its key (schema.ts, users.key). */
@@ -19,13 +19,6 @@ export interface MemberRef {
   id: string;
   type: MemberType;
   key: number;
-}
-
-export interface MemberRecord {
-  groupId: string;
-  value: string;
-  type: MemberType;
-  display: string | null;
 }
 
 export function createMemberships(sqlite: Database.Database) {

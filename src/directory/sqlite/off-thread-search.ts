@@ -15,15 +15,16 @@
  * request thread meanwhile goes on answering everything else. If the thread dies, its waiting
  * searches get the same 503 and the next search starts a new thread.
  */
+import type { OffThreadPage } from '../../persistence/directory.js';
 import { Worker } from 'node:worker_threads';
 import { ScimError, type ScimResult, type ScimType } from '../../scim/protocol/errors.js';
 import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { fail, ok } from '../../shared/result.js';
-import type { MemberRecord } from './memberships.js';
-import type { UserGroupRecord } from './member-reads.js';
-import type { Page } from './records.js';
+import type { MemberRecord } from '../../persistence/directory.js';
+import type { UserGroupRecord } from '../../persistence/directory.js';
+import type { Page } from '../../persistence/directory.js';
 import { runsInline } from './search-cost.js';
-import type { SearchQuery } from './search-query.js';
+import type { SearchQuery } from '../../persistence/directory.js';
 
 /** A list's relationships, read in the page's snapshot: a user's groups, or a group's members, by resource id. */
 export type Relations = Map<string, UserGroupRecord[]> | Map<string, MemberRecord[]>;
@@ -132,12 +133,6 @@ export function startOffThreadSearch(file: string, options: OffThreadSearchOptio
       await exited;
     },
   };
-}
-
-/** A page read on the search thread, with its relationships when asked for. */
-export interface OffThreadPage<R, X> {
-  page: Page<R>;
-  relations: X | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@
  * What the user and group stores share: the If-Match check inside a write's transaction, and
  * paging through a table with a compiled filter and sort.
  */
+import type { Page } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
@@ -11,15 +12,10 @@ import { fail, ok } from '../../shared/result.js';
 import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import type { groups, users } from '../../store/schema.js';
 import { orderBySortKey } from './filter-sql.js';
-import { afterPosition, type PagePosition } from './filter-sql/keyset.js';
-import { compileSearch, type SearchQuery } from './search-query.js';
-
-export interface Page<T> {
-  total: number;
-  items: T[];
-  /** Where the next page starts, when there is one (the last item's position). */
-  next?: PagePosition;
-}
+import { afterPosition } from './filter-sql/keyset.js';
+import type { PagePosition } from '../../persistence/directory.js';
+import { compileSearch } from './search-query.js';
+import type { SearchQuery } from '../../persistence/directory.js';
 
 /** A write's precondition (RFC 7644 §3.14): absent If-Match always passes. */
 export function checkIfMatch(version: number, ifMatch: string | undefined): ScimResult<void> {

@@ -11,7 +11,7 @@
  */
 import type { Filter } from '../../scim/protocol/filter/ast.js';
 import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
-import type { SearchQuery } from './search-query.js';
+import type { SearchQuery } from '../../persistence/directory.js';
 
 /** Attributes with a column and an index per resource type (store/schema.ts), lower-cased. */
 const INDEXED: Record<string, ReadonlySet<string>> = {

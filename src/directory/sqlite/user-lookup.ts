@@ -8,27 +8,11 @@
  * json_extract from the stored document, a full scan of users — fine at sign-in for small
  * directories, slower at 100k users (an expression index would fix that if it is ever needed).
  */
+import type { LinkAttribute, LinkedUser, UserLookupResult, UserLookup } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { fail, ok, type Result } from '../../shared/result.js';
 import { ENTERPRISE_USER_SCHEMA } from '../../scim/protocol/schemas/index.js';
 import type { Store } from '../../store/index.js';
-
-export type LinkAttribute = 'externalId' | 'id' | 'userName' | 'employeeNumber';
-
-export interface LinkedUser {
-  id: string;
-  userName: string;
-  displayName: string | null;
-  active: boolean;
-  /** The primary (else first) e-mail, for display and the X-Auth-Request-Email header only. */
-  email: string | undefined;
-}
-
-export type UserLookupResult = { found: 'one'; user: LinkedUser } | { found: 'none' } | { found: 'many' };
-
-export interface UserLookup {
-  findUserByAttribute(attribute: LinkAttribute, value: string): UserLookupResult;
-}
 
 const ENTERPRISE_PREFIX = `${ENTERPRISE_USER_SCHEMA}:`;
 

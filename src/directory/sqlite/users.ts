@@ -2,6 +2,7 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
+import type { UserRecord, DocumentChange, UserStore } from '../../persistence/directory.js';
 import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
 import { fail, ok } from '../../shared/result.js';
 import type { JsonObject } from '../../scim/protocol/json.js';
@@ -9,26 +10,14 @@ import { users } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
 import type { EventLog } from './events.js';
 import { checkIfMatch, createPager } from './records.js';
-export type { Page } from './records.js';
-import type { SearchQuery } from './search-query.js';
+export type { Page } from '../../persistence/directory.js';
+import type { SearchQuery } from '../../persistence/directory.js';
 import { listOffThread } from './off-thread-search.js';
-import type { UserGroupRecord } from './member-reads.js';
+import type { UserGroupRecord } from '../../persistence/directory.js';
 import { userResourceType } from '../../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
 import { createUserRowUpdate } from './user-row-update.js';
-
-export interface UserRecord {
-  id: string;
-  userName: string;
-  externalId: string | null;
-  displayName: string | null;
-  active: boolean;
-  doc: JsonObject;
-  version: number;
-  created: string;
-  lastModified: string;
-}
 
 interface UserRow {
   key: number;
@@ -42,9 +31,6 @@ interface UserRow {
   created: string;
   last_modified: string;
 }
-
-/** Called with the current document; returns the new one or an error that aborts the write. */
-export type DocumentChange = (current: JsonObject) => ScimResult<JsonObject>;
 
 export function toUserRecord(row: UserRow): UserRecord {
   return {
@@ -60,7 +46,7 @@ export function toUserRecord(row: UserRow): UserRecord {
   };
 }
 
-export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships) {
+export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships): UserStore {
   const { sqlite, writes } = deps.store;
   const listPage = createPager(sqlite, users, userResourceType, toUserRecord);
   const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
@@ -143,4 +129,3 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   };
 }
 
-export type UserStore = ReturnType<typeof createUserStore>;

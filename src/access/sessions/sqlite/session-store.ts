@@ -8,7 +8,7 @@
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/index.js';
 import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
-import type { NewSession, SessionRecord, SessionStore } from '../types.js';
+import type { NewSession, SessionRecord, SessionStore } from '../../../persistence/sessions.js';
 
 /** Idle expiry is refreshed at most this often per session. */
 export const TOUCH_INTERVAL_MS = 60_000;

@@ -4,13 +4,8 @@
  * before it. A list's order is its sort key (NULLs last ascending, first descending, RFC 7644
  * §3.4.2.3), then the row key — unique, so every row has exactly one place.
  */
+import type { PagePosition } from '../../../persistence/directory.js';
 import { sql, type SQL } from 'drizzle-orm';
-
-/** A row's place in a list's order: its key, and its sort key's value when the list is sorted. */
-export interface PagePosition {
-  key: number;
-  sort?: string | number | null | undefined;
-}
 
 /** Rows after `position`; `key` and `sortKey` are the SQL the list orders by. */
 export function afterPosition(key: SQL, sortKey: SQL | undefined, descending: boolean, position: PagePosition): SQL {

@@ -1,0 +1,228 @@
+/**
+ * The directory's persistence, as any implementation must provide it: users, groups and their
+ * memberships (nested, with the transitive closure kept in the same transaction as every edge
+ * change), the change-event log, and the reads the SCIM routes and the access layer make. The
+ * SQLite implementation is src/directory/sqlite/; what every implementation must do is stated as
+ * tests in test/contract/directory-contract.ts.
+ *
+ * Every write is atomic with the change events it causes: listeners (ChangeListener) run inside
+ * the write, and a listener that throws undoes it. A write refused by a rule (uniqueness, If-Match,
+ * an unknown member, a PATCH that fails part-way) leaves the stored data and the event log exactly
+ * as they were.
+ */
+import type { ScimResult } from '../scim/protocol/errors.js';
+import type { Filter } from '../scim/protocol/filter/ast.js';
+import type { JsonObject } from '../scim/protocol/json.js';
+import type { MemberChange } from '../scim/protocol/patch/index.js';
+import type { MemberInput } from '../scim/protocol/resource/members.js';
+import type { AttrPath } from '../scim/protocol/schemas/index.js';
+import type { WriteBatches } from './write-batches.js';
+
+export type { MemberChange, MemberInput };
+
+export interface UserRecord {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  displayName: string | null;
+  active: boolean;
+  doc: JsonObject;
+  /** Moves by one with every stored change; the ETag is W/"<version>". */
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+export interface GroupRecord {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  doc: JsonObject;
+  version: number;
+  created: string;
+  lastModified: string;
+}
+
+/** Called with the current document; returns the new one or an error that aborts the write. */
+export type DocumentChange = (current: JsonObject) => ScimResult<JsonObject>;
+
+/** A row's place in a list's order: its key, and its sort key's value when the list is sorted (cursors, RFC 9865). */
+export interface PagePosition {
+  key: number;
+  sort?: string | number | null | undefined;
+}
+
+/** A list request: a parsed filter and sort key; the implementation filters inside its database. */
+export interface SearchQuery {
+  filter?: Filter | undefined;
+  sortBy?: AttrPath | undefined;
+  descending?: boolean | undefined;
+  /** 0-based; ignored when `after` is given. */
+  offset: number;
+  /** Start after this resource (a cursor's position, RFC 9865), at any depth for the same cost. */
+  after?: PagePosition | undefined;
+  limit: number;
+}
+
+export interface Page<T> {
+  total: number;
+  items: T[];
+  /** Where the next page starts, when there is one (the last item's position). */
+  next?: PagePosition;
+}
+
+/** A page read asynchronously (off the request thread), with its relationships when asked for. */
+export interface OffThreadPage<R, X> {
+  page: Page<R>;
+  relations: X | undefined;
+}
+
+export interface UserStore {
+  get(id: string): UserRecord | undefined;
+  /** A new user; `uniqueness` when the userName is taken (compared case-insensitively). */
+  create(doc: JsonObject): ScimResult<UserRecord>;
+  /** Replace or patch: `change` sees the stored document and returns the one to store; If-Match is checked inside the write. */
+  modify(id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord>;
+  /** Deletes the user and every membership it had. */
+  delete(id: string, ifMatch?: string): ScimResult<void>;
+  list(query: SearchQuery): ScimResult<Page<UserRecord>>;
+  /**
+   * The same search answered asynchronously, with each user's groups when asked, when it may be
+   * slow (it may test every user); undefined when `list` should answer it at once.
+   */
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<UserRecord, Map<string, UserGroupRecord[]>>>> | undefined;
+}
+
+export interface GroupStore {
+  get(id: string): GroupRecord | undefined;
+  /** A new group with its members; `uniqueness` when the displayName is taken. An unknown member refuses the whole write. */
+  create(doc: JsonObject, members?: MemberInput[]): ScimResult<GroupRecord>;
+  /** Changes the document and/or the membership in one write. */
+  modify(id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord>;
+  delete(id: string, ifMatch?: string): ScimResult<void>;
+  list(query: SearchQuery): ScimResult<Page<GroupRecord>>;
+  /** As UserStore.listOffThread, with each group's members. */
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<GroupRecord, Map<string, MemberRecord[]>>>> | undefined;
+}
+
+export type MemberType = 'User' | 'Group';
+
+export interface MemberRecord {
+  groupId: string;
+  value: string;
+  type: MemberType;
+  display: string | null;
+}
+
+export interface UserGroupRecord {
+  userId: string;
+  groupId: string;
+  display: string;
+  /** direct: the user is a member as sent; indirect: through nested groups. */
+  type: 'direct' | 'indirect';
+}
+
+/** Membership for responses, batched over a page of resources (one query, not one per row). */
+export interface MemberReads {
+  /** Each group's direct members (users first, then groups), by group id. */
+  membersOf(groupIds: readonly string[]): Map<string, MemberRecord[]>;
+  /** Each user's groups, direct and through nesting, by user id. */
+  groupsOf(userIds: readonly string[]): Map<string, UserGroupRecord[]>;
+}
+
+export interface EffectiveGroup {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+}
+
+export interface EffectiveMember {
+  id: string;
+  userName: string;
+  displayName: string | null;
+  active: boolean;
+}
+
+export interface EffectiveMembersPage {
+  items: EffectiveMember[];
+  /** Pass as `after` for the next page; undefined on the last page. */
+  next: string | undefined;
+}
+
+export interface MembersPageRequest {
+  /** Keyset cursor: the last user id of the previous page. */
+  after?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Effective (transitive) membership for the access layer; nothing recurses on the request path. */
+export interface EffectiveGroups {
+  /** Every group the user is in, directly or through nested groups (cycles included). */
+  effectiveGroups(userId: string): EffectiveGroup[];
+  /** Users in the group directly or through any nested group, paged by user id. */
+  effectiveMembers(groupId: string, page?: MembersPageRequest): EffectiveMembersPage;
+  countEffectiveMembers(groupId: string): number;
+}
+
+export type LinkAttribute = 'externalId' | 'id' | 'userName' | 'employeeNumber';
+
+export interface LinkedUser {
+  id: string;
+  userName: string;
+  displayName: string | null;
+  active: boolean;
+  /** The primary (else first) e-mail, for display and the X-Auth-Request-Email header only. */
+  email: string | undefined;
+}
+
+export type UserLookupResult = { found: 'one'; user: LinkedUser } | { found: 'none' } | { found: 'many' };
+
+/** Sign-in linking by an immutable attribute (never e-mail). */
+export interface UserLookup {
+  findUserByAttribute(attribute: LinkAttribute, value: string): UserLookupResult;
+}
+
+export type ChangeType =
+  | 'user.created'
+  | 'user.updated'
+  | 'user.deactivated'
+  | 'user.reactivated'
+  | 'user.deleted'
+  | 'group.created'
+  | 'group.updated'
+  | 'group.deleted'
+  | 'group.members_changed'
+  // Not a directory change: a sign-out, logged so every server on the database hears of it (src/access/sessions).
+  | 'session.revoked';
+
+export interface ChangeEvent {
+  type: ChangeType;
+  resourceType: 'User' | 'Group' | 'Session';
+  resourceId: string;
+  data?: Record<string, unknown>;
+}
+
+export interface RecordedEvent extends ChangeEvent {
+  /** Strictly increasing, in commit order. */
+  seq: number;
+  occurredAt: string;
+}
+
+/** Runs inside the write that caused the event; throwing undoes the whole write. */
+export type ChangeListener = (event: RecordedEvent) => void;
+
+export interface Directory {
+  /** Runs several reads as one consistent snapshot. */
+  read<T>(reads: () => T): T;
+  /** How the implementation's writes are batched (group commit) and when a batch's answers may leave. */
+  writes: WriteBatches;
+  /** Moves whenever the directory may have changed, through this process or another; caches key on it. */
+  version(): number;
+  users: UserStore;
+  groups: GroupStore;
+  reads: MemberReads;
+  effective: EffectiveGroups;
+  lookup: UserLookup;
+  /** Logs a sign-out in the change log, inside the caller's write (the session store's revocation). */
+  recordSessionRevoked(sessionId: string): void;
+}

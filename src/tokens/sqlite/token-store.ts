@@ -1,0 +1,105 @@
+/**
+ * SCIM bearer tokens over SQLite (the scim_tokens table): the TokenStore of src/persistence/.
+ * Every change is one unit of work (src/store/unit-of-work.ts); a token's last use is bookkeeping
+ * that never waits for another process's write lock.
+ */
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import type { StoredToken, TokenRecord, TokenStore } from '../../persistence/tokens.js';
+import type { Store } from '../../store/index.js';
+import { scimTokens } from '../../store/schema.js';
+import { TokenError } from '../token-errors.js';
+
+interface TokenRow {
+  id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+const recordColumns = {
+  id: scimTokens.id,
+  name: scimTokens.name,
+  createdAt: scimTokens.createdAt,
+  lastUsedAt: scimTokens.lastUsedAt,
+  revokedAt: scimTokens.revokedAt,
+};
+
+export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'writes'>): TokenStore {
+  const { db, sqlite, writes } = store;
+  // Hot path: prepared once, an equality lookup on the unique token_hash index.
+  const selectByHash = sqlite.prepare<[string], TokenRow>(
+    'SELECT id, name, token_hash, created_at, last_used_at, revoked_at FROM scim_tokens WHERE token_hash = ?',
+  );
+  const touch = sqlite.prepare<[string, string]>('UPDATE scim_tokens SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const byName = (name: string) => db.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
+
+  return {
+    findByDigest(digest) {
+      const row = selectByHash.get(digest);
+      if (!row) return undefined;
+      return { id: row.id, name: row.name, digest: row.token_hash, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at };
+    },
+
+    list() {
+      return db.select(recordColumns).from(scimTokens).orderBy(asc(scimTokens.createdAt), asc(scimTokens.name)).all();
+    },
+
+    insert(token) {
+      writes.write(() => {
+        const existing = byName(token.name);
+        if (existing && existing.revokedAt === null) {
+          throw new TokenError('token-name-taken', `A token named "${token.name}" already exists; revoke it first or pick another name`);
+        }
+        if (existing) {
+          // name is UNIQUE over all rows; keep the revoked row for the record under a name no
+          // valid name can collide with ("~" is not allowed in names).
+          db.update(scimTokens).set({ name: `${token.name}~revoked~${existing.id}` }).where(eq(scimTokens.id, existing.id)).run();
+        }
+        const { digest, ...record } = token;
+        db.insert(scimTokens).values({ ...record, tokenHash: digest }).run();
+      });
+    },
+
+    revoke(nameOrId, at) {
+      const result = writes.write(() =>
+        db
+          .update(scimTokens)
+          .set({ revokedAt: at })
+          .where(and(isNull(scimTokens.revokedAt), or(eq(scimTokens.id, nameOrId), eq(scimTokens.name, nameOrId))))
+          .run(),
+      );
+      return result.changes > 0;
+    },
+
+    touch(id, at) {
+      return writes.writeIfFree(() => touch.run(at, id)) !== undefined;
+    },
+
+    ensure(name, digest, at, newId) {
+      return writes.write(() => {
+        const current = byName(name);
+        const holder = db.select().from(scimTokens).where(eq(scimTokens.tokenHash, digest)).get();
+        if (holder && holder.id !== current?.id) {
+          throw new TokenError('token-value-in-use', `SCIMGATE_SCIM_TOKEN is already stored as token "${holder.name}"; use a different value`);
+        }
+        if (current && current.tokenHash === digest) return { record: toRecord(current), outcome: 'unchanged' as const };
+        const record: TokenRecord = { id: current?.id ?? newId, name, createdAt: at, lastUsedAt: null, revokedAt: null };
+        if (current) {
+          // Replacing the digest in place is what makes the previous value stop working.
+          db.update(scimTokens).set({ tokenHash: digest, createdAt: at, lastUsedAt: null, revokedAt: null }).where(eq(scimTokens.id, current.id)).run();
+          return { record, outcome: 'rotated' as const };
+        }
+        db.insert(scimTokens).values({ ...record, tokenHash: digest }).run();
+        return { record, outcome: 'created' as const };
+      });
+    },
+  };
+}
+
+function toRecord(row: typeof scimTokens.$inferSelect): TokenRecord {
+  return { id: row.id, name: row.name, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt };
+}
+
+export type { StoredToken };
