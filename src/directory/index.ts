@@ -8,6 +8,7 @@ export {
   createDirectory,
   createUserLookup,
   findUserByAttribute,
+  membershipPath,
   parseLinkAttribute,
   SearchBusy,
   startOffThreadSearch,

@@ -164,6 +164,37 @@ export interface EffectiveGroups {
   countEffectiveMembers(groupId: string): number;
 }
 
+/** A group as access reviews see it: the directory's integer key identifies it in the graph. */
+export interface BulkGroup extends EffectiveGroup {
+  key: number;
+}
+
+export interface BulkUser {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  active: boolean;
+  doc: Record<string, unknown>;
+  /** The groups the user is a direct member of. */
+  directGroups: readonly BulkGroup[];
+  /** Direct and nested, each once: the user's direct groups' closure. */
+  effectiveGroups: readonly BulkGroup[];
+}
+
+export interface GroupGraph {
+  byKey: ReadonlyMap<number, BulkGroup>;
+  /** Direct parents of a group (it is a member of them). */
+  parents(key: number): readonly number[];
+  /** Every group above it through any depth. */
+  ancestors(key: number): readonly number[];
+}
+
+/** The whole directory in bulk for access reviews: set-based, read-only, one snapshot. */
+export interface BulkReads {
+  /** Visits every user (active or not); returns the group graph it used. The visitor must not read the directory. */
+  scanUsers(visit: (user: BulkUser, graph: GroupGraph) => void): GroupGraph;
+}
+
 export type LinkAttribute = 'externalId' | 'id' | 'userName' | 'employeeNumber';
 
 export interface LinkedUser {
@@ -222,6 +253,8 @@ export interface Directory {
   groups: GroupStore;
   reads: MemberReads;
   effective: EffectiveGroups;
+  /** Every user with effective groups in one snapshot, for access reviews (read-only). */
+  bulk: BulkReads;
   lookup: UserLookup;
   /** Logs a sign-out in the change log, inside the caller's write (the session store's revocation). */
   recordSessionRevoked(sessionId: string): void;

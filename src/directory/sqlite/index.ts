@@ -4,6 +4,7 @@
  */
 import type { Directory } from '../../persistence/directory.js';
 import { resolveDeps, type DirectoryDeps } from './deps.js';
+import { createBulkReads } from './bulk-reads.js';
 import { createEffectiveGroups } from './effective-groups.js';
 import { createEventLog } from './events.js';
 import { createGroupStore } from './groups.js';
@@ -16,6 +17,7 @@ import { createDirectoryVersion } from './version.js';
 export type { DirectoryDeps } from './deps.js';
 export { SearchBusy, startOffThreadSearch, type OffThreadSearch, type Relations } from './off-thread-search.js';
 export { createUserLookup, findUserByAttribute, parseLinkAttribute } from './user-lookup.js';
+export { membershipPath } from './bulk-reads.js';
 
 export function createDirectory(input: DirectoryDeps): Directory {
   const deps = resolveDeps(input);
@@ -34,6 +36,8 @@ export function createDirectory(input: DirectoryDeps): Directory {
     reads: createMemberReads(deps.store.sqlite),
     /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
     effective: createEffectiveGroups(deps.store.sqlite),
+    /** Every user with effective groups in one snapshot, set-based, for access reviews (read-only). */
+    bulk: createBulkReads(deps.store.sqlite),
     /** Sign-in linking by an immutable attribute (never e-mail): `lookup.findUserByAttribute(…)`. */
     lookup: createUserLookup(deps.store),
     /**
