@@ -17,8 +17,8 @@ export interface ScimgateOptions {
   publicUrl: string;
   scimToken: string;
   oidc: { issuer: string; clientId: string; clientSecret: string; tenantId: string };
-  /** Config-file route policies (the other way, beside nginx's `allowed_groups` query). */
-  routes?: { pathPrefix: string; allowedGroups: string[] }[];
+  /** Config-file routes (`allowedGroups`, `policy`; the other way, beside nginx's `allowed_groups` query). */
+  routes?: Record<string, unknown>[];
 }
 
 export interface Scimgate {
@@ -26,6 +26,8 @@ export interface Scimgate {
   origin: string;
   configPath: string;
   child: RunningChild;
+  /** Rewrites the config file with other routes (same everything else); the caller signals or waits for the watch. */
+  writeRoutes(routes: Record<string, unknown>[]): void;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,8 @@ export async function startScimgate(o: ScimgateOptions): Promise<Scimgate> {
   });
   const origin = `http://127.0.0.1:${o.port}`;
   await waitForHttp(child, `${origin}/scim/v2/ServiceProviderConfig`);
-  return { origin, configPath, child, stop: () => child.stop() };
+  const writeRoutes = (routes: Record<string, unknown>[]) => writeFileSync(configPath, stringify({ ...config, routes }));
+  return { origin, configPath, child, writeRoutes, stop: () => child.stop() };
 }
 
 /** Environment variables scimgate reads over its config file (docs/configuration.md). */
