@@ -193,6 +193,8 @@ export interface GroupGraph {
 export interface BulkReads {
   /** Visits every user (active or not); returns the group graph it used. The visitor must not read the directory. */
   scanUsers(visit: (user: BulkUser, graph: GroupGraph) => void): GroupGraph;
+  /** One user (by id) in the same shape, with the group graph: `scimgate access user`. */
+  user(id: string): { user: BulkUser; graph: GroupGraph } | undefined;
 }
 
 export type LinkAttribute = 'externalId' | 'id' | 'userName' | 'employeeNumber';

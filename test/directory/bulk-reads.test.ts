@@ -53,6 +53,11 @@ describe('bulk reads for access reviews', () => {
           }
         });
         expect(seen.length).toBe(USERS);
+        for (const id of seen) {
+          const expected = directory.effective.effectiveGroups(id).map((g) => g.id).sort();
+          expect(directory.bulk.user(id)?.user.effectiveGroups.map((g) => g.id).sort()).toEqual(expected);
+        }
+        expect(directory.bulk.user('no-such-user')).toBeUndefined();
       }),
       { numRuns: 60 },
     );

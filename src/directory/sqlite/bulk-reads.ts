@@ -18,6 +18,8 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
   const edgeRows = sqlite.prepare<[], [number, number]>('SELECT child_key, parent_key FROM group_groups').raw();
   const closureRows = sqlite.prepare<[], [number, number]>('SELECT descendant_key, ancestor_key FROM group_closure').raw();
   const memberRows = sqlite.prepare<[], [number, number]>('SELECT user_key, group_key FROM group_users ORDER BY user_key').raw();
+  const oneUser = sqlite.prepare<{ id: string }, [number, string, string, string | null, number, string]>('SELECT key, id, user_name, external_id, active, doc FROM users WHERE id = @id').raw();
+  const directOf = sqlite.prepare<{ key: number }, number>('SELECT group_key FROM group_users WHERE user_key = @key').pluck();
   const userRows = sqlite
     .prepare<[], [number, string, string, string | null, number, string]>('SELECT key, id, user_name, external_id, active, doc FROM users ORDER BY key')
     .raw();
@@ -27,34 +29,26 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
     // Memberships as two parallel integer arrays sorted by user key: 1M rows in ~8 MB.
     const members = loadMemberships();
     let at = 0;
-    const effectiveOf = new Map<number, readonly BulkGroup[]>();
+    // Users in the same single group (common after Entra's group assignment) share one list.
+    const sharedByGroup = new Map<number, readonly BulkGroup[]>();
+    const directKeys: number[] = [];
     for (const [key, id, userName, externalId, active, doc] of userRows.iterate()) {
       while (at < members.count && (members.users[at] as number) < key) at++;
-      const direct: BulkGroup[] = [];
-      const seen = new Set<number>();
-      const effective: BulkGroup[] = [];
-      for (; at < members.count && members.users[at] === key; at++) {
-        const groupKey = members.groups[at] as number;
-        const group = graph.byKey.get(groupKey);
-        if (!group) continue;
-        direct.push(group);
-        if (!seen.has(groupKey)) {
-          seen.add(groupKey);
-          effective.push(group);
-        }
-        for (const ancestor of graph.ancestors(groupKey)) {
-          if (seen.has(ancestor)) continue;
-          seen.add(ancestor);
-          const found = graph.byKey.get(ancestor);
-          if (found) effective.push(found);
-        }
-      }
-      // Users in the same single group (common after Entra's group assignment) share one list.
-      const shared = direct.length === 1 ? effectiveOf.get((direct[0] as BulkGroup).key) : undefined;
-      if (direct.length === 1 && !shared) effectiveOf.set((direct[0] as BulkGroup).key, effective);
-      visit({ id, userName, externalId, active: active === 1, doc: JSON.parse(doc) as Record<string, unknown>, directGroups: direct, effectiveGroups: shared ?? effective }, graph);
+      directKeys.length = 0;
+      for (; at < members.count && members.users[at] === key; at++) directKeys.push(members.groups[at] as number);
+      const { direct, effective } = groupsOf(graph, directKeys, sharedByGroup);
+      visit({ id, userName, externalId, active: active === 1, doc: JSON.parse(doc) as Record<string, unknown>, directGroups: direct, effectiveGroups: effective }, graph);
     }
     return graph;
+  });
+
+  const one = sqlite.transaction((id: string): { user: BulkUser; graph: GroupGraph } | undefined => {
+    const row = oneUser.get({ id });
+    if (!row) return undefined;
+    const [key, userId, userName, externalId, active, doc] = row;
+    const graph = loadGraph();
+    const { direct, effective } = groupsOf(graph, directOf.all({ key }), new Map());
+    return { user: { id: userId, userName, externalId, active: active === 1, doc: JSON.parse(doc) as Record<string, unknown>, directGroups: direct, effectiveGroups: effective }, graph };
   });
 
   function loadGraph(): GroupGraph {
@@ -83,7 +77,35 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
     return { users, groups, count };
   }
 
-  return { scanUsers: (visit) => scan.deferred(visit) };
+  return { scanUsers: (visit) => scan.deferred(visit), user: (id) => one.deferred(id) };
+}
+
+/** A user's direct groups and their closure, each group once. */
+function groupsOf(graph: GroupGraph, directKeys: readonly number[], sharedByGroup: Map<number, readonly BulkGroup[]>): { direct: BulkGroup[]; effective: readonly BulkGroup[] } {
+  const direct: BulkGroup[] = [];
+  for (const key of directKeys) {
+    const group = graph.byKey.get(key);
+    if (group) direct.push(group);
+  }
+  const single = direct.length === 1 ? (direct[0] as BulkGroup).key : undefined;
+  const shared = single === undefined ? undefined : sharedByGroup.get(single);
+  if (shared) return { direct, effective: shared };
+  const seen = new Set<number>();
+  const effective: BulkGroup[] = [];
+  for (const group of direct) {
+    if (!seen.has(group.key)) {
+      seen.add(group.key);
+      effective.push(group);
+    }
+    for (const ancestor of graph.ancestors(group.key)) {
+      if (seen.has(ancestor)) continue;
+      seen.add(ancestor);
+      const found = graph.byKey.get(ancestor);
+      if (found) effective.push(found);
+    }
+  }
+  if (single !== undefined) sharedByGroup.set(single, effective);
+  return { direct, effective };
 }
 
 function push(map: Map<number, number[]>, key: number, value: number): void {
