@@ -79,9 +79,9 @@ export async function createBenchSession(database, { userId, issuer, subject }) 
 /**
  * scimgate (`serve --config`) on `database` with sign-in pointed at `issuer`. publicUrl is plain
  * http on loopback, so the session cookie is `scimgate_session` (src/config/resolve.ts).
- * @param {{ database: string, issuer: Awaited<ReturnType<typeof startBenchIssuer>>, port: number, cpuProfile?: boolean, label?: string }} options
+ * @param {{ database: string, issuer: Awaited<ReturnType<typeof startBenchIssuer>>, port: number, cpuProfile?: boolean, label?: string, routes?: object[] }} options
  */
-export async function startSignInScimgate({ database, issuer, port, cpuProfile = false, label = 'scimgate-sign-in' }) {
+export async function startSignInScimgate({ database, issuer, port, cpuProfile = false, label = 'scimgate-sign-in', routes = [] }) {
   const url = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'scimgate-bench-oidc-'));
   const configPath = join(dir, 'scimgate.yaml');
@@ -90,6 +90,7 @@ export async function startSignInScimgate({ database, issuer, port, cpuProfile =
     database: { path: database },
     oidc: { issuer: issuer.issuer, clientId: issuer.clientId, clientSecret: issuer.clientSecret, clientSecretMethod: 'basic' },
     redirects: { allowedDomains: ['127.0.0.1', 'app.example'] },
+    routes,
     logging: { level: 'warn' },
   };
   writeFileSync(configPath, stringify(config));

@@ -41,7 +41,7 @@ function unwrap(result) {
 }
 
 /** Seed the tenant through the directory API, in outer transactions of CHUNK writes. */
-async function seedInProcess(dbPath, log) {
+async function seedInProcess(dbPath, log, shape = SHAPE) {
   const { openStore } = await dist('store/index.js');
   const { createDirectory } = await dist('directory/index.js');
   const { planTenant, memberIndexes } = await dist('cli/seed-plan.js');
@@ -50,19 +50,19 @@ async function seedInProcess(dbPath, log) {
   mkdirSync(dirname(dbPath), { recursive: true });
   const store = openStore(partial);
   const directory = createDirectory({ store });
-  const plan = planTenant(SHAPE);
+  const plan = planTenant(shape);
   const inTx = (fn) => store.sqlite.transaction(fn)();
   const started = process.hrtime.bigint();
   const userIds = [];
-  for (let i = 0; i < SHAPE.users; i += CHUNK) {
+  for (let i = 0; i < shape.users; i += CHUNK) {
     inTx(() => {
-      for (let k = i; k < Math.min(i + CHUNK, SHAPE.users); k++) userIds.push(unwrap(directory.users.create(plan.userDoc(k))).id);
+      for (let k = i; k < Math.min(i + CHUNK, shape.users); k++) userIds.push(unwrap(directory.users.create(plan.userDoc(k))).id);
     });
   }
   log(`seeded ${userIds.length} users (${(ms(started) / 1000).toFixed(1)} s)`);
   const groupIds = [];
   inTx(() => {
-    for (let j = 0; j < SHAPE.groups; j++) groupIds.push(unwrap(directory.groups.create(plan.groupDoc(j))).id);
+    for (let j = 0; j < shape.groups; j++) groupIds.push(unwrap(directory.groups.create(plan.groupDoc(j))).id);
   });
   let edges = 0;
   let pending = 0;
@@ -73,10 +73,10 @@ async function seedInProcess(dbPath, log) {
     pending = 0;
     inTx(() => batch.forEach((fn) => fn()));
   };
-  for (let j = 0; j < SHAPE.groups; j++) {
+  for (let j = 0; j < shape.groups; j++) {
     const window = plan.groupMembers(j);
     for (let from = 0; from < window.size; from += CHUNK) {
-      const members = memberIndexes(window, SHAPE.users, from, from + CHUNK).map((i) => ({ value: userIds[i], type: 'User' }));
+      const members = memberIndexes(window, shape.users, from, from + CHUNK).map((i) => ({ value: userIds[i], type: 'User' }));
       tx.push(() => unwrap(directory.groups.modify(groupIds[j], undefined, [{ kind: 'add', members }])));
       edges += members.length;
       pending += members.length;
@@ -262,11 +262,21 @@ function child(args, log) {
 }
 
 /** Seed the tenant at `dbPath` unless it is there already. */
-async function ensureSeeded(dbPath, log) {
+async function ensureSeeded(dbPath, log, shape = SHAPE) {
   if (!existsSync(dbPath)) {
-    log(`seeding the nested-groups tenant (${SHAPE.users} users, ${SHAPE.groups} groups, ${SHAPE.memberships} memberships, depth ${SHAPE.depth})`);
-    await child(['seed', dbPath], log);
+    log(`seeding the nested-groups tenant (${shape.users} users, ${shape.groups} groups, ${shape.memberships} memberships, depth ${shape.depth})`);
+    await child(['seed', dbPath, JSON.stringify(shape)], log);
   }
+}
+
+/** A cached tenant of another shape (issue 13's quick run uses a small one); the default is the 100k/10k/1M one. */
+export async function seededNestedTenant(shape, log) {
+  if (!shape) return nestedGroupsTenant(log);
+  const { CACHE_DIR } = await import('../lib/config.mjs');
+  const { migrationHash } = await import('../lib/seed.mjs');
+  const dbPath = join(CACHE_DIR, `nested-groups-${shape.users}-${shape.groups}-${shape.memberships}-${shape.depth}-${migrationHash()}.db`);
+  await ensureSeeded(dbPath, log, shape);
+  return dbPath;
 }
 
 /** The cached 100k/10k/1M tenant the runner uses (seeded on first use); copy it before writing. Other scenarios serve it too. */
@@ -308,10 +318,10 @@ export async function run(ctx) {
 
 // Child-process modes, and a direct run for people who want just these figures.
 if (process.argv[1] === SELF) {
-  const [mode, path] = process.argv.slice(2);
+  const [mode, path, shape] = process.argv.slice(2);
   // A child's lines are prefixed by the parent's log already.
   const log = mode === 'seed' || mode === 'measure' ? (message) => console.error(message) : (message) => console.error(`[nested-groups] ${message}`);
-  if (mode === 'seed') await seedInProcess(path, log);
+  if (mode === 'seed') await seedInProcess(path, log, shape ? JSON.parse(shape) : SHAPE);
   else if (mode === 'measure') console.log(JSON.stringify(await measureInProcess(path)));
   else console.log(JSON.stringify(await measureNestedGroups({ dbPath: mode ?? join(tmpdir(), 'scimgate-nested-groups.db'), log }), null, 2));
 }
