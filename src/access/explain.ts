@@ -7,7 +7,7 @@
  */
 import type { EffectiveGroup, UserLookup, UserRecord } from '../directory/index.js';
 import { fail, ok, type Result } from '../shared/result.js';
-import { evaluatePolicy, pathReadings, prepareUserFacts, type ExplainNode, type PolicyFacts } from './policy/index.js';
+import { evaluatePolicy, formatExplain, pathReadings, prepareUserFacts, type ExplainNode, type PolicyFacts } from './policy/index.js';
 import type { PolicySnapshot, PolicySource } from './policy-source.js';
 
 export interface ExplainQuery {
@@ -59,23 +59,35 @@ export function findUser(deps: Pick<ExplainDeps, 'users' | 'lookup'>, ref: strin
   return byName.found === 'one' ? deps.users.get(byName.user.id) : undefined;
 }
 
+/** A user as explain sees them: the directory record (or fixture facts) and their effective groups. */
+export interface ExplainUser {
+  user: Pick<UserRecord, 'id' | 'userName' | 'externalId' | 'active' | 'doc'>;
+  groups: readonly EffectiveGroup[];
+}
+
 export function explainAccess(query: ExplainQuery, deps: ExplainDeps): Result<Explanation, ExplainError> {
-  const url = URL.canParse(query.url) ? new URL(query.url) : undefined;
-  if (!url || !/^https?:$/.test(url.protocol)) return fail({ code: 'invalid_url', message: `not an absolute http(s) URL: ${JSON.stringify(query.url)}` });
+  if (!URL.canParse(query.url)) return fail({ code: 'invalid_url', message: `not an absolute http(s) URL: ${JSON.stringify(query.url)}` });
   const user = findUser(deps, query.user);
   if (!user) return fail({ code: 'user_not_found', message: `no directory user with id or userName ${JSON.stringify(query.user)}` });
-  const snapshot = deps.policies.current();
+  return explainWith(query, { user, groups: deps.effectiveGroups(user.id) }, deps.policies, deps.now);
+}
+
+/** explainAccess for a user already found (or fixture facts: `scimgate policy test`). */
+export function explainWith(query: ExplainQuery, subject: ExplainUser, policies: PolicySource, now?: () => Date): Result<Explanation, ExplainError> {
+  const url = URL.canParse(query.url) ? new URL(query.url) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol)) return fail({ code: 'invalid_url', message: `not an absolute http(s) URL: ${JSON.stringify(query.url)}` });
+  const { user, groups } = subject;
+  const snapshot = policies.current();
   const method = query.method?.toUpperCase();
   const policy = snapshot.policyFor(url, '', method);
   if (!policy.ok) {
     return fail({ code: policy.error.code === 'path_ambiguous' ? 'path_ambiguous' : 'invalid_policy', message: policy.error.message });
   }
-  const groups = deps.effectiveGroups(user.id);
   const readings = pathReadings(url.pathname);
   // No session: claim/<name>, session_age and auth_age have no facts here, so they are false.
   const facts: PolicyFacts = {
     user: prepareUserFacts(user, groups),
-    request: { method, path: readings.ok ? readings.literal : undefined, ip: query.ip, now: (query.at ?? deps.now?.() ?? new Date()).getTime() },
+    request: { method, path: readings.ok ? readings.literal : undefined, ip: query.ip, now: (query.at ?? now?.() ?? new Date()).getTime() },
   };
   const verdict = evaluatePolicy(policy.value, facts, { explain: true });
   const matched = routesOf(snapshot, url, method);
@@ -88,6 +100,17 @@ export function explainAccess(query: ExplainQuery, deps: ExplainDeps): Result<Ex
     reasons: [...verdict.reasons],
     explain: verdict.explain?.children ?? [],
   });
+}
+
+/** An explanation as text: the decision, the routes, then the evaluated tree (`scimgate policy explain`). */
+export function formatExplanation(e: Explanation): string[] {
+  const routes = e.routes.map((r) => `${r.host ?? '*'}${r.pathPrefix}${r.methods ? ` [${r.methods.join(',')}]` : ''}`);
+  if (e.unrouted) routes.push('(no route: any signed-in user)');
+  return [
+    `${e.allow ? 'ALLOW' : 'DENY'} ${e.user.userName} ${e.method ?? 'any method'} ${e.url}  (${e.reasons.join(', ')})`,
+    `routes: ${routes.join(' + ') || '(none)'}`,
+    ...e.explain.flatMap((node) => formatExplain(node)),
+  ];
 }
 
 function routesOf(snapshot: PolicySnapshot, url: URL, method: string | undefined): Pick<Explanation, 'routes' | 'unrouted'> {

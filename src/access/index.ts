@@ -18,7 +18,9 @@ export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath 
 export { linkIdentity, type LinkResult } from './linking.js';
 export { createDecider, primaryEmail, type AccessIdentity, type Decider, type Decision, type DecisionReason } from './decision.js';
 export { createDecisionCache, type DecisionCache } from './decision-cache.js';
-export { explainAccess, findUser, type ExplainDeps, type ExplainQuery, type Explanation, type ExplainNode } from './explain.js';
+export { explainAccess, explainWith, findUser, formatExplanation, type ExplainDeps, type ExplainUser, type ExplainQuery, type Explanation, type ExplainNode } from './explain.js';
+export { parsePolicyTests, runPolicyTests, type CaseOutcome, type PolicyTestDeps, type PolicyTestFile } from './policy-test.js';
+export { reviewUrl, reviewUserRoutes, type Reach, type ReviewDeps, type ReviewEntry, type ReviewError, type RouteReach, type UrlReview } from './access-review.js';
 export { createPolicySource, type PolicySnapshot, type PolicySource, type ReplaceablePolicySource } from './policy-source.js';
 export { createDirectoryGeneration, type DirectoryGeneration } from './decision-generation.js';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `scimgate` command: serve, migrate, token. */
+/** The `scimgate` command: serve, migrate, token, seed, policy, access. */
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
@@ -8,6 +8,10 @@ import { configFile, loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
 import { runSeedCommand } from './seed-command.js';
 import { runConfigCheck } from './config-check-command.js';
+import { createPolicySource, findUser } from '../access/index.js';
+import { runAccessCommand } from './access-command.js';
+import { openDirectoryReader, type DirectoryReader } from './directory-reader.js';
+import { runPolicyCommand, testHasFixtures } from './policy-command.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -22,6 +26,13 @@ commands:
                         problem with its key and line, exits 1 if there is any
   seed [--users N --groups N --memberships N --depth N --url URL --token T]
                         load a generated tenant into a running server through its SCIM API
+  policy explain --user USER --url URL [--method M] [--ip A] [--at ISO] [--format text|json]
+                        the decision for a directory user and a URL, with the evaluated policy
+  policy test TESTFILE  run YAML policy cases (fixture users or the database); exit 1 on failure
+  access review --url URL [--method M] [--format table|csv|json]
+                        every directory user who can reach URL, and why (conditional marked)
+  access user USER [--format table|csv|json]
+                        every configured route USER can reach
 
 options (environment variable in brackets; flags win over the config file and the environment):
   --config FILE         YAML configuration [SCIMGATE_CONFIG] (see docs/configuration.md);
@@ -78,6 +89,36 @@ async function main(argv: string[]): Promise<number> {
       openStore(databasePath).close();
       console.log(`database ${databasePath} is up to date`);
       return 0;
+    }
+    case 'access':
+    case 'policy': {
+      const needsDatabase = !(command === 'policy' && rest[0] === 'test' && testHasFixtures(rest[1]));
+      const reader = needsDatabase ? openDirectoryReader(config, (line) => console.error(line)) : undefined;
+      if (needsDatabase && !reader) return 1;
+      const policies = reader?.policies ?? createPolicySource(config.routes);
+      try {
+        if (command === 'access') {
+          const directory = (reader as DirectoryReader).directory;
+          return runAccessCommand(rest, flags, { bulk: directory.bulk, policies, users: directory.users, lookup: directory.lookup }, console);
+        }
+        const explainDeps = () => {
+          const directory = (reader as DirectoryReader).directory;
+          return { users: directory.users, lookup: directory.lookup, effectiveGroups: (id: string) => directory.effective.effectiveGroups(id), policies };
+        };
+        return runPolicyCommand(rest, flags, {
+          explain: explainDeps,
+          tests: () => ({
+            policies,
+            ...(reader ? { directory: (ref: string) => {
+              const d = explainDeps();
+              const user = findUser(d, ref);
+              return user ? { user, groups: d.effectiveGroups(user.id) } : undefined;
+            } } : {}),
+          }),
+        }, console);
+      } finally {
+        reader?.close();
+      }
     }
     case 'token': {
       const store = openTokenStore(databasePath, (line) => console.error(line));
