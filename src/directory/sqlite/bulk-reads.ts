@@ -17,7 +17,8 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
   const groupRows = sqlite.prepare<[], [number, string, string, string | null]>('SELECT key, id, display_name, external_id FROM groups').raw();
   const edgeRows = sqlite.prepare<[], [number, number]>('SELECT child_key, parent_key FROM group_groups').raw();
   const closureRows = sqlite.prepare<[], [number, number]>('SELECT descendant_key, ancestor_key FROM group_closure').raw();
-  const memberRows = sqlite.prepare<[], [number, number]>('SELECT user_key, group_key FROM group_users ORDER BY user_key').raw();
+  // One row per user, not per membership: 1M rows crossing into JS cost several times 100k strings.
+  const memberRows = sqlite.prepare<[], [number, string]>("SELECT user_key, group_concat(group_key, ',') FROM group_users GROUP BY user_key ORDER BY user_key").raw();
   const oneUser = sqlite.prepare<{ id: string }, [number, string, string, string | null, number, string]>('SELECT key, id, user_name, external_id, active, doc FROM users WHERE id = @id').raw();
   const directOf = sqlite.prepare<{ key: number }, number>('SELECT group_key FROM group_users WHERE user_key = @key').pluck();
   const userRows = sqlite
@@ -26,7 +27,7 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
 
   const scan = sqlite.transaction((visit: (user: BulkUser, graph: GroupGraph) => void): GroupGraph => {
     const graph = loadGraph();
-    // Memberships as two parallel integer arrays sorted by user key: 1M rows in ~8 MB.
+    // Memberships as two parallel integer arrays sorted by user key: 1M memberships in ~8 MB.
     const members = loadMemberships();
     let at = 0;
     // Users in the same single group (common after Entra's group assignment) share one list.
@@ -65,14 +66,20 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
     let users = new Int32Array(1024);
     let groups = new Int32Array(1024);
     let count = 0;
-    for (const [user, group] of memberRows.iterate()) {
-      if (count === users.length) {
-        users = grow(users);
-        groups = grow(groups);
+    for (const [user, list] of memberRows.iterate()) {
+      let from = 0;
+      while (from < list.length) {
+        let to = list.indexOf(',', from);
+        if (to === -1) to = list.length;
+        if (count === users.length) {
+          users = grow(users);
+          groups = grow(groups);
+        }
+        users[count] = user;
+        groups[count] = Number(list.slice(from, to));
+        count++;
+        from = to + 1;
       }
-      users[count] = user;
-      groups[count] = group;
-      count++;
     }
     return { users, groups, count };
   }
