@@ -10,10 +10,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { BulkGroup, BulkReads, BulkUser, GroupGraph } from '../../persistence/directory.js';
+import type { ReadSnapshot } from '../../store/read-snapshot.js';
 
 const EMPTY: readonly number[] = Object.freeze([]);
 
-export function createBulkReads(sqlite: Database.Database): BulkReads {
+/** `read`: the store's read snapshot (src/store/read-snapshot.ts), so every statement sees one state. */
+export function createBulkReads(sqlite: Database.Database, read: ReadSnapshot): BulkReads {
   const groupRows = sqlite.prepare<[], [number, string, string, string | null]>('SELECT key, id, display_name, external_id FROM groups').raw();
   const edgeRows = sqlite.prepare<[], [number, number]>('SELECT child_key, parent_key FROM group_groups').raw();
   const closureRows = sqlite.prepare<[], [number, number]>('SELECT descendant_key, ancestor_key FROM group_closure').raw();
@@ -25,7 +27,7 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
     .prepare<[], [number, string, string, string | null, number, string]>('SELECT key, id, user_name, external_id, active, doc FROM users ORDER BY key')
     .raw();
 
-  const scan = sqlite.transaction((visit: (user: BulkUser, graph: GroupGraph) => void): GroupGraph => {
+  const scan = (visit: (user: BulkUser, graph: GroupGraph) => void): GroupGraph => {
     const graph = loadGraph();
     // Memberships as two parallel integer arrays sorted by user key: 1M memberships in ~8 MB.
     const members = loadMemberships();
@@ -41,16 +43,16 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
       visit({ id, userName, externalId, active: active === 1, doc: JSON.parse(doc) as Record<string, unknown>, directGroups: direct, effectiveGroups: effective }, graph);
     }
     return graph;
-  });
+  };
 
-  const one = sqlite.transaction((id: string): { user: BulkUser; graph: GroupGraph } | undefined => {
+  const one = (id: string): { user: BulkUser; graph: GroupGraph } | undefined => {
     const row = oneUser.get({ id });
     if (!row) return undefined;
     const [key, userId, userName, externalId, active, doc] = row;
     const graph = loadGraph();
     const { direct, effective } = groupsOf(graph, directOf.all({ key }), new Map());
     return { user: { id: userId, userName, externalId, active: active === 1, doc: JSON.parse(doc) as Record<string, unknown>, directGroups: direct, effectiveGroups: effective }, graph };
-  });
+  };
 
   function loadGraph(): GroupGraph {
     const byKey = new Map<number, BulkGroup>();
@@ -84,7 +86,7 @@ export function createBulkReads(sqlite: Database.Database): BulkReads {
     return { users, groups, count };
   }
 
-  return { scanUsers: (visit) => scan.deferred(visit), user: (id) => one.deferred(id) };
+  return { scanUsers: (visit) => read(() => scan(visit)), user: (id) => read(() => one(id)) };
 }
 
 /** A user's direct groups and their closure, each group once. */

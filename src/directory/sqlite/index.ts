@@ -37,7 +37,7 @@ export function createDirectory(input: DirectoryDeps): Directory {
     /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
     effective: createEffectiveGroups(deps.store.sqlite),
     /** Every user with effective groups in one snapshot, set-based, for access reviews (read-only). */
-    bulk: createBulkReads(deps.store.sqlite),
+    bulk: createBulkReads(deps.store.sqlite, deps.store.read),
     /** Sign-in linking by an immutable attribute (never e-mail): `lookup.findUserByAttribute(…)`. */
     lookup: createUserLookup(deps.store),
     /**
