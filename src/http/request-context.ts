@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { silentLogger } from './logger.js';
+import { nodeRequestOf } from './node-request.js';
 import { rawHeader } from './request-header.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
 
@@ -29,7 +30,6 @@ const CONTEXT = Symbol('scimgate.requestContext');
 const STAMPED = Symbol('scimgate.requestIdStamped');
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-type Bindings = { incoming?: { rawHeaders?: readonly string[] } };
 type Carrier = Request & { [CONTEXT]?: RequestContext };
 
 const ID_BYTES = 12;
@@ -68,7 +68,7 @@ export function logRequestEnd(request: StartedRequest, method: string, path: str
 /** `fetch` with a request context set up before it and the id and access line added after. */
 export function withRequestContext<F extends Fetch>(fetch: F, logger: Logger): F {
   const wrapped = (request: Request, env?: unknown, ...rest: never[]) => {
-    const started = startRequest(logger, incomingRequestId(request, (env ?? {}) as Bindings));
+    const started = startRequest(logger, incomingRequestId(request, env));
     (request as Carrier)[CONTEXT] = started;
     const response = fetch(request, env, ...rest);
     return response instanceof Promise ? response.then((r) => finish(r, request, started)) : finish(response, request, started);
@@ -104,8 +104,8 @@ export function requestLog(c: Context): RequestLog {
 }
 
 /** The caller's X-Request-Id: from the node request's raw headers when served by node (cheaper than fetch Headers). */
-function incomingRequestId(request: Request, bindings: Bindings): string | null {
-  const raw = bindings.incoming?.rawHeaders;
+function incomingRequestId(request: Request, env: unknown): string | null {
+  const raw = nodeRequestOf(env)?.rawHeaders;
   return raw === undefined ? request.headers.get('x-request-id') : (rawHeader(raw, 'x-request-id') ?? null);
 }
 

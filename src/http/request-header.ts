@@ -8,14 +8,11 @@
  * own reader answers.
  */
 import type { Context } from 'hono';
-
-interface NodeBindings {
-  incoming?: { rawHeaders?: readonly string[] };
-}
+import { nodeRequest } from './node-request.js';
 
 /** `name` must be lower case. */
 export function requestHeader(c: Context, name: string): string | undefined {
-  const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+  const raw = nodeRequest(c)?.rawHeaders;
   return raw === undefined ? c.req.header(name) : rawHeader(raw, name);
 }
 
@@ -41,7 +38,7 @@ function joined(previous: string | undefined, name: string, raw: string | undefi
  * Names must be lower case.
  */
 export function requestHeaders(c: Context, names: readonly string[]): (string | undefined)[] {
-  const raw = (c.env as NodeBindings | undefined)?.incoming?.rawHeaders;
+  const raw = nodeRequest(c)?.rawHeaders;
   return raw === undefined ? names.map((name) => c.req.header(name)) : rawHeaders(raw, names);
 }
 
