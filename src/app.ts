@@ -5,7 +5,7 @@
  */
 import type { RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import { adminRoutes } from './access/admin/index.js';
@@ -14,12 +14,11 @@ import type { Directory } from './directory/index.js';
 import { answerAfterCommit } from './http/answer-after-commit.js';
 import { batchPerLoopTurn } from './http/batched-listener.js';
 import { silentLogger } from './http/logger.js';
-import { SERVER_ERROR_BODY } from './http/server-error.js';
+import { isScimPath, serverFailureLogMessage, serverFailureOf, serverFailureResponse, UNSTORED_FAILURE } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
 import { createPageCursors } from './scim/http/page-cursor.js';
 import { createReadCache } from './scim/http/read-cache.js';
-import { SCIM_MEDIA_TYPE, busyError, unstoredError } from './scim/http/respond.js';
-import { isBusyError, WriteGroupFailed } from './store/index.js';
+import { renderScimError } from './scim/http/respond.js';
 import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 
@@ -34,6 +33,8 @@ export interface AppDeps {
   pageCursorKey?: Uint8Array;
   /** Budget of remembered SCIM read answers in estimated bytes (src/scim/http/read-cache.ts); 0 turns it off. */
   scimReadCacheBytes?: number;
+  /** Middleware added with `use()` to every SCIM router (src/scim/deps.ts). */
+  scimMiddleware?: readonly MiddlewareHandler[] | undefined;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
   access?: AccessRouteDeps | undefined;
   /** The admin API under /admin/v1; absent when no admin token is configured. */
@@ -77,6 +78,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       baseUrl: deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}/scim/v2` : undefined,
       cursors: createPageCursors(deps.pageCursorKey),
       readCache: deps.scimReadCacheBytes === 0 ? undefined : createReadCache(deps.directory.version, { maxBytes: deps.scimReadCacheBytes }),
+      middleware: deps.scimMiddleware,
     }),
   );
   if (deps.admin) {
@@ -90,18 +92,18 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   }
   const scimMissing = scimNotFound(deps);
   app.notFound((c) => {
-    if (c.req.path === '/scim/v2' || c.req.path.startsWith('/scim/v2/')) return scimMissing(c);
+    if (isScimPath(c.req.path)) return scimMissing(c);
     // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not
     // as a route, so a SCIM-only app serves exactly the SCIM routes).
     return !deps.access && c.req.path.startsWith('/oauth2/') ? renderRefusal(c, 'sign_in_disabled') : c.json({ error: 'not_found', error_description: `no route ${c.req.method} ${c.req.path}` }, 404);
   });
+  // The one error path: SCIM endpoints and their middleware answer in SCIM's format, the rest
+  // with OAuth's error JSON; 500 and 503 bodies are written by src/http/server-error.ts.
   app.onError((error, c) => {
-    requestLog(c).error({ err: error }, 'unhandled error');
-    // A write refused while the database recovers from a failed group commit: nothing stored, retry.
-    if (error instanceof WriteGroupFailed) return failedCommitAnswer(c.req.raw);
-    // A write that could not take the write lock in time (another process held it): nothing stored, retry.
-    if (isBusyError(error)) return unavailableAnswer(c.req.raw, busyError());
-    return c.json(SERVER_ERROR_BODY, 500);
+    if (isScimPath(c.req.path)) return renderScimError(error, c, requestLog(c));
+    const failure = serverFailureOf(error);
+    requestLog(c).error({ err: error }, serverFailureLogMessage(failure));
+    return serverFailureResponse(c.req.raw, failure);
   });
   // Served (and app.request in tests) through the context wrapper; see src/http/request-context.ts.
   // Inside it, answers wait for the commit of writes grouped with theirs (src/http/answer-after-commit.ts).
@@ -109,17 +111,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   return { app, fastPaths };
 }
 
-/** 503 for a request handled inside a group of writes that rolled back. */
+/** 503 for a request handled inside a group of writes that rolled back, in the format of the endpoint asked. */
 function failedCommitAnswer(request: Request): Response {
-  return unavailableAnswer(request, unstoredError());
-}
-
-/** A 503 that says nothing was stored: SCIM's error format under /scim, OAuth's elsewhere, with its Retry-After. */
-function unavailableAnswer(request: Request, error: ReturnType<typeof unstoredError>): Response {
-  const scim = new URL(request.url).pathname.startsWith('/scim/');
-  const body = scim ? error.toJSON() : { error: 'temporarily_unavailable', error_description: error.detail };
-  return new Response(JSON.stringify(body), {
-    status: 503,
-    headers: { 'Content-Type': scim ? SCIM_MEDIA_TYPE : 'application/json', ...error.headers },
-  });
+  return serverFailureResponse(request, UNSTORED_FAILURE);
 }

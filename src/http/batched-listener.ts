@@ -23,9 +23,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { SERVER_ERROR_BODY } from './server-error.js';
-
-const SERVER_ERROR_TEXT = JSON.stringify(SERVER_ERROR_BODY);
+import { INTERNAL_FAILURE, serverFailureAnswer } from './server-error.js';
 
 /**
  * A batch is handled at once when it reaches this many requests, in read order like any other:
@@ -61,7 +59,8 @@ export function batchPerLoopTurn(
         if (!outgoing.headersSent) {
           // A writeHead that threw has already set its reason phrase; the 500 must not keep it.
           outgoing.statusMessage = '';
-          outgoing.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': SERVER_ERROR_TEXT.length }).end(SERVER_ERROR_TEXT);
+          const answer = serverFailureAnswer((incoming.url ?? '/').split('?')[0] ?? '/', INTERNAL_FAILURE);
+          outgoing.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) }).end(answer.body);
         } else if (!outgoing.writableEnded) {
           outgoing.destroy();
         }

@@ -10,13 +10,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { noteBodyAwaited } from './answer-after-commit.js';
+import { nodeRequest } from './node-request.js';
 
 /**
  * The request's body as UTF-8 text: synchronously when it has already arrived, else a promise.
  * Undefined as soon as it grows past `maxBytes` (the rest is not read).
  */
 export function requestBodyText(c: Context, maxBytes: number): string | undefined | Promise<string | undefined> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const incoming = nodeRequest(c);
   if (incoming !== undefined && !incoming.readableEnded) {
     const arrived = readArrived(incoming, maxBytes);
     if (arrived !== NOT_YET) return arrived;

@@ -25,10 +25,10 @@ export interface ScimAuthEnv {
 export class ScimAuthError extends ScimError {
   readonly headers: Record<string, string>;
   /** Stable reason for tests and metrics; the detail is for humans. */
-  readonly code: 'token-missing' | 'scheme-not-bearer' | 'token-empty' | 'token-invalid';
+  override readonly code: 'token-missing' | 'scheme-not-bearer' | 'token-empty' | 'token-invalid';
 
   constructor(code: ScimAuthError['code'], detail: string) {
-    super({ status: 401, detail });
+    super({ status: 401, detail, code });
     this.name = 'ScimAuthError';
     this.code = code;
     // RFC 6750 §3.1: no error code when the client sent no bearer credentials at all.

@@ -1,4 +1,5 @@
 /** What the SCIM router is built from. */
+import type { MiddlewareHandler } from 'hono';
 import type { Directory } from '../directory/index.js';
 import type { TokenService } from '../tokens/index.js';
 import type { PageCursors } from './http/page-cursor.js';
@@ -20,6 +21,12 @@ export interface ScimDeps {
   cursors: PageCursors;
   /** Remembered read answers (src/scim/http/read-cache.ts); reads always go to the directory without one. */
   readCache?: ReadCache | undefined;
+  /**
+   * Middleware every SCIM endpoint runs behind (an audit trail, a rate limit, …): added with `use()`
+   * to each SCIM router, after authentication. Hono composes a request with middleware
+   * asynchronously, so none is the fast default.
+   */
+  middleware?: readonly MiddlewareHandler[] | undefined;
 }
 
 export const DEFAULT_SCIM_LIMITS: ScimLimits = { maxResults: 1000, defaultCount: 100, maxPayloadBytes: 4 * 1024 * 1024 };

@@ -18,6 +18,7 @@ import { listResponse } from './protocol/list.js';
 
 export function discoveryRoutes(deps: ScimDeps): Hono {
   const app = new Hono();
+  for (const middleware of deps.middleware ?? []) app.use(middleware);
 
   app.get('/ServiceProviderConfig', (c) =>
     scimJson(

@@ -58,6 +58,7 @@ const CURSOR_PARAMETER = /[?&]cursor(?:[=&]|$)/i;
 export function resourceRoutes<R extends VersionedRecord, X>(deps: ScimDeps, kind: ResourceKind<R, X>): { app: Hono; responder: ResourceResponder<R> } {
   const { resourceType } = kind;
   const app = new Hono();
+  for (const middleware of deps.middleware ?? []) app.use(middleware);
   const base = (c: Context) => scimBaseUrl(c, deps.baseUrl);
 
   const view = (c: Context, record: R, projection: ProjectionOptions): JsonObject => {

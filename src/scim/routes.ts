@@ -1,7 +1,8 @@
 /**
- * The /scim/v2 router: bearer authentication and one error renderer that answers every failure —
- * ours, hono's, or an unexpected one — as an RFC 7644 §3.12 body. (The body size limit is
- * applied where bodies are read: src/scim/http/body.ts.)
+ * The /scim/v2 router: bearer authentication in front of every endpoint. Errors are not answered
+ * here: whatever a SCIM endpoint or middleware throws reaches the app's one error handler
+ * (src/app.ts), which answers under /scim/v2 with an RFC 7644 §3.12 body (src/scim/http/respond.ts).
+ * (The body size limit is applied where bodies are read: src/scim/http/body.ts.)
  */
 import { Hono, type Context, type Handler, type Next } from 'hono';
 import { requestLog } from '../http/request-context.js';
@@ -17,19 +18,20 @@ export type { ScimDeps, ScimLimits } from './deps.js';
 export { DEFAULT_SCIM_LIMITS } from './deps.js';
 
 export function scimRoutes(deps: ScimDeps): Hono {
-  const endpoints = new Hono();
-  endpoints.route('/Users', userRoutes(deps));
-  endpoints.route('/Groups', groupRoutes(deps));
-  endpoints.route('/', discoveryRoutes(deps));
-  // Each endpoint is mounted with authentication and the error renderer wrapped around it, not
-  // as middleware and an onError: either makes hono run every SCIM request through its async
-  // compose (and the node adapter down its promise path), which cost a GET more than its reads.
-  // For the same reason there is no catch-all route here — a request matching two routes is
-  // composed too: unknown SCIM paths reach the app's notFound (composed, as hono does for every
-  // unmatched request), which answers with scimNotFound.
+  const routers = new Hono();
+  routers.route('/Users', userRoutes(deps));
+  routers.route('/Groups', groupRoutes(deps));
+  routers.route('/', discoveryRoutes(deps));
+  // Every entry (an endpoint, or a middleware a router added with use()) is mounted as it is, in
+  // its order, behind authentication — which runs once per request, in whichever entry comes
+  // first. Not authentication as a middleware of its own: a request matching two entries is
+  // composed by hono asynchronously (and the node adapter takes its promise path), which cost a
+  // GET more than its reads; a request matching one entry, as all do without added middleware,
+  // is answered synchronously. No catch-all route here either, for the same reason: unknown SCIM
+  // paths reach the app's notFound, which answers with scimNotFound.
   const authenticate = bearerAuthenticator(deps.tokens);
   const app = new Hono();
-  for (const endpoint of endpoints.routes) app.on(endpoint.method, endpoint.path, guarded(endpoint.handler as Endpoint, authenticate) as Handler);
+  for (const entry of routers.routes) app.on(entry.method, entry.path, authenticated(entry.handler as Entry, authenticate) as Handler);
   return app;
 }
 
@@ -39,26 +41,35 @@ export function scimNotFound(deps: Pick<ScimDeps, 'tokens'>): (c: Context) => Re
   return (c) => {
     try {
       authenticate(c);
-      throw new ScimError({ status: 404, detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` });
+      throw new ScimError({ status: 404, code: 'no-endpoint', detail: `no SCIM endpoint ${c.req.method} ${c.req.path}` });
     } catch (error) {
       return renderScimError(error, c, requestLog(c));
     }
   };
 }
 
-type Endpoint = (c: Context, next: Next) => Response | Promise<Response | void>;
+/** An endpoint answers at once or later; a middleware calls `next`. */
+type Entry = (c: Context, next: Next) => Response | void | Promise<Response | void>;
 
-/** Endpoints never call `next`; one parameter keeps the wrapper a handler, not a middleware, to hono's route tools. */
+/** Endpoints never call `next`. */
 const noNext: Next = async () => {};
 
-function guarded(endpoint: Endpoint, authenticate: (c: Context) => void): (c: Context) => Response | Promise<Response | void> {
-  return (c) => {
-    try {
-      authenticate(c);
-      const response = endpoint(c, noNext);
-      return response instanceof Promise ? response.catch((error: unknown) => renderScimError(error, c, requestLog(c))) : response;
-    } catch (error) {
-      return renderScimError(error, c, requestLog(c));
-    }
+/**
+ * The entry behind authentication, keeping its arity: hono's route tools (and the OpenAPI check
+ * in test/openapi.test.ts) tell middleware from endpoints by whether the function takes `next`.
+ */
+function authenticated(entry: Entry, authenticate: (c: Context) => void): Entry {
+  const once = (c: Context): void => {
+    if (c.get('scimToken') === undefined) authenticate(c);
+  };
+  if (entry.length < 2) {
+    return (c) => {
+      once(c);
+      return entry(c, noNext);
+    };
+  }
+  return (c, next) => {
+    once(c);
+    return entry(c, next);
   };
 }

@@ -17,7 +17,7 @@
  */
 import type { OffThreadPage } from '../../persistence/directory.js';
 import { Worker } from 'node:worker_threads';
-import { ScimError, type ScimResult, type ScimType } from '../../scim/protocol/errors.js';
+import { ScimError, type ScimErrorCode, type ScimResult, type ScimType } from '../../scim/protocol/errors.js';
 import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { fail, ok } from '../../shared/result.js';
 import type { MemberRecord } from '../../persistence/directory.js';
@@ -38,7 +38,7 @@ export interface SearchRequest {
 
 export type SearchReply =
   | { id: number; ok: true; page: Page<unknown>; relations: Relations | undefined }
-  | { id: number; ok: false; error: { status: number; scimType: string | undefined; detail: string } }
+  | { id: number; ok: false; error: { status: number; scimType: string | undefined; code: string; detail: string } }
   | { id: number; ok: false; crash: string };
 
 /** Too many searches are waiting for the search thread, or it failed: retry later. */
@@ -151,6 +151,7 @@ export function listOffThread<R, X extends Relations>(
     if (reply.ok) return ok({ page: reply.page as Page<R>, relations: reply.relations as X | undefined });
     // A failure of the thread itself is a bug, answered as any unexpected error is.
     if ('crash' in reply) throw new Error(`search thread: ${reply.crash}`);
-    return fail(new ScimError({ status: reply.error.status, scimType: reply.error.scimType as ScimType | undefined, detail: reply.error.detail }));
+    const { status, scimType, code, detail } = reply.error;
+    return fail(scimType ? new ScimError({ status, scimType: scimType as ScimType, detail }) : new ScimError({ status, code: code as ScimErrorCode, detail }));
   });
 }

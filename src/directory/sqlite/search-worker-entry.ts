@@ -21,7 +21,7 @@ const directory = createDirectory({ store });
 function answer(request: SearchRequest): SearchReply {
   return directory.read((): SearchReply => {
     const page = request.resourceType === userResourceType.id ? directory.users.list(request.query) : directory.groups.list(request.query);
-    if (!page.ok) return { id: request.id, ok: false, error: { status: page.error.status, scimType: page.error.scimType, detail: page.error.detail } };
+    if (!page.ok) return { id: request.id, ok: false, error: { status: page.error.status, scimType: page.error.scimType, code: page.error.code, detail: page.error.detail } };
     const ids = page.value.items.map((item) => item.id);
     let relations: Relations | undefined;
     if (request.withRelations) relations = request.resourceType === groupResourceType.id ? directory.reads.membersOf(ids) : directory.reads.groupsOf(ids);

@@ -27,7 +27,7 @@ function readScimBody(c: Context, maxBytes: number): ScimResult<unknown> | Promi
   if (contentType !== undefined) {
     const essence = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
     if (!JSON_TYPES.has(essence)) {
-      return fail(new ScimError({ status: 415, detail: `unsupported media type "${essence}"; send application/scim+json` }));
+      return fail(new ScimError({ status: 415, code: 'unsupported-media-type', detail: `unsupported media type "${essence}"; send application/scim+json` }));
     }
   }
   const declared = requestHeader(c, 'content-length');
@@ -48,4 +48,4 @@ function parseBody(text: string | undefined, maxBytes: number): ScimResult<unkno
   }
 }
 
-const tooLarge = (maxBytes: number) => new ScimError({ status: 413, detail: `request body exceeds ${maxBytes} bytes` });
+const tooLarge = (maxBytes: number) => new ScimError({ status: 413, code: 'payload-too-large', detail: `request body exceeds ${maxBytes} bytes` });

@@ -26,15 +26,32 @@ export const SCIM_TYPE_STATUS = {
 
 export type ScimType = keyof typeof SCIM_TYPE_STATUS;
 
-export interface ScimErrorInit {
-  status: number;
-  scimType?: ScimType | undefined;
-  detail: string;
-}
+/**
+ * Stable codes for tests, logs and metrics (the detail is for humans). An error with a scimType
+ * has that as its code; the others name what went wrong in the same few words every time.
+ */
+export type ScimErrorCode =
+  | ScimType
+  | 'not-found'
+  | 'no-endpoint'
+  | 'precondition-failed'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'refused'
+  | 'token-missing'
+  | 'scheme-not-bearer'
+  | 'token-empty'
+  | 'token-invalid';
+
+export type ScimErrorInit = { status: number; detail: string } & (
+  | { scimType: ScimType; code?: undefined }
+  | { scimType?: undefined; code: ScimErrorCode }
+);
 
 /** One error type for the whole SCIM domain; `expose` mirrors panva's convention. */
 export class ScimError extends Error {
   readonly status: number;
+  readonly code: ScimErrorCode;
   readonly scimType: ScimType | undefined;
   readonly detail: string;
 
@@ -42,6 +59,7 @@ export class ScimError extends Error {
     super(init.detail);
     this.name = 'ScimError';
     this.status = init.status;
+    this.code = init.scimType ?? init.code;
     this.scimType = init.scimType;
     this.detail = init.detail;
   }
@@ -66,8 +84,8 @@ export function scimError(scimType: ScimType, detail: string): ScimError {
   return new ScimError({ status: SCIM_TYPE_STATUS[scimType], scimType, detail });
 }
 
-export const notFound = (detail: string): ScimError => new ScimError({ status: 404, detail });
-export const preconditionFailed = (detail: string): ScimError => new ScimError({ status: 412, detail });
+export const notFound = (detail: string): ScimError => new ScimError({ status: 404, detail, code: 'not-found' });
+export const preconditionFailed = (detail: string): ScimError => new ScimError({ status: 412, detail, code: 'precondition-failed' });
 
 /** What the SCIM domain's parsers and evaluators return. */
 export type ScimResult<T> = Result<T, ScimError>;

@@ -171,7 +171,7 @@ export function applyPatch(doc: JsonObject, operations: readonly PatchOperation[
     if (!result.ok) {
       const { error } = result;
       const detail = `${describe(operation, index)}: ${error.detail}`;
-      return fail(error.scimType ? scimError(error.scimType, detail) : new ScimError({ status: error.status, detail }));
+      return fail(error.scimType ? scimError(error.scimType, detail) : new ScimError({ status: error.status, detail, code: error.code }));
     }
   }
   settleExtensions(next, ctx);
