@@ -10,7 +10,7 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 describe('RFC 7644 §3.12 errors on the wire', () => {
   it('answers a missing token with 401, a SCIM error body and WWW-Authenticate', async () => {
     const t = createTestScimApp();
-    const res = await t.app.request('http://scim.test/scim/v2/Users');
+    const res = await t.request('http://scim.test/scim/v2/Users');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="scimgate"/);
     expect(await res.json()).toMatchObject({ schemas: [ERROR], status: '401' });
@@ -18,7 +18,7 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
 
   it('answers a wrong token with 401 invalid_token', async () => {
     const t = createTestScimApp();
-    const res = await t.app.request('http://scim.test/scim/v2/Users', { headers: { Authorization: 'Bearer wrong-token-value' } });
+    const res = await t.request('http://scim.test/scim/v2/Users', { headers: { Authorization: 'Bearer wrong-token-value' } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
   });
@@ -33,18 +33,11 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
   });
 
   it('answers a body over the limit with 413 in SCIM form', async () => {
-    const store = openStore(':memory:');
-    const tokens = createTokenService(store);
-    const { token } = tokens.create('t');
-    const app = createApp({ directory: createDirectory({ store }), tokens, scimLimits: { maxResults: 100, defaultCount: 10, maxPayloadBytes: 1024 } });
-    const res = await app.request('http://scim.test/scim/v2/Users', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x'.repeat(4096) }),
-    });
+    const t = createTestScimApp({ app: { scimLimits: { maxResults: 100, defaultCount: 10, maxPayloadBytes: 1024 } } });
+    const res = await t.scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x'.repeat(4096) });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ schemas: [ERROR], status: '413' });
-    expect(store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
+    expect(t.store.sqlite.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
   });
 
   it('answers a chunked body (no Content-Length) that grows past the limit with 413, without reading the rest', async () => {
@@ -97,7 +90,7 @@ describe('RFC 7644 §3.12 errors on the wire', () => {
     expect(res.status).toBe(404);
     expect((await res.json()).schemas).toEqual([ERROR]);
     // Authenticated like every SCIM path: without the token, a 401 with its challenge.
-    const anonymous = await t.app.request('http://scim.test/scim/v2/Bulk');
+    const anonymous = await t.request('http://scim.test/scim/v2/Bulk');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
     expect(((await anonymous.json()) as { schemas: unknown }).schemas).toEqual([ERROR]);
