@@ -12,36 +12,10 @@ import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
 import { fail, ok } from '../../shared/result.js';
 import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
 import { groups, users } from '../../store/schema.js';
+import type { Collection, SubScope, Target } from './sql-operands.js';
 import { userGroupsCollection } from './user-groups-sql.js';
 
-/** A scalar SQL expression holding one attribute's value, typed by its definition. */
-export interface Operand {
-  attribute: AttributeDef;
-  expr: SQL;
-}
-
-/** Resolves a sub-attribute of one complex value: a singular complex attribute, or one element of a multi-valued one. */
-export type SubScope = (sub: AttributeDef) => ScimResult<Operand>;
-
-/** A multi-valued attribute: a set of rows (json_each, memberships) we ask EXISTS questions of. */
-export interface Collection {
-  /** Names the set of rows: tests on collections with equal keys may share one subquery (filter-sql/pieces.ts). */
-  key: string;
-  attribute: AttributeDef;
-  element: SubScope;
-  /** True when some element satisfies `condition` (written with operands from `element`). */
-  exists(condition: SQL): SQL;
-  /** True when the attribute has at least one element. */
-  nonEmpty: SQL;
-  /** `expr` (from `element`) of the primary element, else the first: what sortBy orders by (RFC 7644 §3.4.2.3). */
-  primaryValue?: (expr: SQL) => SQL;
-}
-
-export type Target =
-  | { kind: 'scalar'; operand: Operand }
-  /** `exists`: the complex value is there at all (what `name[...]` needs before looking inside). */
-  | { kind: 'complex'; attribute: AttributeDef; sub: SubScope; exists: SQL }
-  | { kind: 'collection'; collection: Collection };
+export type { Collection, Operand, SubScope, Target } from './sql-operands.js';
 
 export type ResourceTable = typeof users | typeof groups;
 

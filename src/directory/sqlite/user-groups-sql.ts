@@ -9,7 +9,7 @@ import { scimError } from '../../scim/protocol/errors.js';
 import { fail, ok } from '../../shared/result.js';
 import type { AttributeDef } from '../../scim/protocol/schemas/index.js';
 import { groups, users } from '../../store/schema.js';
-import type { Collection } from './attribute-columns.js';
+import type { Collection } from './sql-operands.js';
 
 /**
  * One row per (user key, effective group id), as the derived table "ug". SQLite pushes a
