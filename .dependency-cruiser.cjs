@@ -1,0 +1,124 @@
+/**
+ * The allowed arrows between scimgate's modules, checked by `npm run lint` (and so by .ci/run).
+ * docs/architecture.md draws the same map; change both together.
+ *
+ *   main.ts / cli/          boot and commands: may import anything, imported by nothing below
+ *   app.ts                  createApp(deps): mounts the routers
+ *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
+ *   revocation/             wires directory change events to the session store
+ *   directory/ , tokens/    the domain stores
+ *   store/                  the database: connection, schema, write group, commit watch
+ *   http/                   HTTP plumbing the routers share; knows no domain above the store
+ *                           (it writes every 500/503, so it knows SCIM's error body from scim/protocol)
+ *   scim/protocol/          pure RFC 7643/7644: imports nothing of ours but shared/
+ *   config/                 schema + loader: imports nothing of ours but shared/
+ *   shared/ , crypto/       leaves: import nothing of ours (outside themselves)
+ *
+ * Rules are stated as forbidden arrows, each named after what it protects.
+ */
+const SRC = '^src/';
+
+/** Everything of ours except the listed folders (regex fragments relative to src/). */
+const ourExcept = (...allowed) => `^src/(?!(?:${allowed.join('|')})(?:/|\\.ts$))`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle makes two modules one; split the shared part out (usually into shared/).',
+      from: { path: SRC },
+      to: { circular: true },
+    },
+    {
+      name: 'entry-points-are-the-top',
+      severity: 'error',
+      comment: 'main.ts, cli/ and app.ts compose the layers; nothing below may import them.',
+      from: { path: SRC, pathNot: '^src/(main\\.ts|cli/)' },
+      to: { path: '^src/(main\\.ts|cli/|app\\.ts)' },
+    },
+    {
+      name: 'shared-is-a-leaf',
+      severity: 'error',
+      comment: 'shared/ and crypto/ are used by every layer, so they import nothing of ours.',
+      from: { path: '^src/(shared|crypto)/' },
+      to: { path: ourExcept('shared', 'crypto') },
+    },
+    {
+      name: 'scim-protocol-is-pure',
+      severity: 'error',
+      comment: 'RFC 7643/7644 logic: no HTTP, no database, no directory; only shared/ (Result).',
+      from: { path: '^src/scim/protocol/' },
+      to: { path: ourExcept('scim/protocol', 'shared') },
+    },
+    {
+      name: 'config-is-a-leaf',
+      severity: 'error',
+      comment: 'Configuration is read by every layer; it validates with parsers from shared/.',
+      from: { path: '^src/config/' },
+      to: { path: ourExcept('config', 'shared') },
+    },
+    {
+      name: 'store-is-the-bottom',
+      severity: 'error',
+      comment: 'The database layer knows no domain: directory, sessions and tokens build on it.',
+      from: { path: '^src/store/' },
+      to: { path: ourExcept('store', 'shared') },
+    },
+    {
+      name: 'http-plumbing-knows-no-domain',
+      severity: 'error',
+      comment:
+        'src/http is shared by the SCIM and access routers, so it must not import them, nor the directory; the store (write groups) and the pure SCIM protocol (the error body of a 500 under /scim) it may.',
+      from: { path: '^src/http/' },
+      to: { path: ourExcept('http', 'store', 'shared', 'scim/protocol') },
+    },
+    {
+      name: 'directory-below-scim-and-access',
+      severity: 'error',
+      comment: 'directory → store only; it never reaches up into routes, access, revocation or HTTP.',
+      from: { path: '^src/directory/' },
+      to: { path: ourExcept('directory', 'store', 'shared', 'scim/protocol') },
+    },
+    {
+      name: 'tokens-below-scim',
+      severity: 'error',
+      comment: 'The bearer-token store sits on the store; the SCIM router and the CLI use it.',
+      from: { path: '^src/tokens/' },
+      to: { path: ourExcept('tokens', 'store', 'shared', 'crypto') },
+    },
+    {
+      name: 'scim-and-access-are-siblings',
+      severity: 'error',
+      comment: 'Neither front door imports the other; what both need lives below them.',
+      from: { path: '^src/scim/' },
+      to: { path: '^src/(access|revocation)/' },
+    },
+    {
+      name: 'access-does-not-import-scim-or-revocation',
+      severity: 'error',
+      comment: 'access/ reads the directory; revocation/ calls into access/, never the reverse.',
+      from: { path: '^src/access/' },
+      to: { path: '^src/(scim|revocation)/' },
+    },
+    {
+      name: 'revocation-below-the-routers',
+      severity: 'error',
+      comment: 'Revocation hooks directory events to sessions; no HTTP, no SCIM routes.',
+      from: { path: '^src/revocation/' },
+      to: { path: ourExcept('revocation', 'directory', 'access/sessions', 'store', 'shared') },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Count `import type` too: a type-only arrow upwards is still an arrow upwards. The
+    // directory's type-only rule needs to tell the two kinds apart.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs'],
+    },
+  },
+};
