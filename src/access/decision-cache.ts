@@ -2,7 +2,7 @@
  * An in-memory cache of resolved identities for forward auth, keyed by the SHA-256 of the
  * session secret: the secret itself is never kept as a key, so a heap snapshot or core dump holds
  * no usable cookies (expired entries linger until evicted). Keying by the raw secret was measured
- * and saves ~2 µs a decision — not worth that.
+ * and saves little (bench/README.md) — not worth that.
  *
  * Revocation correctness first: it is a bounded memo (src/shared/bounded-memo.ts, which states the
  * freshness rule for every cache) stamped with the directory generation — every directory change

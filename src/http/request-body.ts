@@ -44,8 +44,8 @@ function readArrived(incoming: IncomingMessage, maxBytes: number): string | unde
 
 /**
  * The body straight from node's request stream, when served by node: a fetch `Request` with its
- * AbortSignal and web stream, made only to be read once, cost ~80 µs of every SCIM write under
- * load (bench/README.md). Undefined as soon as it grows past `maxBytes`: reading stops there, and
+ * AbortSignal and web stream, made only to be read once, was a large share of every SCIM write
+ * under load (bench/README.md). Undefined as soon as it grows past `maxBytes`: reading stops there, and
  * the adapter drains or closes what is left once the 413 is sent.
  */
 function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string | undefined> {

@@ -4,7 +4,8 @@
  * ready. Headers are never logged wholesale, so tokens and cookies cannot leak.
  *
  * Fresh ids are 96 random bits in base64url (`q3J9xQ2mWfE-Tk1z`), cut from a pool refilled every
- * 256 requests: a UUID formatted per request cost several µs on the hot paths, and a counter
+ * 256 requests: a UUID formatted per request was a measurable cost on the hot paths
+ * (bench/README.md), and a counter
  * would tell anyone who asks twice how busy the server is.
  *
  * It wraps the app's `fetch` instead of being a hono middleware: any middleware on a route

@@ -76,8 +76,8 @@ export function resourceRoutes<R extends VersionedRecord, X>(deps: ScimDeps, kin
   /**
    * A GET answer read from the database leaves after the rest of its batch has run: handed to node
    * as a settled promise, it is written in the microtask drain after the batch, not between other
-   * requests' database reads — interleaved, the socket writes cost ~25 µs more CPU per uncached GET
-   * here (bench/README.md). Remembered answers leave at once. Only when, never whether: the batch
+   * requests' database reads — interleaved, the socket writes cost measurably more CPU per
+   * uncached GET (bench/README.md). Remembered answers leave at once. Only when, never whether: the batch
    * holds GETs back while a group of writes is open, and an answer computed inside one would wait
    * for its commit all the same (src/http/answer-after-commit.ts).
    */

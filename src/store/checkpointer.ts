@@ -1,8 +1,8 @@
 /**
  * WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside whichever commit
  * pushes the WAL past 1000 pages: that request then also copies the WAL into the database file
- * and syncs it — 20–50 ms on top of a 10,000-member PATCH here, and a stall for every request
- * queued behind it. The server turns automatic checkpoints off and lets a worker thread, with its
+ * and syncs it — tens of milliseconds on top of a large PATCH (bench/README.md), and a stall
+ * for every request queued behind it. The server turns automatic checkpoints off and lets a worker thread, with its
  * own connection, run PASSIVE checkpoints (they never block the writer or readers) every 100 ms.
  * Turning them off without a replacement made small writes slower (the WAL grew without bound,
  * bench/README.md), so if the worker cannot start or dies, automatic checkpoints come back on.

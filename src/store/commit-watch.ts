@@ -6,14 +6,15 @@
  * copies of a 48-byte header whose change counter, frame count, salts and checksums move with
  * every commit (https://sqlite.org/walformat.html, "The WAL-Index Header"). A commit becomes
  * visible to readers exactly when that header is rewritten, so "the header bytes are what they
- * were" means "nothing committed since". Reading them is one pread (~1 µs); the cheapest statement,
- * even `PRAGMA data_version`, opens a read transaction and cost ~25–30 µs per request under load on
- * the machines we measure on (bench/README.md).
+ * were" means "nothing committed since". Reading them is one pread; the cheapest statement,
+ * even `PRAGMA data_version`, opens a read transaction and costs an order of magnitude more per
+ * request under load (bench/README.md).
  *
  * The header is read at most once per synchronous run of JavaScript (until the next microtask
  * checkpoint): the token check and the read cache of one request share a read. Anything asked
  * within one run is answered as of one instant after the request arrived, which is all a caller
- * can observe anyway; under load each pread cost ~4 µs, a tenth of a cached SCIM read.
+ * can observe anyway; under load each pread still cost a tenth of a cached SCIM read
+ * (bench/README.md).
  *
  * Callers compare epochs: equal epochs from two calls mean no commit landed between them. A torn
  * read (a writer mid-update) differs from both the old and the new header, so it only ever costs

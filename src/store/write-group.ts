@@ -4,8 +4,8 @@
  *
  * Why: each write's own COMMIT appended every page it touched to the WAL — the user's row, its
  * indexes, the change log's last page, the AUTOINCREMENT counter — with a write system call per
- * frame, and the checkpointer copied each of those frames back later. Under load that was ~90 µs
- * of a ~225 µs PATCH (bench/README.md). Writes committed together share the pages they have in
+ * frame, and the checkpointer copied each of those frames back later. Under load that was
+ * about two fifths of a PATCH (bench/README.md). Writes committed together share the pages they have in
  * common (the change log's above all) and one COMMIT.
  *
  * How it stays correct:

@@ -36,9 +36,10 @@ const dialect = new SQLiteSyncDialect();
  * Pages through one table, in the list's order: its sort key if any, then the row key.
  *
  * A page never walks the rows before it. Before, `LIMIT … OFFSET` read every earlier row whole
- * (the last page of 100k users ~160 ms); now a page starts from a position — a cursor's
- * (RFC 9865), or for `startIndex` the row before the page, found by an OFFSET over keys only
- * (and sort values: no documents are read) — and reads its rows with a keyset condition
+ * (on a large tenant the last page cost far more than the first, bench/README.md); now a page
+ * starts from a position — a cursor's (RFC 9865), or for `startIndex` the row before the page,
+ * found by an OFFSET over keys only (and sort values: no documents are read) — and reads its
+ * rows with a keyset condition
  * (filter-sql/keyset.ts). One row more than asked says whether a next page exists.
  *
  * Filters differ only in their bound values from one request to the next (`userName eq "…"`),

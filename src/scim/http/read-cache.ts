@@ -6,10 +6,11 @@
  * *whether* to answer, and is checked before this cache is asked — so the same URL against an
  * unchanged directory must give the same bytes.
  *
- * Why it exists: on the machines we run on, the cheapest SQLite statement costs ~25–30 µs of CPU
- * under load, so a read answered from the database is bounded far below one answered from memory
- * (bench/README.md). Entra's own traffic is mostly writes, which this does not help; clients that
- * poll (access reviews, reconciliation jobs, the conformance replay) read the same URLs again.
+ * Why it exists: on the machines we run on, even the cheapest SQLite statement costs more CPU
+ * under load than answering from memory, so a read answered from the database is bounded far
+ * below one answered from memory (bench/README.md). Entra's own traffic is mostly writes, which
+ * this does not help; clients that poll (access reviews, reconciliation jobs, the conformance
+ * replay) read the same URLs again.
  *
  * List answers are kept as their resources: each rendered resource is one shared entry, and a
  * page remembers only its envelope and which resources it holds. A client paging through a tenant

@@ -2,8 +2,9 @@
  * How much work one filter may ask of SQLite. A filter is a program that runs against every row
  * SQLite cannot skip with an index, and SQLite cannot be interrupted from here (better-sqlite3
  * has no progress handler): a filter of hundreds of subqueries held the server for over a minute
- * on 5.6k users. So the compiled filter is measured before it runs, and one beyond these bounds
- * is an invalidFilter (RFC 7644 §3.12) that says which bound it crossed.
+ * on a mid-sized tenant (bench/README.md). So the compiled filter is measured before it runs,
+ * and one beyond these bounds is an invalidFilter (RFC 7644 §3.12) that says which bound it
+ * crossed.
  *
  * The parser bounds the text (8192 characters) and the nesting of brackets, parentheses and
  * `not` (64 deep): see scim/protocol/filter/parse.ts. These bounds are documented in openapi.yaml.
@@ -17,9 +18,9 @@ export const MAX_FILTER_TERMS = 64;
 
 /**
  * Subqueries per row after merging (filter-sql/pieces.ts): each test on a multi-valued attribute
- * (emails, groups, members …) that could not be merged with another on the same attribute. One
- * costs ~4 µs per user here (a parse of the user's document), so 8 bound the worst filter to
- * ~30 µs a row — Entra's own filters use at most one.
+ * (emails, groups, members …) that could not be merged with another on the same attribute. Each
+ * is a parse of the user's document per row, so 8 keep the worst filter within a few times the
+ * cost of a plain one (figures: bench/README.md) — Entra's own filters use at most one.
  */
 export const MAX_FILTER_SUBQUERIES = 8;
 

@@ -6,8 +6,8 @@
  * Why merging: every test on a multi-valued attribute is a subquery — `json_each` over the
  * document, which parses it again for each subquery and each row, or a scan of the membership
  * tables. `emails[value co "a"] or emails[value co "b"] or …` as N subqueries cost N parses per
- * row (170 of them took seconds on 5.6k users), and past ~30 membership tests SQLite gave up its
- * per-term index plan and probed every one for every user. But "some element is A, or some element
+ * row (a long enough chain took seconds, bench/README.md), and past a few dozen membership tests
+ * SQLite gave up its per-term index plan and probed every one for every user. But "some element is A, or some element
  * is B" is "some element is A or B": one subquery, one parse per row. Likewise `not A and not B`
  * on one attribute is `not (some element is A or B)`. Other shapes (`some element is A and some
  * element is B`) do not merge and are charged for each subquery.
