@@ -11,7 +11,8 @@
  *   http/                   HTTP plumbing the routers share; knows no domain above the store
  *                           (it writes every 500/503, so it knows SCIM's error body from scim/protocol)
  *   scim/protocol/          pure RFC 7643/7644: imports nothing of ours but shared/
- *   config/                 schema + loader: imports nothing of ours but shared/
+ *   config/                 schema + loader: imports nothing of ours but shared/ and policy/
+ *   policy/                 the policy language, pure: only scim/protocol (filters) and shared/
  *   shared/ , crypto/       leaves: import nothing of ours (outside themselves)
  *
  * Rules are stated as forbidden arrows, each named after what it protects.
@@ -54,9 +55,16 @@ module.exports = {
     {
       name: 'config-is-a-leaf',
       severity: 'error',
-      comment: 'Configuration is read by every layer; it validates with parsers from shared/.',
+      comment: 'Configuration is read by every layer; it validates with parsers from shared/ and compiles route policies with policy/.',
       from: { path: '^src/config/' },
-      to: { path: ourExcept('config', 'shared') },
+      to: { path: ourExcept('config', 'shared', 'policy') },
+    },
+    {
+      name: 'policy-is-pure',
+      severity: 'error',
+      comment: 'The policy language (parse → criteria → evaluate with reasons) knows nothing of HTTP or the database.',
+      from: { path: '^src/policy/' },
+      to: { path: ourExcept('policy', 'scim/protocol', 'shared') },
     },
     {
       name: 'store-is-the-bottom',
