@@ -6,7 +6,8 @@
  *   app.ts                  createApp(deps): mounts the routers
  *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
  *   revocation/             wires directory change events to the session store
- *   directory/ , tokens/    the domain stores
+ *   directory/ , tokens/    the domain stores (SQLite in their sqlite/ folders)
+ *   persistence/            the store seam: interfaces the implementations provide
  *   store/                  the database: connection, schema, write group, commit watch
  *   http/                   HTTP plumbing the routers share; knows no domain above the store
  *                           (it writes every 500/503, so it knows SCIM's error body from scim/protocol)
@@ -86,14 +87,21 @@ module.exports = {
       severity: 'error',
       comment: 'directory → store only; it never reaches up into routes, access, revocation or HTTP.',
       from: { path: '^src/directory/' },
-      to: { path: ourExcept('directory', 'store', 'shared', 'scim/protocol') },
+      to: { path: ourExcept('directory', 'persistence', 'store', 'shared', 'scim/protocol') },
+    },
+    {
+      name: 'persistence-is-interfaces',
+      severity: 'error',
+      comment: 'The store seam: the interfaces every store implementation (SQLite now, PostgreSQL later) provides, in SCIM shapes only.',
+      from: { path: '^src/persistence/' },
+      to: { path: ourExcept('persistence', 'scim/protocol', 'shared') },
     },
     {
       name: 'tokens-below-scim',
       severity: 'error',
       comment: 'The bearer-token store sits on the store; the SCIM router and the CLI use it.',
       from: { path: '^src/tokens/' },
-      to: { path: ourExcept('tokens', 'store', 'shared', 'crypto') },
+      to: { path: ourExcept('tokens', 'persistence', 'store', 'shared', 'crypto') },
     },
     {
       name: 'scim-and-access-are-siblings',
