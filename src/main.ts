@@ -16,6 +16,7 @@ import { ok, type Result } from './shared/result.js';
 import { createDirectory, startOffThreadSearch } from './directory/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
+import { serverTimeoutOptions } from './http/server-timeouts.js';
 import { createRevocationListener } from './revocation/index.js';
 import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openedFile, openStore, startCheckpointer } from './store/index.js';
@@ -153,7 +154,7 @@ async function listen(
 ): Promise<Omit<RunningServer, 'reload'>> {
   const { host } = config.server;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = createServer(listener);
+    const s = createServer(serverTimeoutOptions(config.server.timeouts), listener);
     s.once('error', reject);
     s.listen(config.server.port, host, () => {
       s.off('error', reject);

@@ -28,6 +28,10 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
   const proxies = parseCidrList(file.server.trustedProxies);
   if (!proxies.ok) report('server.trustedProxies', proxies.error.join('; ')); // schema already checked each
 
+  const { timeouts } = file.server;
+  // Node refuses a headers timeout longer than the whole request's.
+  if (timeouts.headers > timeouts.request) report('server.timeouts.headers', 'must not be longer than server.timeouts.request');
+
   const scimToken = resolveScimToken(file.scim, report);
   const adminToken = resolveAdminToken(file.admin, report);
   // A token that opens both would make the admin API exactly as open as provisioning.
@@ -61,7 +65,13 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
 
   if (problems.length > 0 || !proxies.ok) return fail(problems);
   return ok({
-    server: { host: file.server.host, port: file.server.port, publicUrl, trustedProxies: proxies.value },
+    server: {
+      host: file.server.host,
+      port: file.server.port,
+      publicUrl,
+      trustedProxies: proxies.value,
+      timeouts: { headersMs: timeouts.headers, requestMs: timeouts.request, keepAliveMs: timeouts.keepAlive },
+    },
     database: { path: file.database.path },
     scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes, readCacheMb: file.scim.readCacheMb },
     oidc,

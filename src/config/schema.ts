@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { parseAllowedDomain } from '../shared/allowed-domain.js';
 import { LOOPBACK_CIDRS, parseCidrList } from '../shared/cidr-list.js';
 import { JWS_ALGS } from '../shared/jws-algs.js';
-import { parseDuration } from '../shared/duration.js';
+import { parseDuration, parseDurationMs } from '../shared/duration.js';
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -19,6 +19,16 @@ const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
     return z.NEVER;
   }
   return seconds;
+});
+
+/** A network timeout in milliseconds: more than 0, at most a day. */
+const timeout = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms <= 0 || ms > 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: `must be a duration between 1ms and 1d like "15s", "500ms" or a number of seconds, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  }
+  return ms;
 });
 
 const httpUrl = (what: string) =>
@@ -52,6 +62,18 @@ export const serverSchema = z.strictObject({
   /** Named opt-in for an http:// publicUrl that is not loopback (cookies then travel in clear). */
   allowInsecurePublicUrl: z.boolean().default(false),
   trustedProxies: z.array(cidr).default([...LOOPBACK_CIDRS]),
+  /**
+   * How long a client may take to send a request; slower ones get node's 408 and lose the
+   * connection, bearer-token holders included. Well under node's own 300 s, so that slow or
+   * stalled clients cannot hold sockets (and memory) for minutes.
+   */
+  timeouts: z
+    .strictObject({
+      headers: timeout.default(15_000),
+      request: timeout.default(30_000),
+      keepAlive: timeout.default(5_000),
+    })
+    .prefault({}),
 });
 
 export const databaseSchema = z.strictObject({

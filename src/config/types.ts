@@ -63,6 +63,8 @@ export interface Config {
     /** Origin only (no path). */
     publicUrl: URL;
     trustedProxies: CidrList;
+    /** Milliseconds: request line and headers, the whole request (body included), an idle keep-alive connection. */
+    timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
   };
   database: { path: string };
   scim: {

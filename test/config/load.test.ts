@@ -145,6 +145,29 @@ extra: 1
     }
   });
 
+  it('server.timeouts: defaults well under node\'s 300 s, durations in ms or s, from the file or the environment', () => {
+    expect(load().server.timeouts).toEqual({ headersMs: 15_000, requestMs: 30_000, keepAliveMs: 5_000 });
+    expect(load({ file: file('t.yaml', 'server:\n  timeouts: {headers: 500ms, request: 2s, keepAlive: 0.25}\n') }).server.timeouts).toEqual({
+      headersMs: 500,
+      requestMs: 2_000,
+      keepAliveMs: 250,
+    });
+    const fromEnv = load({ env: { SCIMGATE_HEADERS_TIMEOUT: '5s', SCIMGATE_REQUEST_TIMEOUT: '1m', SCIMGATE_KEEP_ALIVE_TIMEOUT: '2' } });
+    expect(fromEnv.server.timeouts).toEqual({ headersMs: 5_000, requestMs: 60_000, keepAliveMs: 2_000 });
+  });
+
+  it('server.timeouts: zero, nonsense and a headers limit past the request limit are named', () => {
+    expect(problems({ file: file('zero.yaml', 'server:\n  timeouts: {request: 0}\n') })).toEqual([
+      'server.timeouts.request: must be a duration between 1ms and 1d like "15s", "500ms" or a number of seconds, got 0',
+    ]);
+    expect(problems({ env: { SCIMGATE_KEEP_ALIVE_TIMEOUT: 'soon' } })).toEqual([
+      'server.timeouts.keepAlive (from SCIMGATE_KEEP_ALIVE_TIMEOUT): must be a duration between 1ms and 1d like "15s", "500ms" or a number of seconds, got "soon"',
+    ]);
+    expect(problems({ file: file('order.yaml', 'server:\n  timeouts: {headers: 40s}\n') })).toEqual([
+      'server.timeouts.headers: must not be longer than server.timeouts.request',
+    ]);
+  });
+
   it('scim.readCacheMb: 0 turns the read cache off; a negative budget is named', () => {
     expect(load({ file: file('off.yaml', 'scim:\n  readCacheMb: 0\n') }).scim.readCacheMb).toBe(0);
     expect(problems({ file: file('neg.yaml', 'scim:\n  readCacheMb: -1\n') })).toEqual(['scim.readCacheMb: must be at least 0']);

@@ -33,7 +33,16 @@ function readScimBody(c: Context, maxBytes: number): ScimResult<unknown> | Promi
   const declared = requestHeader(c, 'content-length');
   if (declared !== undefined && Number(declared) > maxBytes) return fail(tooLarge(maxBytes));
   const text = requestBodyText(c, maxBytes);
-  return text instanceof Promise ? text.then((t) => parseBody(t, maxBytes)) : parseBody(text, maxBytes);
+  return text instanceof Promise ? text.then((t) => parseBody(t, maxBytes), bodyNotReceived) : parseBody(text, maxBytes);
+}
+
+/**
+ * The body stopped arriving: the client went away, or node cut it off at the request timeout
+ * (src/http/server-timeouts.ts) and has already answered 408. Not a server fault (no 500 in the
+ * log), and nothing is written.
+ */
+function bodyNotReceived(): ScimResult<unknown> {
+  return fail(new ScimError({ status: 408, detail: 'the request body did not arrive in time, or the client closed the connection' }));
 }
 
 /** The body's text as JSON; `undefined` text means it grew past the limit. */
