@@ -2,13 +2,14 @@
  * Boot: from a validated Config, open the store (migrating it) with its background checkpoints,
  * build the parts — sessions,
  * the directory with its in-transaction revocation listener, the decision-cache generation,
- * tokens, and the OIDC client when sign-in is configured — hand them to
+ * tokens, and the OIDC client when sign-in is configured (retrying an unreachable provider in the
+ * background rather than failing the boot) — hand them to
  * createNodeListener (the app behind its node fast paths), listen, reload the routes when asked
  * or when the config file changes (src/config/reloader.ts), and shut down cleanly on SIGINT/SIGTERM.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { buildAccess, createDirectoryGeneration, createPolicySource, oidcClientConfig } from './access/index.js';
-import { createOidcClient } from './access/oidc/index.js';
+import { connectProvider, type ProviderConnection, type RetryPolicy } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
@@ -40,6 +41,8 @@ export interface StartOptions {
    * `file` is watched for changes. Without it, `reload` re-applies the boot configuration.
    */
   reload?: { file: string | undefined; load(): Result<Config, ConfigError>; watch?: boolean; debounceMs?: number };
+  /** How discovery of an unreachable identity provider is retried (default: 1 s doubling to 60 s). */
+  oidcRetry?: RetryPolicy;
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -56,7 +59,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : startOffThreadSearch(openedFile(store.sqlite, store.path), {
           onFailure: (reason) => logger.warn({ reason }, 'the search thread stopped; the next slow search starts a new one'),
         });
+  let provider: ProviderConnection | undefined;
   const closeStore = async () => {
+    provider?.stop();
     await offThread?.stop();
     await checkpointer.stop();
     store.close();
@@ -84,10 +89,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (config.oidc) {
       const link = parseLinkAttribute(config.oidc.link.attribute);
       if (!link.ok) throw new Error(`oidc.link.attribute: ${link.error}`);
-      const oidc = await createOidcClient(oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds));
+      const issuer = config.oidc.issuer;
+      // An unreachable provider leaves sign-in answering 503 until it is reached; SCIM and
+      // existing sessions do not need it (src/access/oidc/provider-connection.ts).
+      provider = await connectProvider(oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds), {
+        ...(options.oidcRetry ? { retry: options.oidcRetry } : {}),
+        events: {
+          failed: ({ attempt, cause, code, retryInMs }) =>
+            logger.warn(
+              { issuer, attempt, cause: cause.detail, causeKind: cause.kind, code, retryInMs },
+              `identity provider discovery failed (${cause.detail}); sign-in answers 503 until it succeeds`,
+            ),
+          connected: ({ attempt, issuer: discovered }) => logger.info({ issuer: discovered, attempt }, 'identity provider discovered; sign-in available'),
+        },
+      });
       const built = buildAccess({
         config: { ...config, oidc: config.oidc },
-        oidc,
+        oidc: provider,
         store,
         directory,
         sessions,
@@ -96,7 +114,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         policies,
       });
       access = built.routes;
-      logger.info({ issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
+      if (provider.waitSeconds() === undefined) logger.info({ issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
+      else logger.warn({ issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled, waiting for the identity provider');
     } else {
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }

@@ -11,7 +11,7 @@ import type { DirectoryGeneration } from './decision-generation.js';
 import type { AccessRouteDeps } from './http/index.js';
 import { createPolicySource, type ReplaceablePolicySource } from './policy-source.js';
 import { linkIdentity } from './linking.js';
-import type { OidcClient, OidcClientConfig } from './oidc/index.js';
+import type { OidcClientConfig } from './oidc/index.js';
 import type { SessionStore } from './sessions/index.js';
 
 export { accessRoutes, type AccessHttp, type AccessRouteDeps, type NodeFastPath } from './http/index.js';
@@ -41,7 +41,7 @@ export function oidcClientConfig(oidc: OidcConfig, loginTtlSeconds: number): Oid
 
 export interface AccessParts {
   config: Config & { oidc: OidcConfig };
-  oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'>;
+  oidc: AccessRouteDeps['oidc'];
   store: Store;
   directory: Directory;
   sessions: SessionStore;

@@ -8,7 +8,12 @@ import type { PolicySource } from '../policy-source.js';
 import type { SessionStore } from '../sessions/index.js';
 
 export interface AccessRouteDeps {
-  oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'>;
+  /**
+   * The provider's side of sign-in. `waitSeconds`, when given, says whether its discovery has
+   * succeeded yet (src/access/oidc/provider-connection.ts): while it answers a number, sign-in
+   * is refused with 503 and that Retry-After.
+   */
+  oidc: Pick<OidcClient, 'startLogin' | 'finishLogin'> & { waitSeconds?(): number | undefined };
   /** Bound linkIdentity (directory, link mapping and allowed tenants already applied). */
   link(identity: OidcIdentity): LinkResult;
   sessions: Pick<SessionStore, 'create' | 'revoke'>;

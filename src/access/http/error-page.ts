@@ -1,13 +1,13 @@
 /**
  * Refused sign-ins become a short HTML page that says why, with the status that fits: 400 when
  * the browser's login went stale or was tampered with (start again), 403 when the identity is
- * not allowed here, 502 when the provider failed us. Never a 500, never a stack trace; the
+ * not allowed here, 502 when the provider failed us, 503 while it has not been reached at all. Never a 500, never a stack trace; the
  * page shows a fixed message per stable code, not the internal reason (that goes to the log).
  */
 import type { Context } from 'hono';
 
 export interface RefusalPage {
-  status: 400 | 403 | 404 | 502;
+  status: 400 | 403 | 404 | 502 | 503;
   title: string;
   message: string;
 }
@@ -36,6 +36,11 @@ const PAGES: Record<string, RefusalPage> = {
   access_denied: { status: 403, title: 'Sign-in cancelled', message: 'The identity provider did not grant access (you may have cancelled the sign-in).' },
   // OIDC: the provider failed
   provider_error: { status: 502, title: 'Identity provider error', message: 'The identity provider refused to complete the sign-in. Try again later or contact your administrator.' },
+  provider_unavailable: {
+    status: 503,
+    title: 'Sign-in temporarily unavailable',
+    message: 'The identity provider cannot be reached right now, so nobody can sign in. Please try again in a minute. If you are already signed in, nothing changes for you.',
+  },
   provider_unreachable: { status: 502, title: 'Identity provider unreachable', message: 'The identity provider could not be reached. Try again later.' },
   // Linking: a valid identity, but not a provisioned, active directory user
   missing_claim: { status: 403, title: 'Sign-in refused', message: 'Your identity token lacks the id this directory links accounts by. Contact your administrator.' },

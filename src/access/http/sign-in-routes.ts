@@ -54,6 +54,8 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
       // page; starting a login for it would only add a pending login the browser never finishes.
       return c.text('sign-in needs a page the browser navigates to; this request was for a resource on a page\n', 401);
     }
+    const unavailable = providerUnavailable(c, deps);
+    if (unavailable) return unavailable;
     const returnTo = fitReturnTarget(safeRedirect(c.req.query('rd'), redirects, SIGNED_IN_PATH));
     const { authorizationUrl, pending } = await deps.oidc.startLogin({ returnTo });
     const name = cookies.pendingName(pending.state);
@@ -82,6 +84,8 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
       return refuse(c, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
     }
 
+    const unavailable = providerUnavailable(c, deps);
+    if (unavailable) return unavailable;
     // The OP redirected to our *public* URL; behind a proxy the request URL we see differs.
     const callbackUrl = `${deps.publicUrl.origin}${deps.callbackPath}${new URL(c.req.url).search}`;
     const login = await deps.oidc.finishLogin(callbackUrl, pending);
@@ -150,6 +154,15 @@ function fitReturnTarget(target: string): string {
   const end = target.search(/[?#]/);
   const path = end === -1 ? target : target.slice(0, end);
   return path.length <= MAX_RETURN_TARGET ? path : SIGNED_IN_PATH;
+}
+
+/** 503 with Retry-After while the provider has not been discovered (it was unreachable at boot). */
+function providerUnavailable(c: Context, deps: AccessRouteDeps): Response | undefined {
+  const wait = deps.oidc.waitSeconds?.();
+  if (wait === undefined) return undefined;
+  requestLog(c).warn({ code: 'provider_unavailable', retryAfter: wait }, 'sign-in refused: the identity provider has not been reached yet');
+  c.header('Retry-After', String(wait));
+  return renderRefusal(c, 'provider_unavailable');
 }
 
 function refuse(c: Context, code: string, reason: string, extra: Record<string, unknown> = {}): Response {
