@@ -6,6 +6,7 @@
 import type { RequestListener } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
+import { getPath } from 'hono/utils/url';
 import type { Logger } from 'pino';
 import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import { adminRoutes } from './access/admin/index.js';
@@ -16,6 +17,7 @@ import { batchPerLoopTurn } from './http/batched-listener.js';
 import { silentLogger } from './http/logger.js';
 import { isScimPath, serverFailureLogMessage, serverFailureOf, serverFailureResponse, UNSTORED_FAILURE } from './http/server-error.js';
 import { requestLog, withRequestContext } from './http/request-context.js';
+import { liberalScimPath } from './scim/http/liberal-path.js';
 import { createPageCursors } from './scim/http/page-cursor.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { renderScimError } from './scim/http/respond.js';
@@ -67,7 +69,8 @@ export function createNodeListener(deps: AppDeps, options: { defaultHostname?: s
 function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   const logger = deps.logger ?? silentLogger();
   const fastPaths: NodeFastPath[] = [];
-  const app = new Hono();
+  // SCIM endpoint names are routed in any letter case and with a trailing slash (src/scim/http/liberal-path.ts).
+  const app = new Hono({ getPath: (request) => liberalScimPath(getPath(request)) });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.route(
     '/scim/v2',
