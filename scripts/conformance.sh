@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Runs the Entra provisioning conformance replay (../shared/conformance/entra-replay) against a
-# freshly built server on a temporary database. Exit status is the replay's.
+# server built from the current sources (only rebuilt when they changed) on a temporary
+# database. Exit status is the replay's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 replay="${SCIMGATE_REPLAY:-../shared/conformance/entra-replay/replay.mjs}"
 if [ ! -f "$replay" ]; then
-  echo "conformance replay not found at $replay" >&2
+  cat >&2 <<EOF
+conformance replay not found at $replay
+The replay is not part of this repository: it lives in the shared/ checkout next to it
+(../shared/conformance/entra-replay/replay.mjs, relative to $(pwd)).
+Put shared/ beside this checkout, or point SCIMGATE_REPLAY at replay.mjs:
+  SCIMGATE_REPLAY=/path/to/shared/conformance/entra-replay/replay.mjs npm run conformance
+EOF
   exit 1
 fi
-[ -f dist/cli/index.js ] || npm run build
+node scripts/build-if-changed.mjs
 tmp=$(mktemp -d)
 port=${CONFORMANCE_PORT:-18181}
 token="conformance-$(node -e 'console.log(require("node:crypto").randomBytes(16).toString("hex"))')"

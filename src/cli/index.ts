@@ -12,6 +12,7 @@ import { createPolicySource, findUser } from '../access/index.js';
 import { runAccessCommand } from './access-command.js';
 import { openDirectoryReader, type DirectoryReader } from './directory-reader.js';
 import { runPolicyCommand, testHasFixtures } from './policy-command.js';
+import { readyBanner } from './ready-banner.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -72,12 +73,7 @@ async function main(argv: string[]): Promise<number> {
       const running = await startServer(config, {
         reload: { file: configFile(flags, process.env), load: () => loadCliConfig(flags, process.env) },
       });
-      console.error(
-        `\nscimgate is ready.\n  SCIM base URL (Tenant URL in Entra): ${running.url}/scim/v2\n` +
-          `  Secret token: run \`npm run scimgate -- token create entra --database ${databasePath}\`` +
-          ` (or start with SCIMGATE_SCIM_TOKEN set)\n` +
-          (config.oidc ? `  Sign-in: ${config.oidc.redirectUri} is the redirect URI to register at the provider\n` : ''),
-      );
+      console.error(readyBanner({ url: running.url, databasePath, tokenConfigured: config.scim.token !== undefined, redirectUri: config.oidc?.redirectUri }));
       // SIGHUP: reload routes and policies without a restart (an invalid file keeps the running ones).
       process.on('SIGHUP', () => void running.reload('SIGHUP'));
       const stop = () => void running.close().then(() => process.exit(0));

@@ -87,18 +87,6 @@ describe('configuration defaults', () => {
     expect(load({ file: file('empty.yaml', '') }).server.port).toBe(8080);
     expect(load({ file: file('sections.yaml', 'server:\nscim:\n') }).scim.maxResults).toBe(200);
   });
-
-  it('the example file in config/ is valid once its secret file exists', () => {
-    const secret = file('secret', 'from-file\n');
-    const example = loadConfig({
-      file: 'config/scimgate.example.yaml',
-      env: {},
-      overrides: { oidc: { clientSecretFile: secret } },
-    });
-    if (!example.ok) throw new Error(example.error.message);
-    expect(example.value.oidc?.clientAuth).toEqual({ method: 'client_secret_basic', secret: 'from-file' });
-    expect(example.value.routes).toHaveLength(2);
-  });
 });
 
 describe('configuration errors name every offending key at once', () => {
