@@ -42,7 +42,7 @@ function readScimBody(c: Context, maxBytes: number): ScimResult<unknown> | Promi
  * log), and nothing is written.
  */
 function bodyNotReceived(): ScimResult<unknown> {
-  return fail(new ScimError({ status: 408, detail: 'the request body did not arrive in time, or the client closed the connection' }));
+  return fail(new ScimError({ status: 408, code: 'body-not-received', detail: 'the request body did not arrive in time, or the client closed the connection' }));
 }
 
 /** The body's text as JSON; `undefined` text means it grew past the limit. */

@@ -36,6 +36,7 @@ export type ScimErrorCode =
   | 'no-endpoint'
   | 'precondition-failed'
   | 'payload-too-large'
+  | 'body-not-received'
   | 'unsupported-media-type'
   | 'refused'
   | 'token-missing'
