@@ -1,12 +1,13 @@
 // startServer as `scimgate serve` runs it: a real listening server over a real database file.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/http/logger.js';
 import { startServer, type RunningServer } from '../src/main.js';
+import { freePort } from './support/free-port.js';
 
 const dirs: string[] = [];
 const running: RunningServer[] = [];
@@ -15,13 +16,6 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function configOn(port: number) {
   const dir = mkdtempSync(join(tmpdir(), 'scimgate-main-'));

@@ -2,7 +2,6 @@
 // the real loader and the real server, against the schema itself (a key added to the schema
 // without the example fails this test).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -11,6 +10,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { fileSchema } from '../../src/config/schema.js';
 import { createLogger } from '../../src/http/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
+import { freePort } from '../support/free-port.js';
 
 const EXAMPLE = 'config/scimgate.example.yaml';
 
@@ -90,13 +90,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe(`${EXAMPLE}: every key, and it boots`, () => {
   const text = readFileSync(EXAMPLE, 'utf8');

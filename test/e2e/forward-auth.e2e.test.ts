@@ -10,7 +10,7 @@ import { startTestProvider, TEST_CLIENTS } from '../support/oidc-provider.js';
 import type { TestAccount, TestProvider } from '../support/oidc-provider.js';
 import { launchBrowser } from './support/browser.js';
 import type { Browser } from './support/browser.js';
-import { freePort } from './support/free-port.js';
+import { freePort } from '../support/free-port.js';
 import { startNginx } from './support/nginx.js';
 import { signInAtProvider } from './support/provider-login.js';
 import type { Nginx } from './support/nginx.js';

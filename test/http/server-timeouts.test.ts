@@ -3,7 +3,7 @@
 // a body under way holds nothing that other clients' writes wait for. Tiny timeouts keep the
 // tests short; nothing here measures how long anything took.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { loadConfig, type ConfigOverrides } from '../../src/config/index.js';
 import { createLogger } from '../../src/http/logger.js';
 import { checkingIntervalMs } from '../../src/http/server-timeouts.js';
 import { startServer, type RunningServer } from '../../src/main.js';
+import { freePort } from '../support/free-port.js';
 
 const TOKEN = 'slow-client-test-token-0123456789abcdef';
 const dirs: string[] = [];
@@ -22,13 +23,6 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function serve(timeouts: NonNullable<ConfigOverrides['server']>['timeouts']): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'scimgate-timeouts-'));

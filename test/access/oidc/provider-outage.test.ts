@@ -4,7 +4,7 @@
 // discovery succeeds in the background, then a real sign-in completes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { openStore } from '../../../src/store/index.js';
 import { ALICE, ACCOUNTS, TENANT_A, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, TEST_CLIENTS, type TestProvider } from '../../support/oidc-provider.js';
 import { signIn } from '../../support/oidc-sign-in.js';
+import { freePort } from '../../support/free-port.js';
 
 const TOKEN = 'provider-outage-test-token-0123456789abcdef';
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -23,13 +24,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Log lines as objects, to see what an operator would read. */
 function capturingLogger() {

@@ -1,4 +1,4 @@
-// Random free loopback ports for the e2e processes: the kernel picks one, we release it and hand
+// Random free loopback ports for processes a test starts: the kernel picks one, we release it and hand
 // the number to a child process that binds it a moment later (a tiny race, acceptable in tests).
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
