@@ -7,6 +7,8 @@
  *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
  *   revocation/             wires directory change events to the session store
  *   directory/ , tokens/    the domain stores (SQLite in their sqlite/ folders)
+ *   audit/                  the hash-chained audit log (SQLite) and its checks; callers take the
+ *                           AuditLog interface from persistence/, main.ts and cli/ hand it over
  *   persistence/            the store seam: interfaces the implementations provide
  *   store/                  the database: connection, schema, write group, commit watch
  *   http/                   HTTP plumbing the routers share; knows no domain above the store
@@ -123,6 +125,20 @@ module.exports = {
       comment: 'Revocation hooks directory events to sessions; no HTTP, no SCIM routes.',
       from: { path: '^src/revocation/' },
       to: { path: ourExcept('revocation', 'directory', 'access/sessions', 'store', 'shared') },
+    },
+    {
+      name: 'audit-below-its-callers',
+      severity: 'error',
+      comment: 'The audit log sits on the store; what it records reaches it through the AuditLog interface (persistence/), never by importing its callers.',
+      from: { path: '^src/audit/' },
+      to: { path: ourExcept('audit', 'persistence', 'store', 'shared', 'crypto') },
+    },
+    {
+      name: 'audit-is-wired-by-the-entry-points',
+      severity: 'error',
+      comment: 'Only main.ts and cli/ build the audit log; everything else records through the AuditLog interface it is handed.',
+      from: { path: SRC, pathNot: '^src/(main\\.ts|cli/|audit/)' },
+      to: { path: '^src/audit/' },
     },
   ],
   options: {

@@ -172,3 +172,21 @@ export const serverKeys = sqliteTable('server_keys', {
   key: blob('key', { mode: 'buffer' }).notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * The audit log: security events, append-only and hash-chained (src/audit/). `seq` is assigned by
+ * the writer as the tail's seq + 1, read under the write lock, so the chain has no gaps a deletion
+ * could hide in; `hash` is SHA-256 over the row's columns and `prev_hash`. No secondary index:
+ * every SCIM write appends here, and the queries (`scimgate audit`) are an operator's, not a hot path.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  seq: integer('seq').primaryKey(),
+  occurredAt: text('occurred_at').notNull(),
+  type: text('type').notNull(),
+  actor: text('actor'),
+  userId: text('user_id'),
+  requestId: text('request_id'),
+  data: text('data'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});

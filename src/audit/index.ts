@@ -1,0 +1,8 @@
+/**
+ * The audit log: an append-only, hash-chained table of security events (docs/audit.md). The
+ * AuditLog interface is src/persistence/audit.ts; callers (SCIM writes, sign-in, sessions, tokens,
+ * config reloads, hooks) take that interface and main.ts / the CLI hand them this implementation.
+ */
+export { createSqliteAuditLog, AuditOutsideWrite, type SqliteAuditLog, type AuditLogDeps } from './sqlite/audit-log.js';
+export { createAuditReader, type AuditQuery, type AuditReader } from './sqlite/audit-reader.js';
+export { createChainVerifier, canonicalEncoding, rowHash, GENESIS_HASH, PRUNED_TYPE, type ChainProblem, type ChainReport } from './chain.js';
