@@ -74,11 +74,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (record.revokedAt) logger.warn({ token: record.name }, 'the bootstrap SCIM token is revoked; set a new value to re-enable it');
     }
     // A revocation that happens outside a directory change (sign-out) also moves the generation.
-    // A sign-out is logged too, so other servers on this database hear of it (session-store.ts).
+    // Every revocation is logged too (sign-outs, operators' revokes from `scimgate sessions`
+    // included), so other servers on this database hear of it (session-store.ts).
     const sessions = createSessionStore({
       store,
       onRevoke: () => void generation.bump(),
-      recordRevocation: (sessionId) => directory.recordSessionRevoked(sessionId),
+      recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
     });
     const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `scimgate` command: serve, migrate, token, seed, policy, access. */
+/** The `scimgate` command: serve, migrate, token, seed, policy, access, sessions. */
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
@@ -13,6 +13,7 @@ import { runAccessCommand } from './access-command.js';
 import { openDirectoryReader, type DirectoryReader } from './directory-reader.js';
 import { runPolicyCommand, testHasFixtures } from './policy-command.js';
 import { readyBanner } from './ready-banner.js';
+import { runSessionsOn } from './session-admin.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -34,6 +35,11 @@ commands:
                         every directory user who can reach URL, and why (conditional marked)
   access user USER [--format table|csv|json]
                         every configured route USER can reach
+  sessions list [--user USER] [--all] [--limit N] [--format table|json]
+                        live sign-in sessions, newest first (--all: ended ones still stored too)
+  sessions revoke --user USER
+                        end every live session of USER (id or userName) on every server at
+                        its next request; reason "admin", announced like any other revocation
 
 options (environment variable in brackets; flags win over the config file and the environment):
   --config FILE         YAML configuration [SCIMGATE_CONFIG] (see docs/configuration.md);
@@ -116,6 +122,8 @@ async function main(argv: string[]): Promise<number> {
         reader?.close();
       }
     }
+    case 'sessions':
+      return runSessionsOn(databasePath, rest, flags, console);
     case 'token': {
       const store = openTokenStore(databasePath, (line) => console.error(line));
       if (!store) return 1;

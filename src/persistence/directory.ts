@@ -225,7 +225,7 @@ export type ChangeType =
   | 'group.updated'
   | 'group.deleted'
   | 'group.members_changed'
-  // Not a directory change: a sign-out, logged so every server on the database hears of it (src/access/sessions).
+  // Not a directory change: a session's revocation, logged so every server on the database hears of it (src/access/sessions).
   | 'session.revoked';
 
 export interface ChangeEvent {
@@ -258,6 +258,6 @@ export interface Directory {
   /** Every user with effective groups in one snapshot, for access reviews (read-only). */
   bulk: BulkReads;
   lookup: UserLookup;
-  /** Logs a sign-out in the change log, inside the caller's write (the session store's revocation). */
-  recordSessionRevoked(sessionId: string): void;
+  /** Logs a session's revocation in the change log, inside the caller's write (the session store's revocation). */
+  recordSessionRevoked(sessionId: string, data?: { userId: string; reason: string }): void;
 }

@@ -22,6 +22,31 @@ export interface SessionRecord {
   claims: Readonly<Record<string, unknown>>;
 }
 
+/** A session as a listing shows it: live, or ended (and why) until its row is purged. */
+export interface StoredSession extends SessionRecord {
+  revokedAt: Date | null;
+  /** The stored reason: 'sign-out', 'replaced-by-sign-in', 'user-deactivated', 'user-deleted', 'admin'. */
+  revokeReason: string | null;
+}
+
+/** A session a write has just ended, told to the store's `recordRevocation` inside that write. */
+export interface RevokedSession {
+  id: string;
+  userId: string;
+  issuer: string;
+  subject: string;
+  reason: string;
+}
+
+export interface SessionQuery {
+  /** Only this user's sessions. */
+  userId?: string;
+  /** Include revoked and expired sessions still stored (default: live ones only). */
+  ended?: boolean;
+  /** At most this many, newest first. */
+  limit: number;
+}
+
 export interface NewSession {
   userId: string;
   tenantId: string | null;
@@ -40,8 +65,10 @@ export interface SessionStore {
   lookup(secret: string): SessionRecord | undefined;
   /** Sign-out: true when a live session was revoked by this call. */
   revoke(secret: string, reason: string): boolean;
-  /** Ends every live session of the user; safe inside the directory's transaction. */
+  /** Ends every live session of the user; safe inside the directory's transaction. An operator's revoke passes ADMIN_REVOKE_REASON. */
   revokeAllForUser(userId: string, reason: string): number;
+  /** Sessions newest first (live only unless `ended`), for operators (`scimgate sessions list`). */
+  list(query: SessionQuery): StoredSession[];
   /** Deletes every session row of the user (the user itself is gone). */
   deleteAllForUser(userId: string): number;
   /** Deletes rows past their idle (hence also absolute) expiry, revoked ones included. */

@@ -139,7 +139,7 @@ describe('directory version across processes (two connections to one file)', () 
     });
     // The other server, on the same file, signs the session out.
     const elsewhere = createDirectory({ store: there });
-    const elsewhereSessions = createSessionStore({ store: there, recordRevocation: (id) => elsewhere.recordSessionRevoked(id) });
+    const elsewhereSessions = createSessionStore({ store: there, recordRevocation: ({ id }) => elsewhere.recordSessionRevoked(id) });
     const user = seedUser(directory, 'signed-in@example.com');
     const { secret } = sessions.create({ userId: user.id, tenantId: null, issuer: 'i', subject: 's', absoluteTtlSeconds: 600, idleTtlSeconds: 600 });
     await nextRequest();

@@ -17,7 +17,7 @@ const openSqlite: OpenStores = (options = {}) => {
   const store = openStore(join(dir, 'db.sqlite'));
   const now = options.now ?? (() => new Date());
   let directory: Directory | undefined;
-  const sessions = createSessionStore({ store, now, recordRevocation: (id) => directory?.recordSessionRevoked(id) });
+  const sessions = createSessionStore({ store, now, recordRevocation: ({ id, userId, reason }) => directory?.recordSessionRevoked(id, { userId, reason }) });
   directory = createDirectory({ store, now, listeners: options.listeners ?? [] });
   return {
     directory,

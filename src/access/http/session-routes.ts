@@ -6,6 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { requestLog } from '../../http/request-context.js';
 import { safeRedirect } from '../redirect.js';
+import { SESSION_REVOKE_REASON } from '../sessions/revoke-reasons.js';
 import { escapeHtml } from './error-page.js';
 import type { SignInContext } from './sign-in-routes.js';
 
@@ -33,7 +34,7 @@ export function mountSession(app: Hono, { deps, cookies, redirects }: SignInCont
     c.header('Cache-Control', 'no-store');
     const secret = cookies.readSession(c);
     if (secret) {
-      const revoked = deps.sessions.revoke(secret, 'sign-out');
+      const revoked = deps.sessions.revoke(secret, SESSION_REVOKE_REASON.signOut);
       deps.decider.forget(secret);
       if (revoked) requestLog(c).info({}, 'signed out');
     }

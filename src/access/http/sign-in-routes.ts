@@ -9,6 +9,7 @@ import { requestLog } from '../../http/request-context.js';
 import { requestHeader } from '../../http/request-header.js';
 import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import { keptClaims } from '../sessions/kept-claims.js';
+import { SESSION_REVOKE_REASON } from '../sessions/revoke-reasons.js';
 import type { PendingCookie, SignInCookies } from './cookies.js';
 import type { AccessRouteDeps } from './deps.js';
 import { renderRefusal } from './error-page.js';
@@ -97,7 +98,7 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     // A fresh session at every sign-in (no fixation); a session this browser already had ends.
     const previous = cookies.readSession(c);
     if (previous) {
-      deps.sessions.revoke(previous, 'replaced-by-sign-in');
+      deps.sessions.revoke(previous, SESSION_REVOKE_REASON.replacedBySignIn);
       deps.decider.forget(previous);
     }
     const { secret, session } = deps.sessions.create({

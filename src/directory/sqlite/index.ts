@@ -41,12 +41,13 @@ export function createDirectory(input: DirectoryDeps): Directory {
     /** Sign-in linking by an immutable attribute (never e-mail): `lookup.findUserByAttribute(…)`. */
     lookup: createUserLookup(deps.store),
     /**
-     * Logs a sign-out in the change log, inside the caller's transaction (the session store's
-     * revocation). Not a directory change, but the log is what other servers on the same
-     * database watch (version.ts): their remembered decisions for that session end at once.
+     * Logs a session's revocation (sign-out, deprovisioning, an operator's revoke) in the change
+     * log, inside the caller's transaction (the session store's revocation). Not a directory
+     * change, but the log is what other servers on the same database watch (version.ts): their
+     * remembered decisions for that session end at once.
      */
-    recordSessionRevoked(sessionId: string): void {
-      events.record({ type: 'session.revoked', resourceType: 'Session', resourceId: sessionId }, deps.now().toISOString());
+    recordSessionRevoked(sessionId: string, data?: { userId: string; reason: string }): void {
+      events.record({ type: 'session.revoked', resourceType: 'Session', resourceId: sessionId, ...(data ? { data } : {}) }, deps.now().toISOString());
     },
   };
 }

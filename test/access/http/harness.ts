@@ -76,7 +76,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     store,
     now: () => new Date(clock),
     onRevoke: () => void generation.bump(),
-    recordRevocation: (sessionId) => directory.recordSessionRevoked(sessionId),
+    recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
   });
   const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
   const generation = createDirectoryGeneration(directory.version);

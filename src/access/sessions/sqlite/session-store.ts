@@ -8,7 +8,7 @@
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/index.js';
 import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
-import type { NewSession, SessionRecord, SessionStore } from '../../../persistence/sessions.js';
+import type { NewSession, RevokedSession, SessionQuery, SessionRecord, SessionStore, StoredSession } from '../../../persistence/sessions.js';
 
 /** Idle expiry is refreshed at most this often per session. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -22,11 +22,13 @@ export interface SessionStoreDeps {
    *  May run inside the directory's transaction: keep it synchronous and cheap. */
   onRevoke?: () => void;
   /**
-   * Records a sign-out's revocation in the change log, inside the revocation's transaction
-   * (wired to directory.recordSessionRevoked): another server on the same database notices the
-   * log move and drops its remembered decisions at its next request, not within 5 s.
+   * Told of every session a write ends (sign-out, deprovisioning, an operator's revoke), inside
+   * that write's transaction, with its stored reason. Wired to directory.recordSessionRevoked: the
+   * change log moves, so another server on the same database drops its remembered decisions at
+   * its next request, not within 5 s; and whatever must commit with a revocation (the outbox's
+   * session.revoked) commits or rolls back with it.
    */
-  recordRevocation?: (sessionId: string) => void;
+  recordRevocation?: (revoked: RevokedSession) => void;
 }
 
 interface SessionRow {
@@ -43,6 +45,14 @@ interface SessionRow {
   revokedAt: number | null;
   claims: string | null;
 }
+
+interface StoredRow extends SessionRow {
+  revokeReason: string | null;
+}
+
+/** What a revoking UPDATE returns for each session it ended. */
+const REVOKED = 'RETURNING id, user_id AS userId, issuer, subject';
+type RevokedRow = Omit<RevokedSession, 'reason'>;
 
 const COLUMNS = `id, user_id AS userId, tenant_id AS tenantId, issuer, subject, created_at AS createdAt,
   expires_at AS expiresAt, last_seen_at AS lastSeenAt, idle_expires_at AS idleExpiresAt,
@@ -97,18 +107,18 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const touch = sqlite.prepare<[number, number, string]>(
     'UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL',
   );
-  const revokeByHash = sqlite.prepare<[number, string, string], { id: string }>(
-    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL RETURNING id',
+  const revokeByHash = sqlite.prepare<[number, string, string], RevokedRow>(
+    `UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE secret_hash = ? AND revoked_at IS NULL ${REVOKED}`,
   );
-  const recordRevocation = deps.recordRevocation;
-  const revokeChange = (at: number, reason: string, secretHash: string): boolean => {
-    const revoked = revokeByHash.get(at, reason, secretHash);
-    if (revoked && recordRevocation) recordRevocation(revoked.id);
-    return revoked !== undefined;
+  const revokeByUser = sqlite.prepare<[number, string, string], RevokedRow>(
+    `UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL ${REVOKED}`,
+  );
+  const recordRevocation = deps.recordRevocation ?? (() => undefined);
+  const record = (rows: readonly RevokedRow[], reason: string): number => {
+    for (const row of rows) recordRevocation({ ...row, reason });
+    return rows.length;
   };
-  const revokeByUser = sqlite.prepare<[number, string, string]>(
-    'UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL',
-  );
+  const listing = createListing(sqlite);
   const deleteByUser = sqlite.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?');
   // idle_expires_at <= expires_at always, so this one range over its index covers both expiries;
   // revoked rows stay readable (who, when, why) until their idle expiry passes.
@@ -158,15 +168,22 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     revoke(secret, reason) {
       if (!isSecretShaped(secret)) return false;
       // One unit of work with its change-log entry; in a batch, its answer waits for the group's commit.
-      const changed = writes.write(() => revokeChange(now().getTime(), reason, hashSecret(secret)));
+      const changed = writes.write(() => {
+        const row = revokeByHash.get(now().getTime(), reason, hashSecret(secret));
+        return record(row ? [row] : [], reason) > 0;
+      });
       if (changed) onRevoke();
       return changed;
     },
 
     revokeAllForUser(userId, reason) {
-      const n = writes.write(() => revokeByUser.run(now().getTime(), reason, userId).changes);
+      const n = writes.write(() => record(revokeByUser.all(now().getTime(), reason, userId), reason));
       if (n > 0) onRevoke();
       return n;
+    },
+
+    list(query) {
+      return listing(query, now().getTime());
     },
 
     deleteAllForUser(userId) {
@@ -178,5 +195,32 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     purgeExpired() {
       return writes.write(() => purge.run(now().getTime()).changes);
     },
+  };
+}
+
+/** Four prepared statements (by user or all, live or every stored row), newest first. */
+function createListing(sqlite: Store['sqlite']): (query: SessionQuery, at: number) => StoredSession[] {
+  const LIVE = 'revoked_at IS NULL AND expires_at > @at AND idle_expires_at > @at';
+  const select = (where: string) =>
+    sqlite.prepare<[{ at: number; userId: string | undefined; limit: number }], StoredRow>(
+      `SELECT ${COLUMNS}, revoke_reason AS revokeReason FROM sessions WHERE ${where} ORDER BY created_at DESC, id LIMIT @limit`,
+    );
+  const statements = {
+    all: select('1'),
+    live: select(LIVE),
+    userAll: select('user_id = @userId'),
+    userLive: select(`user_id = @userId AND ${LIVE}`),
+  };
+  return (query, at) => {
+    const limit = Math.max(0, Math.floor(query.limit));
+    // better-sqlite3 ignores named parameters a statement does not use.
+    const params = { at, limit, userId: query.userId };
+    const statement = query.userId === undefined ? (query.ended ? statements.all : statements.live) : query.ended ? statements.userAll : statements.userLive;
+    const rows = statement.all(params);
+    return rows.map((row) => ({
+      ...toRecord(row),
+      revokedAt: row.revokedAt === null ? null : new Date(row.revokedAt),
+      revokeReason: row.revokeReason,
+    }));
   };
 }

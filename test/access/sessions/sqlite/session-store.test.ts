@@ -178,6 +178,55 @@ describe('revocation', () => {
   });
 });
 
+describe('recordRevocation', () => {
+  it('is told of every session a revocation ends, with its reason, inside the same write', () => {
+    const told: unknown[] = [];
+    let refuse = false;
+    const watched = createSessionStore({
+      store,
+      now: () => new Date(clock),
+      recordRevocation: (revoked) => {
+        if (refuse) throw new Error('the log refuses');
+        told.push({ ...revoked, inTransaction: store.sqlite.inTransaction });
+      },
+    });
+    const a = watched.create(base);
+    const b = watched.create(base);
+    watched.create({ ...base, userId: 'u2' });
+    expect(watched.revoke(a.secret, 'sign-out')).toBe(true);
+    expect(watched.revokeAllForUser('u1', 'admin')).toBe(1);
+    const { issuer, subject } = base;
+    expect(told).toEqual([
+      { id: a.session.id, userId: 'u1', issuer, subject, reason: 'sign-out', inTransaction: true },
+      { id: b.session.id, userId: 'u1', issuer, subject, reason: 'admin', inTransaction: true },
+    ]);
+    // A record that fails undoes the revocation: the session stays live.
+    const c = watched.create({ ...base, userId: 'u3' });
+    refuse = true;
+    expect(() => watched.revokeAllForUser('u3', 'admin')).toThrow('the log refuses');
+    expect(watched.lookup(c.secret)?.id).toBe(c.session.id);
+  });
+});
+
+describe('list', () => {
+  it('live sessions newest first, by user or all; `ended` adds revoked and expired rows with their reason', () => {
+    const old = sessions.create({ ...base, idleTtlSeconds: 60 });
+    clock += 1000;
+    const revoked = sessions.create(base);
+    clock += 1000;
+    const live = sessions.create(base);
+    const other = sessions.create({ ...base, userId: 'u2' });
+    sessions.revoke(revoked.secret, 'sign-out');
+    clock += 60_000;
+    const ids = (query: Parameters<SessionStore['list']>[0]) => sessions.list(query).map((s) => s.id);
+    expect(ids({ userId: 'u1', limit: 10 })).toEqual([live.session.id]);
+    expect(ids({ userId: 'u1', ended: true, limit: 10 })).toEqual([live.session.id, revoked.session.id, old.session.id]);
+    expect(sessions.list({ userId: 'u1', ended: true, limit: 10 }).map((s) => s.revokeReason)).toEqual([null, 'sign-out', null]);
+    expect(ids({ ended: true, limit: 2 })).toHaveLength(2);
+    expect(new Set(ids({ limit: 10 }))).toEqual(new Set([live.session.id, other.session.id]));
+  });
+});
+
 describe('purgeExpired', () => {
   it('deletes sessions past their idle or absolute expiry, revoked ones once idle-expired', () => {
     const live = sessions.create({ ...base, idleTtlSeconds: 3000 });
