@@ -3,6 +3,7 @@
  * docs/architecture.md draws the same map; change both together.
  *
  *   main.ts / cli/          boot and commands: may import anything, imported by nothing below
+ *   search-thread.ts        the search thread's boot (its composition root), started by path
  *   app.ts                  createApp(deps): mounts the routers
  *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
  *   revocation/             wires directory change events to the session store
@@ -37,9 +38,9 @@ module.exports = {
     {
       name: 'entry-points-are-the-top',
       severity: 'error',
-      comment: 'main.ts, cli/ and app.ts compose the layers; nothing below may import them.',
+      comment: 'main.ts, cli/ and app.ts compose the layers, search-thread.ts the search thread\'s; nothing below may import them.',
       from: { path: SRC, pathNot: '^src/(main\\.ts|cli/)' },
-      to: { path: '^src/(main\\.ts|cli/|app\\.ts)' },
+      to: { path: '^src/(main\\.ts|search-thread\\.ts|cli/|app\\.ts)' },
     },
     {
       name: 'shared-is-a-leaf',
@@ -90,6 +91,14 @@ module.exports = {
       comment: 'directory → store only; it never reaches up into routes, access, revocation or HTTP.',
       from: { path: '^src/directory/' },
       to: { path: ourExcept('directory', 'persistence', 'store', 'shared', 'scim/protocol') },
+    },
+    {
+      name: 'directory-takes-only-types-from-scim-protocol',
+      severity: 'error',
+      comment:
+        'The directory speaks SCIM shapes but owns its behaviour and its refusals (DirectoryError); what it needs of SCIM at run time (attribute lookups) is handed in with each search. `import type` only.',
+      from: { path: '^src/directory/' },
+      to: { path: '^src/scim/protocol/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'persistence-is-interfaces',
@@ -144,7 +153,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // Count `import type` too: a type-only arrow upwards is still an arrow upwards. The
-    // directory's type-only rule needs to tell the two kinds apart.
+    // directory's type-only rule (directory-takes-only-types-from-scim-protocol) tells the two apart.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -45,6 +45,9 @@ export interface StartOptions {
   oidcRetry?: RetryPolicy;
 }
 
+/** The search thread's entry (src/search-thread.ts) beside this module: the `.ts` source when run from source (tests), else the built `.js`. */
+const SEARCH_THREAD_ENTRY = new URL(`./search-thread.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logging.level });
   const store = openStore(config.database.path);
@@ -57,6 +60,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store.path === ':memory:'
       ? undefined
       : startOffThreadSearch(openedFile(store.sqlite, store.path), {
+          entry: SEARCH_THREAD_ENTRY,
           onFailure: (reason) => logger.warn({ reason }, 'the search thread stopped; the next slow search starts a new one'),
         });
   let provider: ProviderConnection | undefined;

@@ -14,5 +14,6 @@ export {
   startOffThreadSearch,
   type DirectoryDeps,
   type OffThreadSearch,
+  type OffThreadSearchOptions,
   type Relations,
 } from './sqlite/index.js';

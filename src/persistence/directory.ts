@@ -10,15 +10,50 @@
  * an unknown member, a PATCH that fails part-way) leaves the stored data and the event log exactly
  * as they were.
  */
-import type { ScimResult } from '../scim/protocol/errors.js';
+import type { ScimError, ScimResult } from '../scim/protocol/errors.js';
 import type { Filter } from '../scim/protocol/filter/ast.js';
 import type { JsonObject } from '../scim/protocol/json.js';
 import type { MemberChange } from '../scim/protocol/patch/index.js';
 import type { MemberInput } from '../scim/protocol/resource/members.js';
 import type { AttrPath } from '../scim/protocol/schemas/index.js';
+import type { AttributeLookup } from '../scim/protocol/schemas/lookup.js';
+import type { Result } from '../shared/result.js';
 import type { WriteBatches } from './write-batches.js';
 
-export type { MemberChange, MemberInput };
+export type { AttributeLookup, MemberChange, MemberInput };
+
+/**
+ * Why the directory refused a request: a stable code and a detail for humans. The directory
+ * speaks SCIM's shapes but not its wire format; the SCIM layer maps each code to a status and
+ * scimType in one place (src/scim/http/directory-errors.ts). Plain data, so a refusal made on
+ * the search thread crosses to the request thread as it is.
+ */
+export type DirectoryErrorCode =
+  /** No resource with that id. */
+  | 'not-found'
+  /** If-Match named a version that is not the current one. */
+  | 'precondition-failed'
+  /** A userName or group displayName already taken. */
+  | 'uniqueness'
+  /** A filter that cannot run: unknown or unfilterable attribute, ill-typed value, more work than allowed. */
+  | 'invalid-filter'
+  /** A sortBy that cannot order resources. */
+  | 'invalid-sort'
+  /** A member that is not a known user or group, or not of the type stated. */
+  | 'invalid-member';
+
+export interface DirectoryError {
+  readonly code: DirectoryErrorCode;
+  readonly detail: string;
+}
+
+export type DirectoryResult<T> = Result<T, DirectoryError>;
+
+/**
+ * A write that applies the caller's change to a stored document (PUT, PATCH): refused by the
+ * directory, or by the change itself — whose ScimError is passed through as the change gave it.
+ */
+export type ChangeResult<T> = Result<T, DirectoryError | ScimError>;
 
 export interface UserRecord {
   id: string;
@@ -52,10 +87,18 @@ export interface PagePosition {
   sort?: string | number | null | undefined;
 }
 
-/** A list request: a parsed filter and sort key; the implementation filters inside its database. */
-export interface SearchQuery {
-  filter?: Filter | undefined;
-  sortBy?: AttrPath | undefined;
+/**
+ * A list request: a parsed filter and sort key; the implementation filters inside its database.
+ * A filter or sortBy comes with the attribute lookup its names resolve through (SCIM's schema
+ * registry, src/scim/protocol/schemas/lookup.ts), for the resource type of the store asked.
+ */
+export type SearchQuery = SearchPaging &
+  (
+    | { attributes: AttributeLookup; filter?: Filter | undefined; sortBy?: AttrPath | undefined }
+    | { attributes?: undefined; filter?: undefined; sortBy?: undefined }
+  );
+
+export interface SearchPaging {
   descending?: boolean | undefined;
   /** 0-based; ignored when `after` is given. */
   offset: number;
@@ -80,29 +123,29 @@ export interface OffThreadPage<R, X> {
 export interface UserStore {
   get(id: string): UserRecord | undefined;
   /** A new user; `uniqueness` when the userName is taken (compared case-insensitively). */
-  create(doc: JsonObject): ScimResult<UserRecord>;
+  create(doc: JsonObject): DirectoryResult<UserRecord>;
   /** Replace or patch: `change` sees the stored document and returns the one to store; If-Match is checked inside the write. */
-  modify(id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord>;
+  modify(id: string, change: DocumentChange, ifMatch?: string): ChangeResult<UserRecord>;
   /** Deletes the user and every membership it had. */
-  delete(id: string, ifMatch?: string): ScimResult<void>;
-  list(query: SearchQuery): ScimResult<Page<UserRecord>>;
+  delete(id: string, ifMatch?: string): DirectoryResult<void>;
+  list(query: SearchQuery): DirectoryResult<Page<UserRecord>>;
   /**
    * The same search answered asynchronously, with each user's groups when asked, when it may be
    * slow (it may test every user); undefined when `list` should answer it at once.
    */
-  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<UserRecord, Map<string, UserGroupRecord[]>>>> | undefined;
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<DirectoryResult<OffThreadPage<UserRecord, Map<string, UserGroupRecord[]>>>> | undefined;
 }
 
 export interface GroupStore {
   get(id: string): GroupRecord | undefined;
   /** A new group with its members; `uniqueness` when the displayName is taken. An unknown member refuses the whole write. */
-  create(doc: JsonObject, members?: MemberInput[]): ScimResult<GroupRecord>;
+  create(doc: JsonObject, members?: MemberInput[]): DirectoryResult<GroupRecord>;
   /** Changes the document and/or the membership in one write. */
-  modify(id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord>;
-  delete(id: string, ifMatch?: string): ScimResult<void>;
-  list(query: SearchQuery): ScimResult<Page<GroupRecord>>;
+  modify(id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ChangeResult<GroupRecord>;
+  delete(id: string, ifMatch?: string): DirectoryResult<void>;
+  list(query: SearchQuery): DirectoryResult<Page<GroupRecord>>;
   /** As UserStore.listOffThread, with each group's members. */
-  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<GroupRecord, Map<string, MemberRecord[]>>>> | undefined;
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<DirectoryResult<OffThreadPage<GroupRecord, Map<string, MemberRecord[]>>>> | undefined;
 }
 
 export type MemberType = 'User' | 'Group';

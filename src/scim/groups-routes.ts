@@ -9,7 +9,7 @@ import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
 import { ifMatchOf, projectionOf } from './http/request.js';
 import { unwrap } from './http/unwrap.js';
-import { etagOf } from './protocol/etag.js';
+import { etagOf } from '../shared/etag.js';
 import { ok } from '../shared/result.js';
 import { applyPatch, parsePatchRequest, splitGroupPatch } from './protocol/patch/index.js';
 import { wantsAttribute } from './protocol/projection.js';

@@ -13,6 +13,7 @@ import { cursorListResponse, listResponse, type ListParams, type ListResponse } 
 import { queryFingerprint, type PageCursors } from './http/page-cursor.js';
 import { project, type ProjectionOptions } from './protocol/projection.js';
 import type { ResourceTypeDef } from './protocol/schemas/index.js';
+import { attributeLookups } from './protocol/schemas/lookup.js';
 
 /** A list request read and checked: the directory query, and what its answer needs. */
 export interface ListPlan {
@@ -43,6 +44,8 @@ export function planList(params: ListParams, resourceType: ResourceTypeDef, curs
     after = opened.value;
   }
   const query: SearchQuery = {
+    // The directory resolves the filter's and sortBy's attribute names through SCIM's schemas.
+    attributes: attributeLookups[resourceType.id],
     filter,
     sortBy,
     descending: params.sortOrder === 'descending',

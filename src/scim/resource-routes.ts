@@ -4,7 +4,7 @@
  * create, replace and PATCH stay with the type, because that is where Users and Groups differ.
  */
 import { Hono, type Context } from 'hono';
-import type { OffThreadPage, Page, SearchQuery } from '../directory/index.js';
+import type { DirectoryResult, OffThreadPage, Page, SearchQuery } from '../directory/index.js';
 import { requestHeader } from '../http/request-header.js';
 import type { ScimDeps } from './deps.js';
 import { withScimBody } from './http/body.js';
@@ -13,7 +13,7 @@ import { listAnswerText, type CachedRead, type ListAnswer } from './http/read-ca
 import { scimJson, scimText } from './http/respond.js';
 import { unwrap } from './http/unwrap.js';
 import { finishList, planList } from './list-resources.js';
-import { etagOf, ifNoneMatchHits } from './protocol/etag.js';
+import { etagOf, ifNoneMatchHits } from '../shared/etag.js';
 import { notFound, type ScimResult } from './protocol/errors.js';
 import type { JsonObject } from './protocol/json.js';
 import { parseListParams, parseSearchRequest } from './protocol/list.js';
@@ -30,13 +30,13 @@ export interface ResourceKind<R extends VersionedRecord, X = unknown> {
   /** Runs a request's reads as one snapshot (Directory.read). */
   read<T>(reads: () => T): T;
   get(id: string): R | undefined;
-  list(query: SearchQuery): ScimResult<Page<R>>;
+  list(query: SearchQuery): DirectoryResult<Page<R>>;
   /**
    * The same search on the search thread, with the page's relationships read in its snapshot;
    * undefined when it runs here (an indexed lookup, or no search thread: directory/sqlite/search-cost.ts).
    */
-  listOffThread(query: SearchQuery, withRelations: boolean): Promise<ScimResult<OffThreadPage<R, X>>> | undefined;
-  delete(id: string, ifMatch: string | undefined): ScimResult<void>;
+  listOffThread(query: SearchQuery, withRelations: boolean): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined;
+  delete(id: string, ifMatch: string | undefined): DirectoryResult<void>;
   /** Whether rendering with this projection reads relationships (a user's groups, a group's members). */
   needsRelations(projection: ProjectionOptions): boolean;
   /** Render a page at once, so relationship rows are read in one batch — or taken from `relations`, read with the page. */

@@ -3,7 +3,7 @@
  * meta (RFC 7643 §3.1) and the relationships kept as rows (a group's members, a user's groups).
  */
 import type { GroupRecord, MemberRecord, UserGroupRecord, UserRecord } from '../directory/index.js';
-import { etagOf } from './protocol/etag.js';
+import { etagOf } from '../shared/etag.js';
 import type { JsonObject, JsonValue } from './protocol/json.js';
 
 function meta(resourceType: 'User' | 'Group', record: { id: string; created: string; lastModified: string; version: number }, base: string): JsonObject {

@@ -26,7 +26,7 @@ function identity(claims: Record<string, unknown>): OidcIdentity {
 
 function seed(doc: JsonObject): string {
   const created = directory.users.create(doc);
-  if (!created.ok) throw new Error(created.error.message);
+  if (!created.ok) throw new Error(created.error.detail);
   return created.value.id;
 }
 

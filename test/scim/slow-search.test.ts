@@ -16,6 +16,7 @@ import { openedFile, openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const SEARCH_THREAD_ENTRY = new URL('../../src/search-thread.ts', import.meta.url);
 /** Within the bounds, and as costly as they allow: every user's emails tested 64 times, then sorted. */
 const HEAVY = `/scim/v2/Users?sortBy=title&count=5&filter=${encodeURIComponent(Array.from({ length: MAX_FILTER_TERMS }, (_, i) => `emails[value co "zz${i}"]`).join(' or '))}`;
 
@@ -36,7 +37,7 @@ async function serve(users: number, maxQueued?: number): Promise<{ port: number;
       if (!created.ok) throw new Error(created.error.detail);
     }
   })();
-  const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), maxQueued === undefined ? {} : { maxQueued });
+  const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: SEARCH_THREAD_ENTRY, ...(maxQueued === undefined ? {} : { maxQueued }) });
   cleanup.push(() => offThread.stop());
   const directory = createDirectory({ store, offThread });
   const tokens = createTokenService(store);
@@ -124,6 +125,20 @@ describe('a slow search cannot stall the server (issue 11)', () => {
     }
     expect(away.Resources.filter((r: { groups?: unknown[] }) => r.groups?.length === 1)).toHaveLength(3);
     expect(away.Resources.map((r: { userName: string }) => r.userName)).toEqual([...away.Resources.map((r: { userName: string }) => r.userName)].sort());
+  });
+
+  it('a search the thread refuses is answered with the SCIM error the request thread would give; group searches resolve group attributes', async () => {
+    const { port, token, store } = await serve(5);
+    createDirectory({ store }).groups.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Readers' });
+    // Both go to the search thread (a substring test, a sortBy); the query crosses without its attribute lookup.
+    const unknown = await get(port, `/scim/v2/Users?filter=${encodeURIComponent('emails[value co "x"] or nope eq "1"')}`, token);
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body)).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'unknown attribute "nope"' });
+    const badSort = await get(port, '/scim/v2/Users?sortBy=name', token);
+    expect(badSort.status).toBe(400);
+    expect(JSON.parse(badSort.body)).toMatchObject({ scimType: 'invalidValue', detail: expect.stringMatching(/sortBy: .*name.* complex/) });
+    const groups = JSON.parse((await get(port, `/scim/v2/Groups?filter=${encodeURIComponent('displayName co "read"')}`, token)).body);
+    expect(groups.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['Readers']);
   });
 
   // On 2 shared cores the search thread and the request thread compete for CPU: at equal priority

@@ -8,9 +8,10 @@
  * registry (canonical spelling), which is also how the directory writes the documents.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
-import type { AttributeDef, ResolvedAttribute, ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import type { DirectoryResult } from '../../persistence/directory.js';
+import { ok } from '../../shared/result.js';
+import type { AttributeDef, ResolvedAttribute, ResourceTypeName } from '../../scim/protocol/schemas/index.js';
+import { refuse } from '../refuse.js';
 import { groups, users } from '../../store/schema.js';
 import type { Collection, SubScope, Target } from './sql-operands.js';
 import { userGroupsCollection } from './user-groups-sql.js';
@@ -19,10 +20,10 @@ export type { Collection, Operand, SubScope, Target } from './sql-operands.js';
 
 export type ResourceTable = typeof users | typeof groups;
 
-export const tableOf = (resourceType: ResourceTypeDef): ResourceTable => (resourceType.id === 'User' ? users : groups);
+export const tableOf = (resourceType: ResourceTypeName): ResourceTable => (resourceType === 'User' ? users : groups);
 
-const notFilterable = (name: string, why: string): ScimResult<never> =>
-  fail(scimError('invalidFilter', `attribute "${name}" cannot be used in a filter: ${why}`));
+const notFilterable = (name: string, why: string): DirectoryResult<never> =>
+  refuse('invalid-filter', `attribute "${name}" cannot be used in a filter: ${why}`);
 
 /** `$."a"."b"`: quoted keys, so URNs with colons and dots stay one key. */
 const jsonPath = (keys: readonly string[]): string => `$${keys.map((key) => `."${key}"`).join('')}`;
@@ -46,7 +47,7 @@ function columnFor(table: ResourceTable, attribute: AttributeDef): SQL | undefin
 }
 
 /** meta is not in the document: created/lastModified are columns, resourceType is the table itself. */
-function metaScope(resourceType: ResourceTypeDef, table: ResourceTable): SubScope {
+function metaScope(resourceType: ResourceTypeName, table: ResourceTable): SubScope {
   return (sub) => {
     switch (sub.name) {
       case 'created':
@@ -54,7 +55,7 @@ function metaScope(resourceType: ResourceTypeDef, table: ResourceTable): SubScop
       case 'lastModified':
         return ok({ attribute: sub, expr: sql`${table.lastModified}` });
       case 'resourceType':
-        return ok({ attribute: sub, expr: sql`${resourceType.name}` });
+        return ok({ attribute: sub, expr: sql`${resourceType}` });
       default:
         return notFilterable(`meta.${sub.name}`, 'it is derived when the resource is returned');
     }
@@ -128,7 +129,7 @@ function groupMembersCollection(attribute: AttributeDef): Collection {
 }
 
 /** Where a resolved top-level attribute (no sub-attribute) lives for this resource type. */
-export function attributeTarget(resourceType: ResourceTypeDef, resolved: ResolvedAttribute): ScimResult<Target> {
+export function attributeTarget(resourceType: ResourceTypeName, resolved: ResolvedAttribute): DirectoryResult<Target> {
   const table = tableOf(resourceType);
   const { attribute } = resolved;
   if (resolved.inExtension && resolved.schemaId !== undefined) return ok(documentTarget(table, attribute, [resolved.schemaId, attribute.name]));

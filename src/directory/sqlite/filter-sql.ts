@@ -2,7 +2,7 @@
  * SCIM filters (RFC 7644 §3.4.2.2) compiled to a drizzle SQL condition on the `users` or
  * `groups` table, so listing filters run inside SQLite on indexed columns and nothing is
  * loaded to be filtered in JS. Pure: unknown attributes and ill-typed literals come back as
- * invalidFilter results.
+ * `invalid-filter` refusals. Attribute names resolve through the lookup the query came with.
  *
  * Semantics match the in-memory evaluator (scim/protocol/filter/evaluate.ts), which PATCH uses:
  * - a multi-valued attribute matches when any of its values does; `emails eq x` compares `value`;
@@ -11,11 +11,11 @@
  * - `not` treats an unknown (NULL) condition as false before negating, so absent attributes match.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import type { AttributeLookup, DirectoryResult } from '../../persistence/directory.js';
+import { ok } from '../../shared/result.js';
 import type { CompareOp, CompValue, Filter } from '../../scim/protocol/filter/ast.js';
-import { printAttrPath as printPath } from '../../scim/protocol/filter/print.js';
-import { findAttribute, resolveAttribute, type AttrPath, type AttributeDef, type ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import type { AttributeDef } from '../../scim/protocol/schemas/index.js';
+import { refuse } from '../refuse.js';
 import { attributeTarget, type Collection, type Operand, type SubScope, type Target } from './attribute-columns.js';
 import { withinBudget } from './filter-sql/budget.js';
 import { compare, negate, present } from './filter-sql/compare.js';
@@ -25,16 +25,14 @@ export { MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS } from './filter-sql/budget.js'
 export { compileSortKey, orderBySortKey } from './filter-sql/sort-key.js';
 
 /** Where a path is looked up: the resource itself, or (inside `attr[...]`) one element of `attr`. */
-type Scope = { kind: 'root'; resourceType: ResourceTypeDef } | { kind: 'element'; parent: AttributeDef; sub: SubScope };
+type Scope = { kind: 'root'; attributes: AttributeLookup } | { kind: 'element'; attributes: AttributeLookup; parent: AttributeDef; sub: SubScope };
 
-const invalid = (detail: string): ScimResult<never> => fail(scimError('invalidFilter', detail));
-
-const unknownAttribute = (path: AttrPath): ScimResult<never> => invalid(`unknown attribute "${printPath(path)}"`);
+const invalid = (detail: string): DirectoryResult<never> => refuse('invalid-filter', detail);
 
 const any = (conditions: SQL[]): SQL => (conditions.length === 0 ? sql`0` : sql`(${sql.join(conditions, sql` OR `)})`);
 
 /** Compare, with `eq null` / `ne null` read as absence / presence. */
-function compareOrPresence(operand: Operand, op: CompareOp, value: CompValue, label: string): ScimResult<SQL> {
+function compareOrPresence(operand: Operand, op: CompareOp, value: CompValue, label: string): DirectoryResult<SQL> {
   if (value !== null) return compare(operand, op, value, label);
   if (op === 'eq') return ok(negate(present(operand)));
   if (op === 'ne') return ok(present(operand));
@@ -52,8 +50,8 @@ function anySubPresent(attribute: AttributeDef, scope: SubScope): SQL {
 }
 
 /** The sub-attribute a test on a complex attribute looks at: the one named, else `value`. */
-function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label: string): ScimResult<AttributeDef> {
-  const sub = named ?? findAttribute(attribute.subAttributes ?? [], 'value');
+function subFor(attributes: AttributeLookup, attribute: AttributeDef, named: AttributeDef | undefined, label: string): DirectoryResult<AttributeDef> {
+  const sub = named ?? attributes.subAttribute(attribute, 'value');
   return sub ? ok(sub) : invalid(`attribute "${label}" is complex; name one of its sub-attributes`);
 }
 
@@ -61,7 +59,7 @@ function subFor(attribute: AttributeDef, named: AttributeDef | undefined, label:
  * `ne` on a multi-valued attribute: no values at all, or some value that differs (a value of
  * the element itself when no sub-attribute is named, as in evaluate.ts).
  */
-function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): ScimResult<Piece> {
+function collectionNotEqual(collection: Collection, operand: Operand, value: CompValue, named: boolean, label: string): DirectoryResult<Piece> {
   const differs = compareOrPresence(operand, 'ne', value, label);
   if (!differs.ok) return differs;
   if (!named) return ok(plain(sql`(NOT ${collection.nonEmpty} OR ${collection.exists(differs.value)})`, 1, 2));
@@ -69,15 +67,20 @@ function collectionNotEqual(collection: Collection, operand: Operand, value: Com
   return ok(plain(sql`(NOT ${collection.exists(hasValue)} OR ${collection.exists(sql`${hasValue} AND ${differs.value}`)})`, 1, 2));
 }
 
-const single = (condition: ScimResult<SQL>): ScimResult<Piece> => (condition.ok ? ok(plain(condition.value, 1)) : condition);
+const single = (condition: DirectoryResult<SQL>): DirectoryResult<Piece> => (condition.ok ? ok(plain(condition.value, 1)) : condition);
 
 /** A `pr` or comparison on a top-level path, dispatched on where the attribute lives. */
-function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }>, target: Target, named: AttributeDef | undefined): ScimResult<Piece> {
-  const label = printPath(filter.path);
+function compileRootTest(
+  attributes: AttributeLookup,
+  filter: Extract<Filter, { kind: 'present' | 'compare' }>,
+  target: Target,
+  named: AttributeDef | undefined,
+): DirectoryResult<Piece> {
+  const label = attributes.label(filter.path);
   if (filter.kind === 'compare' && filter.value === null) {
     // `eq null` / `ne null` ask whether the whole path is present, whatever its shape.
     if (filter.op !== 'eq' && filter.op !== 'ne') return invalid(`operator "${filter.op}" cannot be used with null ("${label}")`);
-    const presence = compileRootTest({ kind: 'present', path: filter.path }, target, named);
+    const presence = compileRootTest(attributes, { kind: 'present', path: filter.path }, target, named);
     return presence.ok && filter.op === 'eq' ? ok(not(presence.value)) : presence;
   }
   if (target.kind === 'scalar') {
@@ -88,7 +91,7 @@ function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }
   if (filter.kind === 'present' && named === undefined) {
     return ok(target.kind === 'complex' ? plain(anySubPresent(attribute, scope), 1) : plain(target.collection.nonEmpty, 1, 1));
   }
-  const sub = subFor(attribute, named, label);
+  const sub = subFor(attributes, attribute, named, label);
   if (!sub.ok) return sub;
   const operand = scope(sub.value);
   if (!operand.ok) return operand;
@@ -100,28 +103,28 @@ function compileRootTest(filter: Extract<Filter, { kind: 'present' | 'compare' }
   return condition.ok ? ok(someElement(collection, condition.value, 1)) : condition;
 }
 
-function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, resourceType: ResourceTypeDef): ScimResult<Piece> {
-  const resolved = resolveAttribute(resourceType, filter.path);
-  if (!resolved) return unknownAttribute(filter.path);
-  const target = attributeTarget(resourceType, resolved);
+function compileRoot(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, attributes: AttributeLookup): DirectoryResult<Piece> {
+  const resolved = attributes.resolve(filter.path);
+  if (!resolved) return invalid(`unknown attribute "${attributes.label(filter.path)}"`);
+  const target = attributeTarget(attributes.resourceType, resolved);
   if (!target.ok) return target;
-  if (filter.kind !== 'valuePath') return compileRootTest(filter, target.value, resolved.subAttribute);
-  const label = printPath(filter.path);
+  if (filter.kind !== 'valuePath') return compileRootTest(attributes, filter, target.value, resolved.subAttribute);
+  const label = attributes.label(filter.path);
   if (filter.path.sub !== undefined) return invalid(`a value filter applies to a whole attribute, not "${label}"`);
   const t = target.value;
   if (t.kind === 'scalar') return invalid(`attribute "${label}" has no sub-attributes to filter on`);
   const attribute = t.kind === 'complex' ? t.attribute : t.collection.attribute;
-  const inner = compileNode(filter.filter, { kind: 'element', parent: attribute, sub: t.kind === 'complex' ? t.sub : t.collection.element });
+  const inner = compileNode(filter.filter, { kind: 'element', attributes, parent: attribute, sub: t.kind === 'complex' ? t.sub : t.collection.element });
   if (!inner.ok) return inner;
   return ok(t.kind === 'complex' ? plain(sql`(${t.exists} AND ${inner.value.sql})`, inner.value.terms) : someElement(t.collection, inner.value.sql, inner.value.terms));
 }
 
 /** Inside `attr[...]`: paths name sub-attributes of one element. */
-function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): ScimResult<Piece> {
-  const label = `${scope.parent.name}.${printPath(filter.path)}`;
+function compileElement(filter: Extract<Filter, { kind: 'present' | 'compare' | 'valuePath' }>, scope: Extract<Scope, { kind: 'element' }>): DirectoryResult<Piece> {
+  const label = `${scope.parent.name}.${scope.attributes.label(filter.path)}`;
   if (filter.kind === 'valuePath') return invalid(`value filters cannot be nested ("${label}[...]")`);
   if (filter.path.sub !== undefined || filter.path.schema !== undefined) return invalid(`unknown attribute "${label}"`);
-  const sub = findAttribute(scope.parent.subAttributes ?? [], filter.path.attr);
+  const sub = scope.attributes.subAttribute(scope.parent, filter.path.attr);
   if (!sub) return invalid(`unknown attribute "${label}"`);
   const operand = scope.sub(sub);
   if (!operand.ok) return operand;
@@ -140,7 +143,7 @@ function chain(filter: Filter, kind: 'and' | 'or', into: Filter[] = []): Filter[
   return into;
 }
 
-function compileNode(filter: Filter, scope: Scope): ScimResult<Piece> {
+function compileNode(filter: Filter, scope: Scope): DirectoryResult<Piece> {
   switch (filter.kind) {
     case 'and':
     case 'or': {
@@ -157,13 +160,13 @@ function compileNode(filter: Filter, scope: Scope): ScimResult<Piece> {
       return inner.ok ? ok(not(inner.value)) : inner;
     }
     default:
-      return scope.kind === 'root' ? compileRoot(filter, scope.resourceType) : compileElement(filter, scope);
+      return scope.kind === 'root' ? compileRoot(filter, scope.attributes) : compileElement(filter, scope);
   }
 }
 
-/** A WHERE condition on the resource type's table (users or groups) selecting what `filter` matches. */
-export function compileFilter(filter: Filter, resourceType: ResourceTypeDef): ScimResult<SQL> {
-  const compiled = compileNode(filter, { kind: 'root', resourceType });
+/** A WHERE condition on the lookup's resource type's table (users or groups) selecting what `filter` matches. */
+export function compileFilter(filter: Filter, attributes: AttributeLookup): DirectoryResult<SQL> {
+  const compiled = compileNode(filter, { kind: 'root', attributes });
   if (!compiled.ok) return compiled;
   const bounded = withinBudget(compiled.value);
   return bounded.ok ? ok(bounded.value.sql) : bounded;

@@ -2,9 +2,9 @@
  * Group records: the sole writer of the groups table. Membership edits go through
  * memberships.ts inside the same transaction; no write ever reads a group's member list whole.
  */
-import type { GroupRecord, GroupStore } from '../../persistence/directory.js';
-import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import type { ChangeResult, DirectoryResult, GroupRecord, GroupStore } from '../../persistence/directory.js';
+import { ok } from '../../shared/result.js';
+import { refuse } from '../refuse.js';
 import type { JsonObject } from '../../scim/protocol/json.js';
 import { groups } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
@@ -13,7 +13,6 @@ import { checkIfMatch, createPager } from './records.js';
 import type { SearchQuery } from '../../persistence/directory.js';
 import { listOffThread } from './off-thread-search.js';
 import type { MemberRecord } from '../../persistence/directory.js';
-import { groupResourceType } from '../../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import type { MemberChange, MemberInput } from '../../persistence/directory.js';
 import type { DocumentChange } from '../../persistence/directory.js';
@@ -50,7 +49,7 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
 
 export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships): GroupStore {
   const { sqlite, writes } = deps.store;
-  const listPage = createPager(sqlite, groups, groupResourceType, toGroupRecord);
+  const listPage = createPager(sqlite, groups, 'Group', toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM groups WHERE lower(display_name) = lower(?) AND id <> ?',
@@ -65,15 +64,15 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
   );
   const remove = sqlite.prepare('DELETE FROM groups WHERE id = ?');
 
-  function uniqueName(displayName: string, id: string): ScimResult<void> {
+  function uniqueName(displayName: string, id: string): DirectoryResult<void> {
     if (nameTaken.get(displayName, id)) {
-      return fail(scimError('uniqueness', `a group with displayName "${displayName}" already exists`));
+      return refuse('uniqueness', `a group with displayName "${displayName}" already exists`);
     }
     return ok(undefined);
   }
 
 
-  const createChange = (doc: JsonObject, members: MemberInput[]): ScimResult<GroupRecord> => {
+  const createChange = (doc: JsonObject, members: MemberInput[]): DirectoryResult<GroupRecord> => {
     const columns = groupColumns(doc);
     const id = deps.newId();
     const unique = uniqueName(columns.displayName, id);
@@ -88,9 +87,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     return ok(toGroupRecord(byId.get(id) as GroupRow));
   };
 
-  const modifyChange = (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): ScimResult<GroupRecord> => {
+  const modifyChange = (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch: string | undefined): ChangeResult<GroupRecord> => {
       const row = byId.get(id);
-      if (!row) return fail(notFound(`Group ${id} not found`));
+      if (!row) return refuse('not-found', `Group ${id} not found`);
       const allowed = checkIfMatch(row.version, ifMatch);
       if (!allowed.ok) return allowed;
       let doc = JSON.parse(row.doc) as JsonObject;
@@ -116,9 +115,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       return ok(toGroupRecord(byId.get(id) as GroupRow));
   };
 
-  const deleteChange = (id: string, ifMatch: string | undefined): ScimResult<void> => {
+  const deleteChange = (id: string, ifMatch: string | undefined): DirectoryResult<void> => {
     const row = byId.get(id);
-    if (!row) return fail(notFound(`Group ${id} not found`));
+    if (!row) return refuse('not-found', `Group ${id} not found`);
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     memberships.removeAllEdges(row.key);
@@ -134,14 +133,14 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       return row ? toGroupRecord(row) : undefined;
     },
     // Each write is one unit of work (src/store/unit-of-work.ts): atomic with its events, in its batch's group commit.
-    create: (doc: JsonObject, members: MemberInput[] = []): ScimResult<GroupRecord> => writes.write(() => createChange(doc, members)),
+    create: (doc: JsonObject, members: MemberInput[] = []): DirectoryResult<GroupRecord> => writes.write(() => createChange(doc, members)),
     /** Change the document and/or membership in one transaction. */
-    modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ScimResult<GroupRecord> =>
+    modify: (id: string, change: DocumentChange | undefined, memberChanges: MemberChange[], ifMatch?: string): ChangeResult<GroupRecord> =>
       writes.write(() => modifyChange(id, change, memberChanges, ifMatch)),
-    delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
+    delete: (id: string, ifMatch?: string): DirectoryResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
     /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
-    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<GroupRecord, Map<string, MemberRecord[]>>(deps.offThread, groupResourceType, query, withRelations),
+    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<GroupRecord, Map<string, MemberRecord[]>>(deps.offThread, 'Group', query, withRelations),
   };
 }
 

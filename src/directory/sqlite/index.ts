@@ -15,7 +15,7 @@ import { createUserStore } from './users.js';
 import { createDirectoryVersion } from './version.js';
 
 export type { DirectoryDeps } from './deps.js';
-export { SearchBusy, startOffThreadSearch, type OffThreadSearch, type Relations } from './off-thread-search.js';
+export { SearchBusy, startOffThreadSearch, type OffThreadSearch, type OffThreadSearchOptions, type Relations } from './off-thread-search.js';
 export { createUserLookup, findUserByAttribute, parseLinkAttribute } from './user-lookup.js';
 export { membershipPath } from './bulk-reads.js';
 

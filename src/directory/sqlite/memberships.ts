@@ -4,11 +4,11 @@
  * closure can be maintained beside them in the same transaction. Rows hold keys (schema.ts,
  * users.key); ids are translated here, once per batch.
  */
-import type { MemberType, MemberRecord } from '../../persistence/directory.js';
+import type { DirectoryResult, MemberType, MemberRecord } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { createClosure } from './closure.js';
-import { scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import { ok } from '../../shared/result.js';
+import { refuse } from '../refuse.js';
 import type { MemberChange } from '../../persistence/directory.js';
 import type { MemberInput } from '../../persistence/directory.js';
 
@@ -49,7 +49,7 @@ export function createMemberships(sqlite: Database.Database) {
   const lookUp = (ids: readonly string[]) => keysOf.all(JSON.stringify(ids));
 
   /** Each member must name an existing user or group; a stated type must agree with what the id is. */
-  function resolve(inputs: readonly MemberInput[]): ScimResult<MemberRef[]> {
+  function resolve(inputs: readonly MemberInput[]): DirectoryResult<MemberRef[]> {
     if (inputs.length === 0) return ok([]);
     const rows = lookUp(inputs.map((input) => input.value));
     const refs: MemberRef[] = [];
@@ -57,9 +57,9 @@ export function createMemberships(sqlite: Database.Database) {
       const row = rows[index];
       const type: MemberType | undefined = row?.user_key != null ? 'User' : row?.group_key != null ? 'Group' : undefined;
       const key = type === 'User' ? row?.user_key : row?.group_key;
-      if (!type || key == null) return fail(scimError('invalidValue', `member "${input.value}" is not a known User or Group`));
+      if (!type || key == null) return refuse('invalid-member', `member "${input.value}" is not a known User or Group`);
       if (input.type && input.type !== type) {
-        return fail(scimError('invalidValue', `member "${input.value}" is a ${type}, not a ${input.type}`));
+        return refuse('invalid-member', `member "${input.value}" is a ${type}, not a ${input.type}`);
       }
       refs.push({ id: input.value, type, key });
     }
@@ -114,7 +114,7 @@ export function createMemberships(sqlite: Database.Database) {
   }
 
   /** Apply edits in order; validation happens up front so a bad member changes nothing. */
-  function apply(groupKey: number, changes: readonly MemberChange[]): ScimResult<number> {
+  function apply(groupKey: number, changes: readonly MemberChange[]): DirectoryResult<number> {
     const resolved: (MemberRef[] | undefined)[] = [];
     for (const change of changes) {
       if (change.kind === 'add' || change.kind === 'replace') {

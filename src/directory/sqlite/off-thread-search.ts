@@ -14,31 +14,35 @@
  * 503 with Retry-After at once (SearchBusy), rather than a place in an ever longer line. The
  * request thread meanwhile goes on answering everything else. If the thread dies, its waiting
  * searches get the same 503 and the next search starts a new thread.
+ *
+ * A query crosses to the thread as data: its filter and sortBy, and the name of its resource
+ * type. Its attribute lookup holds functions, which cannot be posted, so the thread puts back its
+ * own lookup for that type (given to it by its entry, src/search-thread.ts).
  */
-import type { OffThreadPage } from '../../persistence/directory.js';
 import { Worker } from 'node:worker_threads';
-import { ScimError, type ScimErrorCode, type ScimResult, type ScimType } from '../../scim/protocol/errors.js';
-import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import type { DirectoryError, DirectoryResult, MemberRecord, OffThreadPage, Page, SearchPaging, SearchQuery, UserGroupRecord } from '../../persistence/directory.js';
+import type { Filter } from '../../scim/protocol/filter/ast.js';
+import type { AttrPath, ResourceTypeName } from '../../scim/protocol/schemas/index.js';
 import { fail, ok } from '../../shared/result.js';
-import type { MemberRecord } from '../../persistence/directory.js';
-import type { UserGroupRecord } from '../../persistence/directory.js';
-import type { Page } from '../../persistence/directory.js';
 import { runsInline } from './search-cost.js';
-import type { SearchQuery } from '../../persistence/directory.js';
 
 /** A list's relationships, read in the page's snapshot: a user's groups, or a group's members, by resource id. */
 export type Relations = Map<string, UserGroupRecord[]> | Map<string, MemberRecord[]>;
 
+/** A query as it crosses to the thread: its data, without the attribute lookup. */
+export type PostedQuery = SearchPaging & { filter?: Filter | undefined; sortBy?: AttrPath | undefined };
+
 export interface SearchRequest {
   id: number;
-  resourceType: 'User' | 'Group';
-  query: SearchQuery;
+  /** Whose table, and whose attribute lookup the thread resolves the query's names with. */
+  resourceType: ResourceTypeName;
+  query: PostedQuery;
   withRelations: boolean;
 }
 
 export type SearchReply =
   | { id: number; ok: true; page: Page<unknown>; relations: Relations | undefined }
-  | { id: number; ok: false; error: { status: number; scimType: string | undefined; code: string; detail: string } }
+  | { id: number; ok: false; error: DirectoryError }
   | { id: number; ok: false; crash: string };
 
 /** Too many searches are waiting for the search thread, or it failed: retry later. */
@@ -58,6 +62,11 @@ export interface OffThreadSearch {
 }
 
 export interface OffThreadSearchOptions {
+  /**
+   * The thread's entry module: the composition root that gives the thread its attribute lookups
+   * (src/search-thread.ts). A `.ts` entry (tests, from source) is loaded through tsx.
+   */
+  entry: URL;
   /** Searches that may wait for the thread besides the one it runs; more get SearchBusy. */
   maxQueued?: number;
   onFailure?: (reason: string) => void;
@@ -66,15 +75,15 @@ export interface OffThreadSearchOptions {
 export const DEFAULT_MAX_QUEUED_SEARCHES = 8;
 
 /** The thread's code: the compiled entry, or from a source checkout (tests) the TypeScript one through tsx. */
-function entryScript(): string {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './search-worker-entry.ts' : './search-worker-entry.js', import.meta.url).href;
+function entryScript(url: URL): string {
+  const entry = url.href;
+  const fromSource = entry.endsWith('.ts');
   return fromSource
     ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
     : `import(${JSON.stringify(entry)})`;
 }
 
-export function startOffThreadSearch(file: string, options: OffThreadSearchOptions = {}): OffThreadSearch {
+export function startOffThreadSearch(file: string, options: OffThreadSearchOptions): OffThreadSearch {
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_SEARCHES;
   const waiting = new Map<number, { resolve: (reply: SearchReply) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -87,7 +96,7 @@ export function startOffThreadSearch(file: string, options: OffThreadSearchOptio
   };
 
   const start = (): Worker => {
-    const w = new Worker(entryScript(), { eval: true, workerData: { file } });
+    const w = new Worker(entryScript(options.entry), { eval: true, workerData: { file } });
     w.unref();
     w.on('message', (reply: SearchReply) => {
       const entry = waiting.get(reply.id);
@@ -141,17 +150,19 @@ export function startOffThreadSearch(file: string, options: OffThreadSearchOptio
  */
 export function listOffThread<R, X extends Relations>(
   search: OffThreadSearch | undefined,
-  resourceType: ResourceTypeDef,
+  resourceType: ResourceTypeName,
   query: SearchQuery,
   withRelations: boolean,
-): Promise<ScimResult<OffThreadPage<R, X>>> | undefined {
+): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined {
   if (search === undefined || runsInline(query, resourceType)) return undefined;
-  const type = resourceType.id === 'Group' ? 'Group' : 'User';
-  return search.run({ resourceType: type, query, withRelations }).then((reply): ScimResult<OffThreadPage<R, X>> => {
+  if (query.attributes !== undefined && query.attributes.resourceType !== resourceType) {
+    throw new Error(`a search of ${query.attributes.resourceType} attributes asked of the ${resourceType} table`);
+  }
+  const { attributes: _lookup, ...posted } = query;
+  return search.run({ resourceType, query: posted, withRelations }).then((reply): DirectoryResult<OffThreadPage<R, X>> => {
     if (reply.ok) return ok({ page: reply.page as Page<R>, relations: reply.relations as X | undefined });
     // A failure of the thread itself is a bug, answered as any unexpected error is.
     if ('crash' in reply) throw new Error(`search thread: ${reply.crash}`);
-    const { status, scimType, code, detail } = reply.error;
-    return fail(scimType ? new ScimError({ status, scimType: scimType as ScimType, detail }) : new ScimError({ status, code: code as ScimErrorCode, detail }));
+    return fail(reply.error);
   });
 }

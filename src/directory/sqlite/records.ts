@@ -2,14 +2,14 @@
  * What the user and group stores share: the If-Match check inside a write's transaction, and
  * paging through a table with a compiled filter and sort.
  */
-import type { Page } from '../../persistence/directory.js';
+import type { DirectoryResult, Page } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { sql, type SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
-import { etagOf, ifMatchAllows } from '../../scim/protocol/etag.js';
-import { preconditionFailed, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
-import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import { etagOf, ifMatchAllows } from '../../shared/etag.js';
+import { ok } from '../../shared/result.js';
+import type { ResourceTypeName } from '../../scim/protocol/schemas/index.js';
+import { refuse } from '../refuse.js';
 import type { groups, users } from '../../store/schema.js';
 import { orderBySortKey } from './filter-sql.js';
 import { afterPosition } from './filter-sql/keyset.js';
@@ -18,9 +18,9 @@ import { compileSearch } from './search-query.js';
 import type { SearchQuery } from '../../persistence/directory.js';
 
 /** A write's precondition (RFC 7644 §3.14): absent If-Match always passes. */
-export function checkIfMatch(version: number, ifMatch: string | undefined): ScimResult<void> {
+export function checkIfMatch(version: number, ifMatch: string | undefined): DirectoryResult<void> {
   if (ifMatch !== undefined && !ifMatchAllows(ifMatch, version)) {
-    return fail(preconditionFailed(`If-Match does not match the current version ${etagOf(version)}`));
+    return refuse('precondition-failed', `If-Match does not match the current version ${etagOf(version)}`);
   }
   return ok(undefined);
 }
@@ -46,7 +46,7 @@ const dialect = new SQLiteSyncDialect();
  * so statements are prepared once per SQL text and reused: preparing costs more than running an
  * indexed lookup.
  */
-export function createPager<Row extends { key: number }, R>(sqlite: Database.Database, table: Table, resourceType: ResourceTypeDef, toRecord: (row: Row) => R) {
+export function createPager<Row extends { key: number }, R>(sqlite: Database.Database, table: Table, resourceType: ResourceTypeName, toRecord: (row: Row) => R) {
   const statements = new Map<string, Database.Statement>();
   const statement = (text: string): Database.Statement => {
     let prepared = statements.get(text);
@@ -63,8 +63,12 @@ export function createPager<Row extends { key: number }, R>(sqlite: Database.Dat
   };
   const key = sql`${table.key}`;
 
-  return function listPage(query: SearchQuery): ScimResult<Page<R>> {
-    const compiled = compileSearch(query, resourceType);
+  return function listPage(query: SearchQuery): DirectoryResult<Page<R>> {
+    // A filter resolved for the other resource type would name columns this table lacks: a caller's bug.
+    if (query.attributes && query.attributes.resourceType !== resourceType) {
+      throw new Error(`a search of ${query.attributes.resourceType} attributes asked of the ${resourceType} table`);
+    }
+    const compiled = compileSearch(query);
     if (!compiled.ok) return compiled;
     const filter = compiled.value.where ?? sql`1`;
     const sortKey = compiled.value.orderBy;

@@ -10,7 +10,7 @@
  * and SQLite cannot be stopped once it has started.
  */
 import type { Filter } from '../../scim/protocol/filter/ast.js';
-import type { ResourceTypeDef } from '../../scim/protocol/schemas/index.js';
+import type { ResourceTypeName } from '../../scim/protocol/schemas/index.js';
 import type { SearchQuery } from '../../persistence/directory.js';
 
 /** Attributes with a column and an index per resource type (store/schema.ts), lower-cased. */
@@ -43,7 +43,7 @@ function indexedElement(filter: Filter): boolean {
 }
 
 /** True when SQLite can find the filter's matches through an index. */
-export function isIndexedFilter(filter: Filter, resourceType: ResourceTypeDef): boolean {
+export function isIndexedFilter(filter: Filter, resourceType: ResourceTypeName): boolean {
   switch (filter.kind) {
     case 'and':
       return isIndexedFilter(filter.left, resourceType) || isIndexedFilter(filter.right, resourceType);
@@ -53,18 +53,18 @@ export function isIndexedFilter(filter: Filter, resourceType: ResourceTypeDef): 
       if (filter.op !== 'eq' || filter.value === null) return false;
       const attr = coreAttr(filter);
       if (attr === undefined) return false;
-      if (attr === MEMBERSHIP[resourceType.id]) return filter.path.sub === undefined || filter.path.sub.toLowerCase() === 'value';
-      return filter.path.sub === undefined && (INDEXED[resourceType.id]?.has(attr) ?? false);
+      if (attr === MEMBERSHIP[resourceType]) return filter.path.sub === undefined || filter.path.sub.toLowerCase() === 'value';
+      return filter.path.sub === undefined && (INDEXED[resourceType]?.has(attr) ?? false);
     }
     case 'valuePath':
-      return coreAttr(filter) === MEMBERSHIP[resourceType.id] && indexedElement(filter.filter);
+      return coreAttr(filter) === MEMBERSHIP[resourceType] && indexedElement(filter.filter);
     default:
       return false;
   }
 }
 
 /** True when the request can only cost an indexed lookup and a page: it may run on the request thread. */
-export function runsInline(query: SearchQuery, resourceType: ResourceTypeDef): boolean {
+export function runsInline(query: SearchQuery, resourceType: ResourceTypeName): boolean {
   if (query.sortBy !== undefined) return false;
   return query.filter === undefined || isIndexedFilter(query.filter, resourceType);
 }

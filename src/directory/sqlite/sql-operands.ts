@@ -5,7 +5,7 @@
  * built elsewhere (user-groups-sql.ts) need not import it back.
  */
 import type { SQL } from 'drizzle-orm';
-import type { ScimResult } from '../../scim/protocol/errors.js';
+import type { DirectoryResult } from '../../persistence/directory.js';
 import type { AttributeDef } from '../../scim/protocol/schemas/index.js';
 
 /** A scalar SQL expression holding one attribute's value, typed by its definition. */
@@ -15,7 +15,7 @@ export interface Operand {
 }
 
 /** Resolves a sub-attribute of one complex value: a singular complex attribute, or one element of a multi-valued one. */
-export type SubScope = (sub: AttributeDef) => ScimResult<Operand>;
+export type SubScope = (sub: AttributeDef) => DirectoryResult<Operand>;
 
 /** A multi-valued attribute: a set of rows (json_each, memberships) we ask EXISTS questions of. */
 export interface Collection {

@@ -5,8 +5,8 @@
  * group_closure (indirect) — so `groups[value eq "gid"]` finds members through any nesting.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import { ok } from '../../shared/result.js';
+import { refuse } from '../refuse.js';
 import type { AttributeDef } from '../../scim/protocol/schemas/index.js';
 import { groups, users } from '../../store/schema.js';
 import type { Collection } from './sql-operands.js';
@@ -43,7 +43,7 @@ export function userGroupsCollection(attribute: AttributeDef): Collection {
         case 'type':
           return ok({ attribute: sub, expr: sql`"ug"."type"` });
         default:
-          return fail(scimError('invalidFilter', `attribute "groups.${sub.name}" cannot be used in a filter: filter on groups.value`));
+          return refuse('invalid-filter', `attribute "groups.${sub.name}" cannot be used in a filter: filter on groups.value`);
       }
     },
     // `id IN (…)`: SQLite finds the effective members of the named groups, then looks up just those users.

@@ -11,8 +11,11 @@
 import type { LinkAttribute, LinkedUser, UserLookupResult, UserLookup } from '../../persistence/directory.js';
 import type Database from 'better-sqlite3';
 import { fail, ok, type Result } from '../../shared/result.js';
-import { ENTERPRISE_USER_SCHEMA } from '../../scim/protocol/schemas/index.js';
+import type { ENTERPRISE_USER_SCHEMA as EnterpriseUrn } from '../../scim/protocol/schemas/index.js';
 import type { Store } from '../../store/index.js';
+
+/** RFC 7643 §4.3's URN, spelled here so the directory takes only types from scim/protocol; typed as SCIM's constant, so the compiler holds the two equal. */
+const ENTERPRISE_USER_SCHEMA: typeof EnterpriseUrn = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 const ENTERPRISE_PREFIX = `${ENTERPRISE_USER_SCHEMA}:`;
 

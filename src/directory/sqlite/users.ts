@@ -2,9 +2,9 @@
  * User records: the sole writer of the users table. Every write runs in one transaction
  * with its change event, and checks the If-Match precondition inside that transaction.
  */
-import type { UserRecord, DocumentChange, UserStore } from '../../persistence/directory.js';
-import { notFound, scimError, type ScimResult } from '../../scim/protocol/errors.js';
-import { fail, ok } from '../../shared/result.js';
+import type { ChangeResult, DirectoryResult, UserRecord, DocumentChange, UserStore } from '../../persistence/directory.js';
+import { ok } from '../../shared/result.js';
+import { refuse } from '../refuse.js';
 import type { JsonObject } from '../../scim/protocol/json.js';
 import { users } from '../../store/schema.js';
 import type { ResolvedDeps } from './deps.js';
@@ -14,7 +14,6 @@ export type { Page } from '../../persistence/directory.js';
 import type { SearchQuery } from '../../persistence/directory.js';
 import { listOffThread } from './off-thread-search.js';
 import type { UserGroupRecord } from '../../persistence/directory.js';
-import { userResourceType } from '../../scim/protocol/schemas/index.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
 import { createUserRowUpdate } from './user-row-update.js';
@@ -48,7 +47,7 @@ export function toUserRecord(row: UserRow): UserRecord {
 
 export function createUserStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships): UserStore {
   const { sqlite, writes } = deps.store;
-  const listPage = createPager(sqlite, users, userResourceType, toUserRecord);
+  const listPage = createPager(sqlite, users, 'User', toUserRecord);
   const byId = sqlite.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
   const nameTaken = sqlite.prepare<[string, string], { id: string }>(
     'SELECT id FROM users WHERE lower(user_name) = lower(?) AND id <> ?',
@@ -60,15 +59,15 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
   const update = createUserRowUpdate(sqlite);
   const remove = sqlite.prepare('DELETE FROM users WHERE id = ?');
 
-  function uniqueUserName(userName: string, id: string): ScimResult<void> {
-    if (nameTaken.get(userName, id)) return fail(scimError('uniqueness', `userName "${userName}" is already taken`));
+  function uniqueUserName(userName: string, id: string): DirectoryResult<void> {
+    if (nameTaken.get(userName, id)) return refuse('uniqueness', `userName "${userName}" is already taken`);
     return ok(undefined);
   }
 
 
   // Both writes answer with the record as stored without reading the row back: its columns are
   // the ones just written, and its document is parsed from the very text stored.
-  const createChange = (doc: JsonObject): ScimResult<UserRecord> => {
+  const createChange = (doc: JsonObject): DirectoryResult<UserRecord> => {
     const columns = userColumns(doc);
     const id = deps.newId();
     const unique = uniqueUserName(columns.userName, id);
@@ -80,9 +79,9 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: 1, created: ts, lastModified: ts });
   };
 
-  const modifyChange = (id: string, change: DocumentChange, ifMatch: string | undefined): ScimResult<UserRecord> => {
+  const modifyChange = (id: string, change: DocumentChange, ifMatch: string | undefined): ChangeResult<UserRecord> => {
     const row = byId.get(id);
-    if (!row) return fail(notFound(`User ${id} not found`));
+    if (!row) return refuse('not-found', `User ${id} not found`);
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     const next = change(JSON.parse(row.doc) as JsonObject);
@@ -102,9 +101,9 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: row.version + 1, created: row.created, lastModified: ts });
   };
 
-  const deleteChange = (id: string, ifMatch: string | undefined): ScimResult<void> => {
+  const deleteChange = (id: string, ifMatch: string | undefined): DirectoryResult<void> => {
     const row = byId.get(id);
-    if (!row) return fail(notFound(`User ${id} not found`));
+    if (!row) return refuse('not-found', `User ${id} not found`);
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     memberships.removeMemberEverywhere('User', row.key);
@@ -119,13 +118,13 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
       return row ? toUserRecord(row) : undefined;
     },
     // Each write is one unit of work (src/store/unit-of-work.ts): atomic with its events, in its batch's group commit.
-    create: (doc: JsonObject): ScimResult<UserRecord> => writes.write(() => createChange(doc)),
+    create: (doc: JsonObject): DirectoryResult<UserRecord> => writes.write(() => createChange(doc)),
     /** Replace or patch: `change` sees the stored document and returns the one to store. */
-    modify: (id: string, change: DocumentChange, ifMatch?: string): ScimResult<UserRecord> => writes.write(() => modifyChange(id, change, ifMatch)),
-    delete: (id: string, ifMatch?: string): ScimResult<void> => writes.write(() => deleteChange(id, ifMatch)),
+    modify: (id: string, change: DocumentChange, ifMatch?: string): ChangeResult<UserRecord> => writes.write(() => modifyChange(id, change, ifMatch)),
+    delete: (id: string, ifMatch?: string): DirectoryResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
     /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
-    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<UserRecord, Map<string, UserGroupRecord[]>>(deps.offThread, userResourceType, query, withRelations),
+    listOffThread: (query: SearchQuery, withRelations: boolean) => listOffThread<UserRecord, Map<string, UserGroupRecord[]>>(deps.offThread, 'User', query, withRelations),
   };
 }
 

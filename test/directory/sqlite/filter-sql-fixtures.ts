@@ -3,10 +3,11 @@
  * helpers that run a filter text through parseFilter → compileFilter → SQLite.
  */
 import type { SQL } from 'drizzle-orm';
-import type { ScimError } from '../../../src/scim/protocol/errors.js';
+import type { DirectoryError } from '../../../src/persistence/directory.js';
 import { parseFilter } from '../../../src/scim/protocol/filter/parse.js';
 import type { ResourceTypeDef } from '../../../src/scim/protocol/schemas/index.js';
 import { groupResourceType, userResourceType } from '../../../src/scim/protocol/schemas/index.js';
+import { attributeLookup } from '../../../src/scim/protocol/schemas/lookup.js';
 import { openStore, type Store } from '../../../src/store/connection.js';
 import { groups, users } from '../../../src/store/schema.js';
 import { compileFilter } from '../../../src/directory/sqlite/filter-sql.js';
@@ -130,7 +131,7 @@ function parsed(text: string): Parameters<typeof compileFilter>[0] {
 }
 
 export function compileText(text: string, resourceType: ResourceTypeDef = userResourceType): ReturnType<typeof compileFilter> {
-  return compileFilter(parsed(text), resourceType);
+  return compileFilter(parsed(text), attributeLookup(resourceType));
 }
 
 /** Ids matched by a condition on the resource type's table, sorted. */
@@ -146,7 +147,7 @@ export function selectIds(store: Store, condition: SQL, resourceType: ResourceTy
 }
 
 /** Ids matched by a filter text, or the compile error. */
-export function run(store: Store, text: string, resourceType: ResourceTypeDef = userResourceType): string[] | ScimError {
+export function run(store: Store, text: string, resourceType: ResourceTypeDef = userResourceType): string[] | DirectoryError {
   const condition = compileText(text, resourceType);
   return condition.ok ? selectIds(store, condition.value, resourceType) : condition.error;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compileFilter, compileSortKey, MAX_FILTER_SUBQUERIES, MAX_FILTER_TERMS, orderBySortKey } from '../../../src/directory/sqlite/filter-sql.js';
-import { ScimError } from '../../../src/scim/protocol/errors.js';
+import type { DirectoryError } from '../../../src/persistence/directory.js';
+import { attributeLookup } from '../../../src/scim/protocol/schemas/lookup.js';
 import { MAX_FILTER_LENGTH } from '../../../src/scim/protocol/filter/parse.js';
 import { groupResourceType, userResourceType } from '../../../src/scim/protocol/schemas/index.js';
 import type { Store } from '../../../src/store/connection.js';
@@ -13,14 +14,13 @@ beforeEach(() => {
 });
 afterEach(() => store.close());
 
-const users_ = (text: string): string[] | ScimError => run(store, text);
-const groups_ = (text: string): string[] | ScimError => run(store, text, groupResourceType);
+const users_ = (text: string): string[] | DirectoryError => run(store, text);
+const groups_ = (text: string): string[] | DirectoryError => run(store, text, groupResourceType);
 
-function expectInvalid(result: string[] | ScimError, detail?: RegExp): void {
-  expect(result).toBeInstanceOf(ScimError);
-  const error = result as ScimError;
-  expect(error.scimType).toBe('invalidFilter');
-  expect(error.status).toBe(400);
+function expectInvalid(result: string[] | DirectoryError, detail?: RegExp): void {
+  expect(Array.isArray(result)).toBe(false);
+  const error = result as DirectoryError;
+  expect(error.code).toBe('invalid-filter');
   if (detail) expect(error.detail).toMatch(detail);
 }
 
@@ -243,7 +243,7 @@ describe('RFC 7644 §3.4.2.2: unknown or unfilterable attributes are invalidFilt
   it('value filters cannot nest', () => {
     const filter = compileFilter(
       { kind: 'valuePath', path: { attr: 'emails' }, filter: { kind: 'valuePath', path: { attr: 'type' }, filter: { kind: 'present', path: { attr: 'value' } } } },
-      userResourceType,
+      attributeLookup(userResourceType),
     );
     expect(filter.ok).toBe(false);
   });
@@ -390,7 +390,7 @@ describe('SQLite answers the common filters from indexes (EXPLAIN QUERY PLAN)', 
 
 describe('RFC 7644 §3.4.2.3 sortBy', () => {
   function sorted(path: Parameters<typeof compileSortKey>[0], order: 'ascending' | 'descending' = 'ascending'): string[] {
-    const key = compileSortKey(path, userResourceType);
+    const key = compileSortKey(path, attributeLookup(userResourceType));
     if (!key.ok) throw new Error(key.error.detail);
     return store.db
       .select({ id: users.id })
@@ -422,20 +422,20 @@ describe('RFC 7644 §3.4.2.3 sortBy', () => {
   });
 
   it('the userName sort key is the indexed expression', () => {
-    const key = compileSortKey({ attr: 'USERNAME' }, userResourceType);
+    const key = compileSortKey({ attr: 'USERNAME' }, attributeLookup(userResourceType));
     expect(key.ok).toBe(true);
     if (!key.ok) return;
     const query = store.db.select({ id: users.id }).from(users).orderBy(key.value).toSQL();
     expect(query.sql).toContain('lower("users"."user_name")');
   });
 
-  it('unknown or unsortable attributes are invalidValue', () => {
+  it('unknown or unsortable attributes are refused as invalid-sort (SCIM invalidValue)', () => {
     for (const path of [{ attr: 'nope' }, { attr: 'groups' }, { attr: 'password' }, { attr: 'name' }, { attr: 'emails', sub: 'nope' }]) {
-      const key = compileSortKey(path, userResourceType);
+      const key = compileSortKey(path, attributeLookup(userResourceType));
       expect(key.ok).toBe(false);
-      if (!key.ok) expect(key.error.scimType).toBe('invalidValue');
+      if (!key.ok) expect(key.error.code).toBe('invalid-sort');
     }
-    const members = compileSortKey({ attr: 'members' }, groupResourceType);
+    const members = compileSortKey({ attr: 'members' }, attributeLookup(groupResourceType));
     expect(members.ok).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDirectory, type PagePosition } from '../../../src/directory/index.js';
 import { parseAttrPath, parseFilter } from '../../../src/scim/protocol/filter/index.js';
+import { attributeLookups } from '../../../src/scim/protocol/schemas/lookup.js';
 import { openStore } from '../../../src/store/index.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -41,7 +42,7 @@ describe('RFC 9865 cursors and RFC 7644 startIndex: pages are slices of one orde
           const { store, directory } = tenant(titles);
           try {
             const filter = filterText === undefined ? undefined : (parseFilter(filterText) as { ok: true; value: never }).value;
-            const base = { filter, sortBy: sortBy === undefined ? undefined : path(sortBy), descending };
+            const base = { attributes: attributeLookups.User, filter, sortBy: sortBy === undefined ? undefined : path(sortBy), descending };
             const all = directory.users.list({ ...base, offset: 0, limit: 1000 });
             if (!all.ok) throw new Error(all.error.detail);
             const ids = all.value.items.map((u) => u.id);
@@ -80,7 +81,7 @@ describe('RFC 9865 cursors and RFC 7644 startIndex: pages are slices of one orde
   it('sorting puts resources without a value last ascending and first descending (RFC 7644 §3.4.2.3)', () => {
     const { store, directory } = tenant(['b', undefined, 'a']);
     const order = (descending: boolean) => {
-      const page = directory.users.list({ sortBy: path('title'), descending, offset: 0, limit: 10 });
+      const page = directory.users.list({ attributes: attributeLookups.User, sortBy: path('title'), descending, offset: 0, limit: 10 });
       if (!page.ok) throw new Error(page.error.detail);
       return page.value.items.map((u) => u.userName);
     };

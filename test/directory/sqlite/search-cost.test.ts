@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { runsInline } from '../../../src/directory/sqlite/search-cost.js';
 import { parseAttrPath, parseFilter } from '../../../src/scim/protocol/filter/index.js';
 import { groupResourceType, userResourceType, type ResourceTypeDef } from '../../../src/scim/protocol/schemas/index.js';
+import { attributeLookup } from '../../../src/scim/protocol/schemas/lookup.js';
 
 const inline = (filter: string | undefined, type: ResourceTypeDef = userResourceType, sortBy?: string) => {
   const parsed = filter === undefined ? undefined : parseFilter(filter);
   if (parsed && !parsed.ok) throw new Error(filter);
   const sort = sortBy === undefined ? undefined : parseAttrPath(sortBy);
-  return runsInline({ filter: parsed?.value, sortBy: sort?.ok ? sort.value : undefined, offset: 0, limit: 10 }, type);
+  return runsInline({ attributes: attributeLookup(type), filter: parsed?.value, sortBy: sort?.ok ? sort.value : undefined, offset: 0, limit: 10 }, type.id);
 };
 
 describe('searches SQLite answers from an index run inline; the rest go to the search thread', () => {

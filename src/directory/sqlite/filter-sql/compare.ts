@@ -4,8 +4,9 @@
  * so `active eq "yes"` or `meta.created gt "soon"` is an invalidFilter, never a silent no-match.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { scimError, type ScimResult } from '../../../scim/protocol/errors.js';
-import { fail, ok } from '../../../shared/result.js';
+import type { DirectoryResult } from '../../../persistence/directory.js';
+import { ok } from '../../../shared/result.js';
+import { refuse } from '../../refuse.js';
 import type { CompareOp } from '../../../scim/protocol/filter/ast.js';
 import type { Operand } from '../attribute-columns.js';
 
@@ -18,7 +19,7 @@ export const negate = (condition: SQL): SQL => sql`(NOT coalesce(${condition}, 0
 /** `pr`: has a value and it is not the empty string (one expression evaluation, any type). */
 export const present = (operand: Operand): SQL => sql`(coalesce(${operand.expr}, '') <> '')`;
 
-const invalid = (detail: string): ScimResult<never> => fail(scimError('invalidFilter', detail));
+const invalid = (detail: string): DirectoryResult<never> => refuse('invalid-filter', detail);
 
 const ORDER_SQL = { gt: sql`>`, ge: sql`>=`, lt: sql`<`, le: sql`<=`, eq: sql`=` } as const;
 
@@ -33,7 +34,7 @@ export function normaliseDateTime(text: string): string | undefined {
   return Number.isNaN(millis) ? undefined : new Date(millis).toISOString();
 }
 
-function compareStrings(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: string, label: string): ScimResult<SQL> {
+function compareStrings(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: string, label: string): DirectoryResult<SQL> {
   const { attribute } = operand;
   if (attribute.type === 'binary' && op !== 'eq') return invalid(`operator "${op}" cannot be used with binary attribute "${label}"`);
   // lower(col) = lower(?) is written exactly like the lower(...) expression indexes so SQLite uses them.
@@ -54,7 +55,7 @@ function compareStrings(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: s
 }
 
 /** A positive comparison; `ne` is handled by the caller as the negation of `eq`. */
-function comparePositive(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: string | number | boolean, label: string): ScimResult<SQL> {
+function comparePositive(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: string | number | boolean, label: string): DirectoryResult<SQL> {
   const { attribute } = operand;
   const ordering = op === 'eq' || op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
   switch (attribute.type) {
@@ -86,7 +87,7 @@ function comparePositive(operand: Operand, op: Exclude<CompareOp, 'ne'>, value: 
 }
 
 /** `operand op value` for a non-null literal; `ne` also matches when the attribute is absent. */
-export function compare(operand: Operand, op: CompareOp, value: string | number | boolean, label: string): ScimResult<SQL> {
+export function compare(operand: Operand, op: CompareOp, value: string | number | boolean, label: string): DirectoryResult<SQL> {
   if (op !== 'ne') return comparePositive(operand, op, value, label);
   const equal = comparePositive(operand, 'eq', value, label);
   return equal.ok ? ok(negate(equal.value)) : equal;

@@ -1,4 +1,8 @@
-/** Weak ETags over a resource's version counter (RFC 7644 §3.14), and If-Match evaluation. */
+/**
+ * Weak ETags over a resource's version counter, and If-Match / If-None-Match evaluation: HTTP's
+ * (RFC 9110 §8.8.3, §13.1), which SCIM uses as it is (RFC 7644 §3.14). A leaf, because the
+ * directory checks If-Match inside its writes and the SCIM layer writes the headers.
+ */
 
 export function etagOf(version: number): string {
   return `W/"${version}"`;
