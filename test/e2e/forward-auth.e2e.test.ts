@@ -2,24 +2,11 @@
 // scimgate (built, as a child process) on every request; headless Chromium signs in through a
 // real OpenID provider's login page; SCIM changes (group removal, Entra's `active: "False"`)
 // change the browser's very next request. The steps share one browser, so they run in order.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestProvider, TEST_CLIENTS } from '../support/oidc-provider.js';
-import type { TestAccount, TestProvider } from '../support/oidc-provider.js';
-import { launchBrowser } from './support/browser.js';
-import type { Browser } from './support/browser.js';
-import { freePort } from '../support/free-port.js';
-import { startNginx } from './support/nginx.js';
+import type { TestAccount } from '../support/oidc-provider.js';
 import { signInAtProvider } from './support/provider-login.js';
-import type { Nginx } from './support/nginx.js';
-import { scimClient } from './support/scim-client.js';
-import type { ScimClient } from './support/scim-client.js';
-import { startScimgate } from './support/scimgate.js';
-import type { Scimgate } from './support/scimgate.js';
-import { startUpstream } from './support/upstream.js';
-import type { Upstream } from './support/upstream.js';
+import { startGate } from './support/gate.js';
+import type { Gate } from './support/gate.js';
 
 const TENANT = '7e57e2e0-0000-4000-8000-00000000e2e0';
 const ERIN: TestAccount = {
@@ -36,41 +23,28 @@ const ONCALL_GROUP = 'e2e-oncall';
 const SCIM_TOKEN = 'e2e-scim-token-0123456789abcdef0123456789abcdef';
 
 describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + SCIM', () => {
-  let dir: string;
-  let op: TestProvider;
-  let upstream: Upstream;
-  let scimgate: Scimgate;
-  let nginx: Nginx;
-  let browser: Browser;
-  let scim: ScimClient;
+  let gate: Gate;
   let userId: string;
   let innerGroupId: string;
   let outerGroupId: string;
+  let op: Gate['op'];
+  let nginx: Gate['nginx'];
+  let browser: Gate['browser'];
+  let scim: Gate['scim'];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'scimgate-e2e-'));
-    const [nginxPort, scimgatePort] = [await freePort(), await freePort()];
-    const publicUrl = `http://127.0.0.1:${nginxPort}`;
-    op = await startTestProvider({
-      tenants: [TENANT],
-      accounts: { [TENANT]: [ERIN] },
-      redirectUris: [`${publicUrl}/oauth2/callback`],
-    });
-    upstream = await startUpstream();
-    scimgate = await startScimgate({
-      dir,
-      port: scimgatePort,
-      publicUrl,
+    gate = await startGate({
+      name: 'forward-auth',
+      tenant: TENANT,
+      accounts: [ERIN],
       scimToken: SCIM_TOKEN,
-      oidc: { issuer: op.issuer(TENANT), clientId: TEST_CLIENTS.secretBasic.clientId, clientSecret: TEST_CLIENTS.secretBasic.secret, tenantId: TENANT },
       routes: [{ pathPrefix: '/ops', allowedGroups: [ONCALL_GROUP] }],
+      adminGroup: ADMIN_GROUP,
     });
-    nginx = await startNginx({ dir, listenPort: nginxPort, scimgatePort, upstreamPort: upstream.port, adminGroup: ADMIN_GROUP });
-    browser = await launchBrowser();
+    ({ op, nginx, browser, scim } = gate);
 
     // Provisioned as Entra would: externalId is the account's object id; admin rights come
     // only through a nested group, so the decision must follow the closure.
-    scim = scimClient(`${scimgate.origin}/scim/v2`, SCIM_TOKEN);
     userId = await scim.createUser({
       userName: ERIN.preferredUsername,
       externalId: ERIN.oid,
@@ -83,11 +57,8 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
   });
 
   afterAll(async () => {
-    // Each stop is independent: one failing must not leave the others running.
-    await Promise.allSettled([browser?.close(), nginx?.stop(), scimgate?.stop(), upstream?.close(), op?.close()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await gate?.stop();
   });
-
   const groupsShown = async (): Promise<string[]> =>
     ((await browser.page.locator('#x-groups').textContent()) ?? '').split(',').map((g) => g.trim()).filter(Boolean);
 
@@ -101,9 +72,7 @@ describe('Issue 4 end to end: nginx auth_request + Chromium + OpenID provider + 
     return () => seen.join('\n');
   };
 
-  /** Child output for an assertion message, so a CI failure says what the servers saw. */
-  const logs = (): string =>
-    `--- scimgate ---\n${scimgate?.child.output().slice(-4000)}\n--- nginx ---\n${nginx?.errorLog()}`;
+  const logs = (): string => gate.logs();
 
   it('sends an anonymous browser through nginx to the provider login page', async () => {
     const { page } = browser;

@@ -3,24 +3,10 @@
 // enterprise attribute flips on the very next request after a SCIM PATCH; a deny on a nested
 // group beats an allow; a SIGHUP reload changes an answer without a restart while requests keep
 // flowing, none of them failing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestProvider, TEST_CLIENTS } from '../support/oidc-provider.js';
-import type { TestAccount, TestProvider } from '../support/oidc-provider.js';
-import { launchBrowser } from './support/browser.js';
-import type { Browser } from './support/browser.js';
-import { freePort } from '../support/free-port.js';
-import { startNginx } from './support/nginx.js';
-import type { Nginx } from './support/nginx.js';
-import { signInAtProvider } from './support/provider-login.js';
-import { scimClient } from './support/scim-client.js';
-import type { ScimClient } from './support/scim-client.js';
-import { startScimgate } from './support/scimgate.js';
-import type { Scimgate } from './support/scimgate.js';
-import { startUpstream } from './support/upstream.js';
-import type { Upstream } from './support/upstream.js';
+import type { TestAccount } from '../support/oidc-provider.js';
+import { startGate } from './support/gate.js';
+import type { Gate } from './support/gate.js';
 
 const TENANT = '7e57e2e0-0000-4000-8000-00000000e2e1';
 const FRAN: TestAccount = {
@@ -43,35 +29,14 @@ const ROUTES: Record<string, unknown>[] = [
 ];
 
 describe('Issue 13 end to end: policies over the live directory behind nginx', () => {
-  let dir: string;
-  let op: TestProvider;
-  let upstream: Upstream;
-  let scimgate: Scimgate;
-  let nginx: Nginx;
-  let browser: Browser;
-  let scim: ScimClient;
+  let gate: Gate;
   let userId: string;
   let vendorsId: string;
   let contractorsId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'scimgate-e2e-policy-'));
-    const [nginxPort, scimgatePort] = [await freePort(), await freePort()];
-    const publicUrl = `http://127.0.0.1:${nginxPort}`;
-    op = await startTestProvider({ tenants: [TENANT], accounts: { [TENANT]: [FRAN] }, redirectUris: [`${publicUrl}/oauth2/callback`] });
-    upstream = await startUpstream();
-    scimgate = await startScimgate({
-      dir,
-      port: scimgatePort,
-      publicUrl,
-      scimToken: SCIM_TOKEN,
-      oidc: { issuer: op.issuer(TENANT), clientId: TEST_CLIENTS.secretBasic.clientId, clientSecret: TEST_CLIENTS.secretBasic.secret, tenantId: TENANT },
-      routes: ROUTES,
-    });
-    nginx = await startNginx({ dir, listenPort: nginxPort, scimgatePort, upstreamPort: upstream.port, adminGroup: 'e2e-unused' });
-    browser = await launchBrowser();
-
-    scim = scimClient(`${scimgate.origin}/scim/v2`, SCIM_TOKEN);
+    gate = await startGate({ name: 'policy', tenant: TENANT, accounts: [FRAN], scimToken: SCIM_TOKEN, routes: ROUTES });
+    const { scim } = gate;
     userId = await scim.createUser({
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
       userName: FRAN.preferredUsername,
@@ -87,44 +52,40 @@ describe('Issue 13 end to end: policies over the live directory behind nginx', (
   });
 
   afterAll(async () => {
-    await Promise.allSettled([browser?.close(), nginx?.stop(), scimgate?.stop(), upstream?.close(), op?.close()]);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await gate?.stop();
   });
 
-  const logs = (): string => `--- scimgate ---\n${scimgate?.child.output().slice(-4000)}\n--- nginx ---\n${nginx?.errorLog()}`;
-  const status = async (path: string) => (await browser.page.goto(`${nginx.origin}${path}`))?.status();
+  const logs = (): string => gate.logs();
+  const status = (path: string) => gate.status(path);
 
   it('signs in through nginx at the provider', async () => {
-    const { page } = browser;
-    await page.goto(`${nginx.origin}/`);
-    expect(new URL(page.url()).origin, `ended at ${page.url()}\n${logs()}`).toBe(op.origin);
-    await signInAtProvider(page, { login: FRAN.login, leaving: (url) => url.origin === nginx.origin }).catch(() => undefined);
-    await page.waitForURL((url) => url.origin === nginx.origin && !url.pathname.startsWith('/oauth2/'), { timeout: 10_000 }).catch(() => undefined);
-    expect(page.url(), logs()).toBe(`${nginx.origin}/`);
+    await gate.signIn(FRAN);
+    expect(gate.browser.page.url(), logs()).toBe(`${gate.nginx.origin}/`);
   });
 
   it('department is Engineering: 202 → 403 on the very next request after a SCIM PATCH of the department', async () => {
     expect(await status('/eng/board'), logs()).toBe(200);
-    await scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Sales' }]);
+    await gate.scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Sales' }]);
     expect(await status('/eng/board'), logs()).toBe(403);
-    await browser.screenshot('13-01-department-changed');
-    await scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Engineering' }]);
+    await gate.browser.screenshot('13-01-department-changed');
+    await gate.scim.patch(`/Users/${userId}`, [{ op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Engineering' }]);
     expect(await status('/eng/board'), logs()).toBe(200);
   });
 
   it('a deny on a nested group wins over an allow', async () => {
     expect(await status('/staff-only/'), logs()).toBe(200);
-    await scim.patch(`/Groups/${contractorsId}`, [{ op: 'Add', path: 'members', value: [{ value: vendorsId, type: 'Group' }] }]);
+    await gate.scim.patch(`/Groups/${contractorsId}`, [{ op: 'Add', path: 'members', value: [{ value: vendorsId, type: 'Group' }] }]);
     expect(await status('/staff-only/'), logs()).toBe(403);
-    await browser.screenshot('13-02-nested-deny');
+    await gate.browser.screenshot('13-02-nested-deny');
     // Only the deny rule's route is affected.
     expect(await status('/eng/board'), logs()).toBe(200);
   });
 
   it('SIGHUP reloads routes without a restart and without failing a request under load', async () => {
     expect(await status('/reload/x'), logs()).toBe(200);
-    const cookies = await browser.context.cookies(nginx.origin);
+    const cookies = await gate.browser.context.cookies(gate.nginx.origin);
     const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+    const { scimgate, nginx } = gate;
     const pid = scimgate.child.process.pid;
 
     let stop = false;

@@ -19,6 +19,8 @@ export interface ScimgateOptions {
   oidc: { issuer: string; clientId: string; clientSecret: string; tenantId: string };
   /** Config-file routes (`allowedGroups`, `policy`; the other way, beside nginx's `allowed_groups` query). */
   routes?: Record<string, unknown>[];
+  /** More top-level config sections (hooks, …), merged over the rest. */
+  extra?: Record<string, unknown>;
 }
 
 export interface Scimgate {
@@ -51,6 +53,7 @@ export function scimgateConfig(o: ScimgateOptions): Record<string, unknown> {
     redirects: { allowedDomains: [new URL(o.publicUrl).host] },
     routes: o.routes ?? [],
     logging: { level: 'info' },
+    ...o.extra,
   };
 }
 
