@@ -1,14 +1,17 @@
 /**
  * Policy unit tests for a customer's CI (`scimgate policy test TESTFILE`): YAML cases, each a
  * user (a userName or id from the file's fixture `users:` or the live directory, or inline user
- * facts), a URL with optional method, client address, time and session claims, and the expected
- * `allow` or `deny`. Each case is decided exactly as explain decides it (explain.ts: the routes
- * current now, the compiled policy, the same facts). Parsing never throws: a malformed file is a
- * list of problems naming the case and key.
+ * facts), a URL with optional method, client address, time, session claims and session and
+ * authentication age, and the expected `allow`, `deny` or `conditional`. Each case is decided
+ * exactly as explain decides it (explain.ts: the routes current now, the compiled policy, the same
+ * facts): a fact the case does not give is unknown, so a policy that hangs on it answers
+ * `conditional` — which passes only a case that expects it. Parsing never throws: a malformed file
+ * is a list of problems naming the case and key.
  */
 import { parse } from 'yaml';
 import { z } from 'zod';
 import type { EffectiveGroup, UserRecord } from '../directory/index.js';
+import { parseDuration } from '../shared/duration.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { explainWith, type ExplainQuery, type Explanation, type ExplainUser } from './explain.js';
 import type { PolicySource } from './policy-source.js';
@@ -30,6 +33,12 @@ const fixtureUser = z.strictObject({
   attributes: z.record(z.string(), z.unknown()).default({}),
 });
 
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 30m, 2h or 1d' });
+  return seconds ?? 0;
+});
+
 const testCase = z.strictObject({
   name: z.string().min(1).optional(),
   user: z.union([z.string().min(1), fixtureUser]),
@@ -37,7 +46,11 @@ const testCase = z.strictObject({
   method: z.string().regex(/^[A-Za-z]{1,20}$/, { message: 'must be an HTTP method such as GET or POST' }).optional(),
   ip: z.string().min(1).optional(),
   at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-12-02T10:00:00Z' }).optional(),
-  expect: z.enum(['allow', 'deny']),
+  /** The session's ID-token claims (`amr: [pwd, mfa]`); absent: unknown. */
+  claims: z.record(z.string(), z.unknown()).optional(),
+  session_age: duration.optional(),
+  auth_age: duration.optional(),
+  expect: z.enum(['allow', 'deny', 'conditional']),
 });
 
 const testFile = z.strictObject({
@@ -76,9 +89,9 @@ export interface CaseOutcome {
   index: number;
   name: string;
   passed: boolean;
-  expected: 'allow' | 'deny';
+  expected: PolicyTestCase['expect'];
   /** What the policy said, or why the case could not be decided. */
-  got: 'allow' | 'deny' | 'error';
+  got: PolicyTestCase['expect'] | 'error';
   detail: string;
   explanation?: Explanation;
 }
@@ -99,11 +112,21 @@ export function runPolicyTests(file: PolicyTestFile, deps: PolicyTestDeps): Case
     const name = c.name ?? `${typeof c.user === 'string' ? c.user : c.user.userName} ${c.method ?? ''} ${c.url}`.replace(/\s+/g, ' ');
     const subject = typeof c.user === 'string' ? byRef(c.user) : toExplainUser(c.user);
     if (!subject) return { index, name, passed: false, expected: c.expect, got: 'error', detail: `no user ${JSON.stringify(c.user)} in ${fixtures ? 'the file\'s users' : 'the directory'}` };
-    const query: ExplainQuery = { user: subject.user.id, url: c.url, method: c.method, ip: c.ip, at: c.at ? new Date(c.at) : undefined };
+    const query: ExplainQuery = {
+      user: subject.user.id,
+      url: c.url,
+      method: c.method,
+      ip: c.ip,
+      at: c.at ? new Date(c.at) : undefined,
+      claims: c.claims,
+      sessionAge: c.session_age,
+      authAge: c.auth_age,
+    };
     const result = explainWith(query, subject, deps.policies);
     if (!result.ok) return { index, name, passed: false, expected: c.expect, got: 'error', detail: result.error.message };
-    const got = result.value.allow ? 'allow' : 'deny';
-    return { index, name, passed: got === c.expect, expected: c.expect, got, detail: result.value.reasons.join(', '), explanation: result.value };
+    const got = result.value.decision;
+    const detail = got === 'conditional' ? `depends on ${result.value.dependsOn.join(', ')}` : result.value.reasons.join(', ');
+    return { index, name, passed: got === c.expect, expected: c.expect, got, detail, explanation: result.value };
   });
 }
 

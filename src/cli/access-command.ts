@@ -13,7 +13,7 @@ export const ACCESS_USAGE = [
   'Usage:',
   '  scimgate access review --url URL [--method M] [--format table|csv|json]',
   '        every directory user who can reach URL, with the reason; "conditional" when it',
-  '        depends on the request (source IP, time, method, session age)',
+  '        depends on facts of the session or request (claims, session age, source IP, time, method)',
   '  scimgate access user USER [--format table|csv|json]',
   '        every configured route USER (userName or id) can reach',
 ].join('\n');
@@ -57,8 +57,8 @@ export function runAccessCommand(
 function printReview(review: UrlReview, format: Format, out: CommandOutput): void {
   if (format === 'json') return out.log(JSON.stringify(review, null, 2));
   if (format === 'csv') {
-    out.log('userName,id,access,reason');
-    for (const e of review.entries) out.log([e.userName, e.id, e.reach, e.reasons.join('; ')].map(csv).join(','));
+    out.log('userName,id,access,dependsOn,reason');
+    for (const e of review.entries) out.log([e.userName, e.id, e.reach, e.dependsOn.join(' '), e.reasons.join('; ')].map(csv).join(','));
     return;
   }
   const conditional = review.entries.filter((e) => e.reach === 'conditional').length;
@@ -66,7 +66,7 @@ function printReview(review: UrlReview, format: Format, out: CommandOutput): voi
   out.log(`${review.method ?? 'any method'} ${review.url}  — route ${routes}`);
   table(
     ['USER', 'ACCESS', 'REASON'],
-    review.entries.map((e) => [e.userName, e.reach, e.reasons.join('; ')]),
+    review.entries.map((e) => [e.userName, reach(e), e.reasons.join('; ')]),
     out,
   );
   out.log(`${review.entries.length} of ${review.scanned} directory users can reach it (${conditional} conditional)`);
@@ -75,18 +75,23 @@ function printReview(review: UrlReview, format: Format, out: CommandOutput): voi
 function printRoutes(result: { user: { userName: string; active: boolean }; routes: RouteReach[] }, format: Format, out: CommandOutput): void {
   if (format === 'json') return out.log(JSON.stringify(result, null, 2));
   if (format === 'csv') {
-    out.log('host,pathPrefix,methods,access,reason');
-    for (const r of result.routes) out.log([r.host ?? '*', r.pathPrefix, (r.methods ?? []).join(' '), r.reach, r.reasons.join('; ')].map(csv).join(','));
+    out.log('host,pathPrefix,methods,access,dependsOn,reason');
+    for (const r of result.routes) out.log([r.host ?? '*', r.pathPrefix, (r.methods ?? []).join(' '), r.reach, r.dependsOn.join(' '), r.reasons.join('; ')].map(csv).join(','));
     return;
   }
   out.log(`${result.user.userName}${result.user.active ? '' : ' (inactive: reaches nothing)'}`);
   table(
     ['ROUTE', 'METHODS', 'ACCESS', 'REASON'],
-    result.routes.map((r) => [`${r.host ?? '*'}${r.pathPrefix}`, (r.methods ?? ['any']).join(','), r.reach, r.reasons.join('; ')]),
+    result.routes.map((r) => [`${r.host ?? '*'}${r.pathPrefix}`, (r.methods ?? ['any']).join(','), reach(r), r.reasons.join('; ')]),
     out,
   );
   const reachable = result.routes.filter((r) => r.reach !== 'denied').length;
   out.log(`${reachable} of ${result.routes.length} routes reachable`);
+}
+
+/** `conditional (claim/amr, source_ip)`: what the access hangs on, beside the word. */
+function reach(entry: { reach: string; dependsOn: readonly string[] }): string {
+  return entry.reach === 'conditional' && entry.dependsOn.length > 0 ? `conditional (${entry.dependsOn.join(', ')})` : entry.reach;
 }
 
 function table(head: string[], rows: string[][], out: CommandOutput): void {

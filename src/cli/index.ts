@@ -28,11 +28,14 @@ commands:
                         problem with its key and line, exits 1 if there is any
   seed [--users N --groups N --memberships N --depth N --url URL --token T]
                         load a generated tenant into a running server through its SCIM API
-  policy explain --user USER --url URL [--method M] [--ip A] [--at ISO] [--format text|json]
-                        the decision for a directory user and a URL, with the evaluated policy
+  policy explain --user USER --url URL [--method M] [--ip A] [--at ISO] [--claim NAME=VALUE]…
+                 [--session-age D] [--auth-age D] [--format text|json]
+                        the decision for a directory user and a URL, with the evaluated policy:
+                        allow, deny, or conditional on facts not given (claims, ages, IP, method)
   policy test TESTFILE  run YAML policy cases (fixture users or the database); exit 1 on failure
   access review --url URL [--method M] [--format table|csv|json]
-                        every directory user who can reach URL, and why (conditional marked)
+                        every directory user who can reach URL, and why (conditional ones marked,
+                        with the session or request facts they depend on)
   access user USER [--format table|csv|json]
                         every configured route USER can reach
   sessions list [--user USER] [--all] [--limit N] [--format table|json]
@@ -52,7 +55,7 @@ options (environment variable in brackets; flags win over the config file and th
   [SCIMGATE_SCIM_TOKEN] bootstrap one SCIM token at start (for compose and CI)`;
 
 async function main(argv: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(argv);
+  const { positional, flags, repeated } = parseArgs(argv);
   const [command, ...rest] = positional;
   if (!command || flags.has('help') || command === 'help') {
     console.log(USAGE);
@@ -117,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
               return user ? { user, groups: d.effectiveGroups(user.id) } : undefined;
             } } : {}),
           }),
-        }, console);
+        }, console, repeated);
       } finally {
         reader?.close();
       }

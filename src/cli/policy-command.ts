@@ -1,18 +1,25 @@
 /**
- * `scimgate policy explain --user U --url URL [--method M] [--ip A] [--at ISO] [--format text|json]`:
- * the decision for a directory user and a URL, with the whole evaluated tree; and
+ * `scimgate policy explain --user U --url URL [--method M] [--ip A] [--at ISO] [--claim NAME=VALUE]…
+ * [--session-age D] [--auth-age D] [--format text|json]`: the decision for a directory user and a
+ * URL, with the whole evaluated tree — allow, deny, or conditional on the facts not given; and
  * `scimgate policy test TESTFILE`: YAML cases against the config's routes and fixture users (or
  * the live database), `N passed, M failed`. Exit codes: 0 done / all passed, 1 a case failed or
  * the question could not be answered, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
 import { explainAccess, formatExplanation, parsePolicyTests, runPolicyTests, type ExplainDeps, type PolicyTestDeps } from '../access/index.js';
+import { fail, ok, type Result } from '../shared/result.js';
+import { parseDuration } from '../shared/duration.js';
 import type { CommandOutput } from './token-command.js';
 
 export const POLICY_USAGE = [
   'Usage:',
-  '  scimgate policy explain --user USER --url URL [--method M] [--ip ADDRESS] [--at ISO-8601] [--format text|json]',
-  '        the decision for directory USER (userName or id) asking for URL, and the evaluated policy',
+  '  scimgate policy explain --user USER --url URL [--method M] [--ip ADDRESS] [--at ISO-8601]',
+  '                         [--claim NAME=VALUE]... [--session-age D] [--auth-age D] [--format text|json]',
+  '        the decision for directory USER (userName or id) asking for URL, and the evaluated policy:',
+  '        allow, deny, or conditional when it depends on a fact not given (claims, session or',
+  '        authentication age, client address, method). --claim amr=mfa, --claim \'amr=["pwd","mfa"]\';',
+  '        D is a duration: 90s, 30m, 2h, 1d',
   '  scimgate policy test TESTFILE',
   '        run the YAML cases in TESTFILE (docs/policy.md); exit 1 if any fails',
 ].join('\n');
@@ -22,6 +29,7 @@ export function runPolicyCommand(
   flags: ReadonlyMap<string, string>,
   deps: { explain: () => ExplainDeps; tests: (fixtures: boolean) => PolicyTestDeps },
   out: CommandOutput,
+  repeated: ReadonlyMap<string, readonly string[]> = new Map(),
 ): number {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -33,7 +41,9 @@ export function runPolicyCommand(
       if (at !== undefined && Number.isNaN(Date.parse(at))) return usage(out, `--at must be an ISO 8601 date-time, got "${at}"`);
       const format = flags.get('format') ?? 'text';
       if (format !== 'text' && format !== 'json') return usage(out, `--format must be text or json, got "${format}"`);
-      const result = explainAccess({ user, url, method: flags.get('method'), ip: flags.get('ip'), at: at ? new Date(at) : undefined }, deps.explain());
+      const session = sessionFlags(flags, repeated.get('claim') ?? (flags.has('claim') ? [flags.get('claim') as string] : []));
+      if (!session.ok) return usage(out, session.error);
+      const result = explainAccess({ user, url, method: flags.get('method'), ip: flags.get('ip'), at: at ? new Date(at) : undefined, ...session.value }, deps.explain());
       if (!result.ok) return failed(out, result.error.message);
       if (format === 'json') out.log(JSON.stringify(result.value, null, 2));
       else for (const line of formatExplanation(result.value)) out.log(line);
@@ -79,6 +89,40 @@ export function testHasFixtures(file: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+interface SessionInputs {
+  claims?: Record<string, unknown>;
+  sessionAge?: number;
+  authAge?: number;
+}
+
+/** `--claim NAME=VALUE` (a JSON list or object as VALUE is read as JSON), `--session-age D`, `--auth-age D`. */
+export function sessionFlags(flags: ReadonlyMap<string, string>, claimFlags: readonly string[]): Result<SessionInputs, string> {
+  const inputs: SessionInputs = {};
+  for (const text of claimFlags) {
+    const eq = text.indexOf('=');
+    if (eq <= 0) return fail(`--claim must be NAME=VALUE, got "${text}"`);
+    const name = text.slice(0, eq);
+    const raw = text.slice(eq + 1);
+    let value: unknown = raw;
+    if (/^\s*[[{]/.test(raw)) {
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return fail(`--claim ${name}: the value starts like JSON but is not JSON: ${raw}`);
+      }
+    }
+    inputs.claims = { ...inputs.claims, [name]: value };
+  }
+  for (const [flag, key] of [['session-age', 'sessionAge'], ['auth-age', 'authAge']] as const) {
+    const raw = flags.get(flag);
+    if (raw === undefined) continue;
+    const seconds = parseDuration(raw);
+    if (seconds === undefined) return fail(`--${flag} must be a duration such as 90s, 30m, 2h or 1d, got "${raw}"`);
+    inputs[key] = seconds;
+  }
+  return ok(inputs);
 }
 
 function usage(out: CommandOutput, message: string): number {

@@ -8,13 +8,21 @@ import type { Result } from '../shared/result.js';
 
 export interface ParsedArgs {
   positional: string[];
+  /** Each flag's last value. */
   flags: Map<string, string>;
+  /** Each flag's every value, in order (`--claim amr=mfa --claim acr=2`). */
+  repeated: Map<string, string[]>;
 }
 
 /** `--name value` and `--name=value`; everything else is positional. */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
+  const set = (name: string, value: string): void => {
+    flags.set(name, value);
+    repeated.set(name, [...(repeated.get(name) ?? []), value]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (!arg.startsWith('--')) {
@@ -22,16 +30,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     const eq = arg.indexOf('=');
-    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    if (eq > 0) set(arg.slice(2, eq), arg.slice(eq + 1));
     else {
       const next = argv[i + 1];
       if (next !== undefined && !next.startsWith('--')) {
-        flags.set(arg.slice(2), next);
+        set(arg.slice(2), next);
         i++;
-      } else flags.set(arg.slice(2), 'true');
+      } else set(arg.slice(2), 'true');
     }
   }
-  return { positional, flags };
+  return { positional, flags, repeated };
 }
 
 /** Flags → config overrides (only the flags given). */

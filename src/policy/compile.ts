@@ -12,33 +12,18 @@
  * in one block: any of them (Pomerium's rule bodies are alternatives). Empty lists are errors
  * (`and: []` would silently allow everyone). Every problem is reported with its key path.
  *
- * Within a list, user-only criteria are tried before request-time ones (all criteria are pure
- * and total, so the order cannot change an answer): cheaper, and a short-circuited answer then
- * depends on request-time facts only when it had to (PolicyVerdict.conditional).
+ * The nodes it builds (criterion, operator, rule) and how each evaluates — two-valued for forward
+ * auth, three-valued with unknown facts, explained — are nodes.ts.
  */
 import { fail, ok, type Result } from '../shared/result.js';
 import { newSlot, type CompiledCriterion, type CompileOptions } from './criteria/criterion.js';
 import { CRITERIA, CRITERION_NAMES } from './criteria/registry.js';
+import { combine, criterionNode, type Operator, type PolicyNode } from './nodes.js';
 import { isMapping, reporter } from './string-matcher.js';
-import type { ExplainNode, PolicyFacts, PolicyProblem, PolicyReason } from './types.js';
+import type { FactName, PolicyProblem, PolicyReason } from './types.js';
 
 export type { CompileOptions } from './criteria/criterion.js';
-
-/** Per-evaluation state: the facts, and whether a request-time criterion was consulted. */
-export interface EvalContext {
-  facts: PolicyFacts;
-  touched: boolean;
-}
-
-export interface PolicyNode {
-  node: string;
-  path: string;
-  label: string;
-  /** Some criterion below reads request-time facts. */
-  requestTime: boolean;
-  test(ctx: EvalContext): boolean;
-  explain(facts: PolicyFacts): ExplainNode;
-}
+export { anyOfNodes, criterionNode, type PolicyNode } from './nodes.js';
 
 /** A requirement every allow must also meet (allowedGroups, oauth2-proxy's query), with its deny reason. */
 export interface Requirement {
@@ -61,16 +46,15 @@ export interface CompiledPolicy {
   readonly readsPath: boolean;
   /** Built from no policy at all (any signed-in user): the allow reason is `no-policy`. */
   readonly isDefault: boolean;
-  /** Some criterion reads request-time facts (an access review may find outcomes conditional). */
-  readonly requestTime: boolean;
+  /** The session and request facts its criteria read (an access review may find outcomes conditional). */
+  readonly reads: readonly FactName[];
   /** Number of criteria, for logs and benches. */
   readonly size: number;
   /** The ID-token claims it reads (`claim/<name>`, `auth_time` for auth_age): sessions keep these. */
   readonly claims: readonly string[];
 }
 
-const OPERATORS = ['and', 'or', 'not', 'nor'] as const;
-type Operator = (typeof OPERATORS)[number];
+const OPERATORS: readonly Operator[] = ['and', 'or', 'not', 'nor'];
 const isOperator = (key: string): key is Operator => (OPERATORS as readonly string[]).includes(key);
 
 /** Nesting deeper than this is refused: evaluation recurses once per level. */
@@ -139,7 +123,7 @@ export function assemble(parts: {
     usesAge: parts.age,
     readsPath: parts.path,
     isDefault: parts.isDefault,
-    requestTime: all.some((node) => node.requestTime),
+    reads: [...new Set(all.flatMap((node) => node.reads))],
     size: parts.size,
     claims: parts.claims,
   };
@@ -206,103 +190,4 @@ function compileItem(raw: unknown, at: string, walk: Walk, depth: number): Polic
   if (name === 'http_path') walk.path = true;
   if (name === 'claim' && sub) walk.claims.add(sub);
   return criterionNode(criterion, where);
-}
-
-export function criterionNode(criterion: CompiledCriterion, path: string): PolicyNode {
-  const { test, requestTime } = criterion;
-  return {
-    node: criterion.name,
-    path,
-    label: criterion.label,
-    requestTime,
-    test: requestTime
-      ? (ctx) => {
-          ctx.touched = true;
-          return test(ctx.facts);
-        }
-      : (ctx) => test(ctx.facts),
-    explain: (facts) => ({ node: criterion.name, path, label: criterion.label, value: test(facts), fact: criterion.fact(facts), requestTime }),
-  };
-}
-
-/** "Any of these holds", e.g. another route's allow rules as a requirement (route-policy.ts). */
-export function anyOfNodes(node: string, path: string, children: readonly PolicyNode[]): PolicyNode {
-  return combine(node, path, children, 'or');
-}
-
-/** The operator over children; `or` of one child is the child itself (a block with one operator). */
-function combine(node: string, path: string, children: readonly PolicyNode[], op: Operator): PolicyNode {
-  if (op === 'or' && children.length === 1 && node !== 'or') {
-    const only = children[0] as PolicyNode;
-    return node === 'block' ? only : wrap(node, path, only);
-  }
-  // User-only children first (see the module comment); explain keeps the written order.
-  const ordered = [...children].sort((a, b) => Number(a.requestTime) - Number(b.requestTime));
-  const value = (values: readonly boolean[]): boolean => apply(op, values);
-  const test = operatorTest(op, ordered);
-  return {
-    node: node === 'block' ? op : node,
-    path,
-    label: node === 'block' || node === op ? op : `${node} (${op})`,
-    requestTime: children.some((child) => child.requestTime),
-    test,
-    explain: (facts) => {
-      const explained = children.map((child) => child.explain(facts));
-      return { node: node === 'block' ? op : node, path, label: node === 'block' || node === op ? op : `${node}: any of`, value: value(explained.map((e) => e.value)), children: explained };
-    },
-  };
-}
-
-/** An allow/deny rule holding one operator: its value is the operator's. */
-function wrap(node: string, path: string, only: PolicyNode): PolicyNode {
-  return {
-    node,
-    path,
-    label: node,
-    requestTime: only.requestTime,
-    test: only.test,
-    explain: (facts) => {
-      const inner = only.explain(facts);
-      return { node, path, label: node, value: inner.value, children: [inner] };
-    },
-  };
-}
-
-export function apply(op: Operator, values: readonly boolean[]): boolean {
-  switch (op) {
-    case 'and':
-      return values.every(Boolean);
-    case 'or':
-      return values.some(Boolean);
-    case 'not':
-      return !values.some(Boolean);
-    case 'nor':
-      return !values.every(Boolean);
-  }
-}
-
-function operatorTest(op: Operator, children: readonly PolicyNode[]): (ctx: EvalContext) => boolean {
-  const tests = children.map((child) => child.test);
-  switch (op) {
-    case 'and':
-      return (ctx) => {
-        for (const test of tests) if (!test(ctx)) return false;
-        return true;
-      };
-    case 'or':
-      return (ctx) => {
-        for (const test of tests) if (test(ctx)) return true;
-        return false;
-      };
-    case 'not':
-      return (ctx) => {
-        for (const test of tests) if (test(ctx)) return false;
-        return true;
-      };
-    case 'nor':
-      return (ctx) => {
-        for (const test of tests) if (!test(ctx)) return true;
-        return false;
-      };
-  }
 }

@@ -10,9 +10,12 @@
  * A deny that a fresh sign-in would turn into an allow (session_age / auth_age) says so, and the
  * caller answers 401 instead of 403. `explain` (the whole tree, every criterion evaluated) is
  * built only when asked for: it allocates, and the hot path must not.
+ * Two-valued: every fact is known, a missing one is false (fail-closed). With facts that are not
+ * known (explain, access review, policy tests) see evaluate-partial.ts.
  */
-import type { CompiledPolicy, EvalContext, PolicyNode } from './compile.js';
-import type { ExplainNode, PolicyFacts, PolicyReason, PolicyVerdict } from './types.js';
+import type { CompiledPolicy, PolicyNode } from './compile.js';
+import type { ExplainNode, PolicyFacts, PolicyReason, PolicyVerdict, Tri } from './types.js';
+import type { UnknownFacts } from './unknown-facts.js';
 
 export interface EvaluateOptions {
   /** Build the evaluated tree (deny-why / allow-why). */
@@ -27,7 +30,7 @@ export const FRESH_SESSION_MS = 60_000;
 
 // Shared, frozen reason lists: a decision allocates none.
 const R = (reason: PolicyReason): readonly PolicyReason[] => Object.freeze([reason]);
-const REASONS = {
+export const REASONS = {
   'no-policy': R('no-policy'),
   'allow-matched': R('allow-matched'),
   'public-access': R('public-access'),
@@ -41,47 +44,32 @@ const REASONS = {
   'reauthentication-required': R('reauthentication-required'),
 } satisfies Record<PolicyReason, readonly PolicyReason[]>;
 
-function anyTrue(nodes: readonly PolicyNode[], ctx: EvalContext): boolean {
-  for (const node of nodes) if (node.test(ctx)) return true;
+function anyTrue(nodes: readonly PolicyNode[], facts: PolicyFacts): boolean {
+  for (const node of nodes) if (node.test(facts)) return true;
   return false;
 }
 
 interface Outcome {
   allow: boolean;
   reason: PolicyReason;
-  conditional: boolean;
 }
 
 function decide(policy: CompiledPolicy, facts: PolicyFacts): Outcome {
   const user = facts.user;
-  if (user && !user.active) return { allow: false, reason: 'user-inactive', conditional: false };
-  if (!user && !policy.allowsAnonymous) return { allow: false, reason: 'user-unauthenticated', conditional: false };
-
-  const denyCtx: EvalContext = { facts, touched: false };
-  const denied = anyTrue(policy.deny, denyCtx);
-  const allowCtx: EvalContext = { facts, touched: false };
-  let failed: PolicyReason | undefined;
+  if (user && !user.active) return { allow: false, reason: 'user-inactive' };
+  if (!user && !policy.allowsAnonymous) return { allow: false, reason: 'user-unauthenticated' };
+  if (anyTrue(policy.deny, facts)) return { allow: false, reason: 'deny-matched' };
   for (const requirement of policy.require) {
-    if (!requirement.node.test(allowCtx)) {
-      failed = requirement.reason;
-      break;
-    }
+    if (!requirement.node.test(facts)) return { allow: false, reason: requirement.reason };
   }
-  const allowed = failed === undefined && anyTrue(policy.allow, allowCtx);
-  // Deny-first, and "conditional" only when another request could be answered differently:
-  // a deny rule that held without request-time facts, or an allow that failed without them,
-  // decides alone.
-  if (denied) {
-    const conditional = denyCtx.touched && (allowed || allowCtx.touched);
-    return { allow: false, reason: 'deny-matched', conditional };
-  }
-  if (!allowed) return { allow: false, reason: failed ?? 'allow-unmatched', conditional: allowCtx.touched };
-  const reason: PolicyReason = !user ? 'public-access' : policy.isDefault ? 'no-policy' : 'allow-matched';
-  return { allow: true, reason, conditional: denyCtx.touched || allowCtx.touched };
+  if (!anyTrue(policy.allow, facts)) return { allow: false, reason: 'allow-unmatched' };
+  return { allow: true, reason: allowReason(policy, facts) };
 }
 
+export const allowReason = (policy: CompiledPolicy, facts: PolicyFacts): PolicyReason => (!facts.user ? 'public-access' : policy.isDefault ? 'no-policy' : 'allow-matched');
+
 /** The same facts as if the user had just signed in again (ages zero; a missing auth_time stays missing). */
-function freshSignIn(facts: PolicyFacts): PolicyFacts | undefined {
+export function freshSignIn(facts: PolicyFacts): PolicyFacts | undefined {
   const session = facts.session;
   const now = facts.request.now;
   if (!session || !Number.isFinite(now) || now - session.createdAt < FRESH_SESSION_MS) return undefined;
@@ -99,19 +87,22 @@ export function evaluatePolicy(policy: CompiledPolicy, facts: PolicyFacts, optio
   const verdict: PolicyVerdict = {
     allow: outcome.allow,
     reasons: REASONS[reauthenticate ? 'reauthentication-required' : outcome.reason],
-    conditional: outcome.conditional || reauthenticate,
     reauthenticate,
   };
   if (options.explain) verdict.explain = explainPolicy(policy, facts, verdict);
   return verdict;
 }
 
-/** The whole tree, every criterion evaluated (no short-circuit), under a root holding the verdict. */
-export function explainPolicy(policy: CompiledPolicy, facts: PolicyFacts, verdict: Pick<PolicyVerdict, 'allow'>): ExplainNode {
+/**
+ * The whole tree, every criterion evaluated (no short-circuit), under a root holding the verdict:
+ * `allow`/`deny`, or `conditional` (value `unknown`) when evaluated with unknown facts.
+ */
+export function explainPolicy(policy: CompiledPolicy, facts: PolicyFacts, verdict: Pick<PolicyVerdict, 'allow'> | { value: Tri }, unknown?: UnknownFacts): ExplainNode {
   const children: ExplainNode[] = [
-    ...policy.deny.map((node) => node.explain(facts)),
-    ...policy.require.map(({ node }) => ({ ...node.explain(facts), node: 'require' as const, label: `require ${node.label}` })),
-    ...policy.allow.map((node) => node.explain(facts)),
+    ...policy.deny.map((node) => node.explain(facts, unknown)),
+    ...policy.require.map(({ node }) => ({ ...node.explain(facts, unknown), node: 'require' as const, label: `require ${node.label}` })),
+    ...policy.allow.map((node) => node.explain(facts, unknown)),
   ];
-  return { node: 'policy', path: 'policy', label: verdict.allow ? 'allow' : 'deny', value: verdict.allow, children };
+  const value = 'value' in verdict ? verdict.value : verdict.allow;
+  return { node: 'policy', path: 'policy', label: value === 'unknown' ? 'conditional' : value ? 'allow' : 'deny', value, children };
 }

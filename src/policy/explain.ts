@@ -2,6 +2,7 @@
  * Explain trees as text: the `deny-why` / `allow-why` lines a log or a CLI prints. Each line is
  * one criterion — where it is written, what it says, its value and the fact that decided it:
  *   `policy.deny.or.0 groups has "Contractors" = true (member of "Contractors", "Staff")`
+ * A value is `true`, `false` or — evaluated with unknown facts — `unknown` (`?` in the tree).
  */
 import type { ExplainNode } from './types.js';
 
@@ -22,12 +23,13 @@ export function explainLeaves(node: ExplainNode): ExplainNode[] {
  */
 export function explainWhy(tree: ExplainNode, max = 12): string[] {
   const rules = tree.children ?? [];
-  const denies = rules.filter((rule) => rule.node === 'deny' && rule.value);
-  const pick = tree.value
-    ? rules.filter((rule) => rule.node === 'allow' && rule.value).flatMap((rule) => explainLeaves(rule).filter((leaf) => leaf.value))
+  // `=== true`: an `unknown` value (explain without a session) is a truthy string.
+  const denies = rules.filter((rule) => rule.node === 'deny' && rule.value === true);
+  const pick = tree.value === true
+    ? rules.filter((rule) => rule.node === 'allow' && rule.value === true).flatMap((rule) => explainLeaves(rule).filter((leaf) => leaf.value === true))
     : denies.length > 0
-      ? denies.flatMap((rule) => explainLeaves(rule).filter((leaf) => leaf.value))
-      : rules.filter((rule) => rule.node !== 'deny' && !rule.value).flatMap(explainLeaves);
+      ? denies.flatMap((rule) => explainLeaves(rule).filter((leaf) => leaf.value === true))
+      : rules.filter((rule) => rule.node !== 'deny' && rule.value !== true).flatMap(explainLeaves);
   const lines = pick.slice(0, max).map(explainLine);
   if (pick.length > max) lines.push(`… ${pick.length - max} more`);
   return lines;
@@ -35,7 +37,7 @@ export function explainWhy(tree: ExplainNode, max = 12): string[] {
 
 /** The tree indented, one node a line, for `scimgate policy explain`. */
 export function formatExplain(node: ExplainNode, indent = ''): string[] {
-  const mark = node.value ? '✓' : '✗';
+  const mark = node.value === 'unknown' ? '?' : node.value ? '✓' : '✗';
   const head = node.fact !== undefined ? `${indent}${mark} ${node.label}  [${node.fact}]  (${node.path})` : `${indent}${mark} ${node.label}  (${node.path})`;
   return [head, ...(node.children ?? []).flatMap((child) => formatExplain(child, `${indent}  `))];
 }

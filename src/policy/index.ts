@@ -4,7 +4,10 @@
  * HTTP, database or configuration file: config compiles route policies with it at load (so a
  * bad policy is a load error naming its key), access evaluates them per request.
  */
-export { anyOfNodes, compilePolicy, MAX_POLICY_DEPTH, type CompiledPolicy, type CompileOptions, type EvalContext, type PolicyNode, type Requirement } from './compile.js';
+export { anyOfNodes, compilePolicy, MAX_POLICY_DEPTH, type CompiledPolicy, type CompileOptions, type PolicyNode, type Requirement } from './compile.js';
+export { dependsOn, evaluatePartial, type PartialDecision, type PartialOptions, type PartialVerdict, type ReadingOutcome } from './evaluate-partial.js';
+export { and3, not3, or3, UNKNOWN } from './kleene.js';
+export { isUnknown, NOTHING_UNKNOWN, unknownFacts, type UnknownFacts } from './unknown-facts.js';
 export { CRITERION_NAMES } from './criteria/registry.js';
 export { evaluatePolicy, explainPolicy, FRESH_SESSION_MS, type EvaluateOptions } from './evaluate.js';
 export { explainLeaves, explainLine, explainWhy, formatExplain } from './explain.js';
@@ -24,6 +27,7 @@ export { allOfPolicies, compileRoutePolicy, DEFAULT_POLICY, groupsRequirement, w
 export { STRING_MATCHERS, type StringMatcherName } from './string-matcher.js';
 export type {
   ExplainNode,
+  FactName,
   GroupFact,
   GroupKeys,
   Names,
@@ -34,5 +38,6 @@ export type {
   PolicyVerdict,
   RequestFacts,
   SessionFacts,
+  Tri,
   UserFacts,
 } from './types.js';

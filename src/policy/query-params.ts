@@ -45,7 +45,7 @@ function emailCriterion(emails: readonly string[]): CompiledCriterion {
   return {
     name: 'email',
     label: `${ALLOWED_EMAILS_PARAM} ${shortList(emails)}`,
-    requestTime: false,
+    reads: [],
     test: (facts: PolicyFacts) => facts.user?.primaryEmail !== undefined && listed.has(facts.user.primaryEmail),
     fact: (facts) => (facts.user ? `primary e-mail ${JSON.stringify(facts.user.primaryEmail ?? null)}` : 'not signed in'),
   };
@@ -65,7 +65,7 @@ function domainCriterion(domains: readonly string[]): CompiledCriterion {
   return {
     name: 'domain',
     label: `${ALLOWED_EMAIL_DOMAINS_PARAM} ${shortList(domains)}`,
-    requestTime: false,
+    reads: [],
     test: (facts: PolicyFacts) => {
       const domain = facts.user?.domain;
       if (domain === undefined) return false;

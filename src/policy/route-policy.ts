@@ -74,7 +74,7 @@ export function compileRoutePolicy(route: RoutePolicyInput | undefined, options:
 /** A policy with more requirements (they only narrow). */
 export function withRequirements(policy: CompiledPolicy, extra: readonly Requirement[]): CompiledPolicy {
   if (extra.length === 0) return policy;
-  return { ...policy, require: [...policy.require, ...extra], isDefault: false, size: policy.size + extra.length, requestTime: policy.requestTime };
+  return { ...policy, require: [...policy.require, ...extra], isDefault: false, size: policy.size + extra.length };
 }
 
 /**

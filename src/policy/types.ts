@@ -64,7 +64,7 @@ export interface SessionFacts {
   claimNames?: Map<string, Names | undefined>;
 }
 
-/** Facts of this one request: they make an outcome "conditional" in an access review. */
+/** Facts of this one request (which of them an explain or a review does not know: unknown-facts.ts). */
 export interface RequestFacts {
   /** Upper-case HTTP method of the original request, when the proxy told us. */
   method?: string | undefined;
@@ -97,6 +97,17 @@ export type PolicyReason =
   | 'user-inactive' // deny: the user is deactivated (checked before anything else)
   | 'reauthentication-required'; // deny: a fresh sign-in would allow (session_age / auth_age)
 
+/**
+ * A fact a criterion reads beyond the directory user, by the name explain and review print:
+ * the session's (`claim/<name>`, `session_age`, `auth_age`) and the request's (`source_ip`,
+ * `time`, `method`, `path`). Forward auth knows them all (a missing one is false); explain,
+ * access review and policy tests may not (unknown-facts.ts).
+ */
+export type FactName = 'source_ip' | 'time' | 'method' | 'path' | 'session_age' | 'auth_age' | `claim/${string}`;
+
+/** A truth value of three-valued (Kleene) logic: `unknown` when it depends on facts not known. */
+export type Tri = boolean | 'unknown';
+
 /** One node of an evaluated policy: the `deny-why` / `allow-why` of a decision. */
 export interface ExplainNode {
   /** `policy`, `allow`, `deny`, `require`, an operator (`and`…), or the criterion's name. */
@@ -105,22 +116,18 @@ export interface ExplainNode {
   path: string;
   /** The criterion as written, e.g. `groups has "Engineering"`. */
   label: string;
-  value: boolean;
-  /** Criteria only: the fact that decided it, e.g. `department = "Sales"`. */
+  /** `unknown` only when evaluated with unknown facts (explain or review without a session or request). */
+  value: Tri;
+  /** Criteria only: the fact that decided it, e.g. `department = "Sales"` (or which facts are unknown). */
   fact?: string;
-  /** Criteria only: reads request-time facts (IP, time, method, path, session age). */
-  requestTime?: boolean;
+  /** Criteria only: the session and request facts it reads (absent: only the directory user). */
+  reads?: FactName[];
   children?: ExplainNode[];
 }
 
 export interface PolicyVerdict {
   allow: boolean;
   reasons: readonly PolicyReason[];
-  /**
-   * True when the outcome depended on request-time facts (source IP, time, method, path,
-   * session or authentication age): another request by the same user may be answered differently.
-   */
-  conditional: boolean;
   /** Deny only: the same request with a fresh sign-in would be allowed (answer 401, not 403). */
   reauthenticate: boolean;
   /** The whole evaluated tree with every criterion's value; only when asked for (it allocates). */

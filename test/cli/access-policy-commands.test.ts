@@ -27,6 +27,11 @@ const ROUTES = [
     pathPrefix: '/wiki',
     policy: { allow: { and: [{ [`attribute/${ENTERPRISE}:department`]: 'Engineering' }] }, deny: { or: [{ groups: { has: 'Contractors' } }] } },
   },
+  // Session facts a review or an explanation without a session does not know.
+  { host: 'app.example.com', pathPrefix: '/mfa', policy: { allow: { and: [{ groups: { has: 'Engineering' } }, { 'claim/amr': 'mfa' }] } } },
+  { host: 'app.example.com', pathPrefix: '/fresh', policy: { allow: { and: [{ authenticated_user: true }, { session_age: '8h' }] } } },
+  // `/exact/secret.` reads `/exact/secret.` literally and `/exact/secret` leniently (IIS drops the dot).
+  { host: 'app.example.com', pathPrefix: '/exact', policy: { allow: { and: [{ authenticated_user: true }] }, deny: { or: [{ http_path: { is: '/exact/secret' } }] } } },
 ];
 
 let dir: string;
@@ -118,7 +123,30 @@ describe('scimgate access review', () => {
 
   it('a deny on a nested group removes the user; CSV quotes what needs it', () => {
     const { log } = access(['review'], { url: 'https://app.example.com/wiki', format: 'csv' });
-    expect(log.split('\n')).toEqual(['userName,id,access,reason', expect.stringMatching(/^alice@contoso\.com,[^,]+,allowed,.*department.*Engineering/)]);
+    expect(log.split('\n')).toEqual(['userName,id,access,dependsOn,reason', expect.stringMatching(/^alice@contoso\.com,[^,]+,allowed,,.*department.*Engineering/)]);
+  });
+
+  it('a user whose access hangs on a session claim is listed as conditional on it, not left out', () => {
+    const { log } = access(['review'], { url: 'https://app.example.com/mfa', format: 'json' });
+    const review = JSON.parse(log) as { entries: { userName: string; reach: string; dependsOn: string[]; reasons: string[] }[] };
+    expect(review.entries.map((e) => `${e.userName} ${e.reach} ${e.dependsOn.join(',')}`)).toEqual([
+      'alice@contoso.com conditional claim/amr',
+      'bob@contoso.com conditional claim/amr',
+    ]);
+    // Dave is in no Engineering group: denied whatever the claim, so left out.
+    expect(review.entries[0]?.reasons).toEqual(['alice@contoso.com → Platform Team → Engineering', 'depends on claim/amr is "mfa"']);
+    const table = access(['review'], { url: 'https://app.example.com/fresh' }).log;
+    expect(table).toMatch(/alice@contoso\.com\s+conditional \(session_age\)/);
+    expect(table).toMatch(/3 of 4 directory users can reach it \(3 conditional\)/);
+  });
+
+  it('the URL is known to a review: a deny on http_path decides for everyone', () => {
+    const { log } = access(['review'], { url: 'https://app.example.com/exact/secret', format: 'json' });
+    // The URL is known: the deny rule holds for everyone.
+    expect(JSON.parse(log).entries).toEqual([]);
+    const open = JSON.parse(access(['review'], { url: 'https://app.example.com/exact/open', format: 'json' }).log);
+    expect(open.entries).toHaveLength(3);
+    expect(open.entries[0]).toMatchObject({ reach: 'allowed', dependsOn: [] });
   });
 
   it('usage errors exit 2, unanswerable questions 1', () => {
@@ -136,7 +164,8 @@ describe('scimgate access user', () => {
     expect(log).toMatch(/app\.example\.com\/eng\s+any\s+allowed\s+alice@contoso\.com → Platform Team → Engineering/);
     expect(log).toMatch(/app\.example\.com\/office\s+any\s+conditional/);
     expect(log).toMatch(/app\.example\.com\/wiki\s+any\s+allowed/);
-    expect(log).toMatch(/3 of 3 routes reachable/);
+    expect(log).toMatch(/app\.example\.com\/mfa\s+any\s+conditional \(claim\/amr\)/);
+    expect(log).toMatch(/6 of 6 routes reachable/);
     expect(access(['user', 'bob@contoso.com']).log).toMatch(/app\.example\.com\/wiki\s+any\s+denied/);
   });
 });
@@ -149,7 +178,49 @@ describe('scimgate policy explain', () => {
     expect(log).toContain('groups has "Contractors"');
     expect(log).toMatch(/department/);
     const json = JSON.parse(policy(['explain'], { user: 'alice@contoso.com', url: 'https://app.example.com/wiki/x', format: 'json' }).log);
-    expect(json).toMatchObject({ allow: true, routes: [{ pathPrefix: '/wiki' }] });
+    expect(json).toMatchObject({ allow: true, decision: 'allow', routes: [{ pathPrefix: '/wiki' }] });
+  });
+
+  it('without a session a claim is unknown: the decision is conditional and says on what', () => {
+    const { code, log } = policy(['explain'], { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/x' });
+    expect(code).toBe(0);
+    expect(log.split('\n')[0]).toMatch(/^CONDITIONAL alice@contoso\.com any method https:\/\/app\.example\.com\/mfa\/x\s+\(depends on claim\/amr\)/);
+    expect(log).toMatch(/\? claim\/amr is "mfa"\s+\[claim\/amr unknown\]/);
+    expect(log).toMatch(/✓ groups has "Engineering"/);
+    const json = JSON.parse(policy(['explain'], { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/x', format: 'json' }).log);
+    expect(json).toMatchObject({ allow: false, decision: 'conditional', dependsOn: ['claim/amr'], reasons: ['conditional'] });
+    expect(json.unknown).toEqual(['claims', 'session_age', 'auth_age', 'source_ip', 'method']);
+  });
+
+  it('claims and session age given as inputs are known facts', () => {
+    const run = (flags: Record<string, string>, claims: string[] = []) =>
+      capture((out) => runPolicyCommand(['explain'], new Map(Object.entries({ user: 'alice@contoso.com', format: 'json', ...flags })), { explain: deps, tests: () => ({ policies: deps().policies }) }, out, new Map([['claim', claims]])));
+    const decision = (flags: Record<string, string>, claims?: string[]) => JSON.parse(run(flags, claims).log).decision;
+    expect(decision({ url: 'https://app.example.com/mfa/x' }, ['amr=mfa'])).toBe('allow');
+    expect(decision({ url: 'https://app.example.com/mfa/x' }, ['amr=["pwd","mfa"]', 'acr=1'])).toBe('allow');
+    expect(decision({ url: 'https://app.example.com/mfa/x' }, ['amr=pwd'])).toBe('deny');
+    expect(decision({ url: 'https://app.example.com/fresh/x', 'session-age': '2h' })).toBe('allow');
+    expect(decision({ url: 'https://app.example.com/fresh/x', 'session-age': '9h' })).toBe('deny');
+    expect(JSON.parse(run({ url: 'https://app.example.com/fresh/x', 'session-age': '9h' }).log).reasons).toEqual(['reauthentication-required']);
+    expect(run({ url: 'https://app.example.com/mfa/x' }, ['amr'])).toMatchObject({ code: 2, error: expect.stringContaining('--claim must be NAME=VALUE') });
+    expect(run({ url: 'https://app.example.com/fresh/x', 'session-age': 'soon' })).toMatchObject({ code: 2, error: expect.stringContaining('--session-age must be a duration') });
+  });
+
+  it('evaluates http_path under every reading forward auth uses, and says which decided', () => {
+    const { log } = policy(['explain'], { user: 'alice@contoso.com', url: 'https://app.example.com/exact/secret.', format: 'json' });
+    const json = JSON.parse(log);
+    expect(json).toMatchObject({
+      decision: 'deny',
+      reasons: ['deny-matched'],
+      readings: [
+        { reading: 'literal', path: '/exact/secret.', decision: 'allow' },
+        { reading: 'lenient', path: '/exact/secret', decision: 'deny' },
+      ],
+      decidedBy: 'lenient',
+    });
+    const text = policy(['explain'], { user: 'alice@contoso.com', url: 'https://app.example.com/exact/secret.' }).log;
+    expect(text).toContain('path readings: literal /exact/secret. → allow; lenient /exact/secret → deny (decided)');
+    expect(text).toMatch(/✓ http_path is "\/exact\/secret"\s+\[path "\/exact\/secret"\]/);
   });
 });
 
@@ -191,6 +262,24 @@ describe('scimgate policy test', () => {
     const { code, log } = policy(['test', file]);
     expect(log.split('\n').at(-1)).toBe('3 passed, 0 failed');
     expect(code).toBe(0);
+  });
+
+  it('cases may give claims and session age; a case without them can expect conditional', () => {
+    const file = write('session.yaml', {
+      cases: [
+        { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/', claims: { amr: ['pwd', 'mfa'] }, expect: 'allow' },
+        { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/', claims: { amr: 'pwd' }, expect: 'deny' },
+        { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/', expect: 'conditional' },
+        { user: 'alice@contoso.com', url: 'https://app.example.com/fresh/', session_age: '1h', expect: 'allow' },
+        { user: 'alice@contoso.com', url: 'https://app.example.com/mfa/', expect: 'allow' },
+      ],
+    });
+    const { code, log } = policy(['test', file]);
+    expect(log).toMatch(/^FAIL 5\. .*: expected allow, got conditional \(depends on claim\/amr\)/m);
+    expect(log.split('\n').at(-1)).toBe('4 passed, 1 failed');
+    expect(code).toBe(1);
+    const bad = policy(['test', write('bad-age.yaml', { cases: [{ user: 'a', url: 'https://x/', session_age: 'a while', expect: 'allow' }] })]);
+    expect(bad.error).toContain('cases.0.session_age: must be a duration');
   });
 
   it('a malformed test file names every problem by case and key', () => {

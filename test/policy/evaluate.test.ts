@@ -1,13 +1,13 @@
 /** The policy language's rules: deny wins, operators as in Pomerium's PPL, fail-closed facts. */
 import { describe, expect, it } from 'vitest';
-import { compileRoutePolicy, evaluatePolicy, explainWhy, queryRequirements, withRequirements } from '../../src/policy/index.js';
+import { compileRoutePolicy, evaluatePartial, evaluatePolicy, explainWhy, NOTHING_UNKNOWN, queryRequirements, unknownFacts, withRequirements } from '../../src/policy/index.js';
 import { alice, contractors, engineering, facts, platform, policy, problems } from './support.js';
 
 const member = (group: string) => ({ groups: { has: group } });
 
 describe('allow and deny (PPL actions)', () => {
   it('allows when an allow rule matches and no deny rule does', () => {
-    expect(evaluatePolicy(policy({ allow: { or: [member('Engineering')] } }), facts())).toMatchObject({ allow: true, reasons: ['allow-matched'], conditional: false });
+    expect(evaluatePolicy(policy({ allow: { or: [member('Engineering')] } }), facts())).toMatchObject({ allow: true, reasons: ['allow-matched'] });
   });
 
   it('denies when no allow rule matches', () => {
@@ -149,12 +149,15 @@ describe('explain (deny-why / allow-why)', () => {
   });
 });
 
-describe('conditional and re-authentication', () => {
-  it('an outcome that consulted request-time facts is conditional; one that did not is not', () => {
+describe('conditional (three-valued, with unknown facts) and re-authentication', () => {
+  it('an outcome that hangs on an unknown fact is conditional; one the known facts settle is not', () => {
     const p = policy({ allow: { and: [{ source_ip: '10.0.0.0/8' }, member('Engineering')] } });
-    expect(evaluatePolicy(p, facts()).conditional).toBe(true);
-    // Not in the group: denied whatever the address — the group is tried first.
-    expect(evaluatePolicy(p, facts({ user: alice({ groups: [platform] }) })).conditional).toBe(false);
+    const unknown = unknownFacts({ method: true, path: true, time: true });
+    expect(evaluatePartial(p, facts(), { unknown })).toMatchObject({ decision: 'conditional', dependsOn: ['source_ip'] });
+    // Not in the group: denied whatever the address.
+    expect(evaluatePartial(p, facts({ user: alice({ groups: [platform] }) }), { unknown })).toMatchObject({ decision: 'deny', reasons: ['allow-unmatched'], dependsOn: [] });
+    // Known address: the two-valued answer.
+    expect(evaluatePartial(p, facts(), { unknown: NOTHING_UNKNOWN })).toMatchObject({ decision: 'allow', reasons: ['allow-matched'] });
   });
 
   it('a deny a fresh sign-in would lift asks for one', () => {

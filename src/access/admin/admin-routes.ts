@@ -4,13 +4,15 @@
  * a 4xx status that says what to fix. Nothing here writes: it explains decisions over the live
  * directory and the routes current at the time of the request.
  *
- * - `POST /admin/v1/policy/explain` `{user, url, method?, ip?, at?}` → the decision and the
+ * - `POST /admin/v1/policy/explain` `{user, url, method?, ip?, at?, claims?, sessionAge?,
+ *   authAge?}` → the decision (allow, deny, or conditional on the facts not given) and the
  *   evaluated policy tree (src/access/explain.ts).
  */
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requestHeader } from '../../http/request-header.js';
+import { parseDuration } from '../../shared/duration.js';
 import { explainAccess, type ExplainDeps } from '../explain.js';
 import { adminAuth } from './admin-auth.js';
 
@@ -23,12 +25,22 @@ export interface AdminRouteDeps {
 
 const MAX_BODY_BYTES = 16 * 1024;
 
+const duration = z.union([z.string().max(64), z.number()]).transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as "90s", "30m", "2h" or a number of seconds' });
+  return seconds ?? 0;
+});
+
 const explainBody = z.strictObject({
   user: z.string().trim().min(1).max(1024),
   url: z.string().min(1).max(8192),
   method: z.string().regex(/^[A-Za-z]{1,20}$/, { message: 'must be an HTTP method such as GET or POST' }).optional(),
   ip: z.string().min(1).max(64).optional(),
   at: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, e.g. 2026-12-02T10:00:00Z' }).optional(),
+  /** The session's ID-token claims; absent: unknown. */
+  claims: z.record(z.string().max(256), z.unknown()).optional(),
+  sessionAge: duration.optional(),
+  authAge: duration.optional(),
 });
 
 export function adminRoutes(deps: AdminRouteDeps): Hono {

@@ -11,7 +11,7 @@ import { createBoundedMemo } from '../../shared/bounded-memo.js';
 import type { Result } from '../../shared/result.js';
 import type { CidrList } from '../../shared/cidr-list.js';
 import { originalRequestUrl, trustedPeer, type OriginalUrl } from '../forwarded.js';
-import { pathReadings, type CompiledPolicy, type PolicyError, type PolicyResolver } from '../policy/index.js';
+import { readingPaths, type CompiledPolicy, type PolicyError, type PolicyResolver } from '../policy/index.js';
 
 /** The proxy headers originalRequestUrl reads, in this order. */
 export const PROXY_HEADERS = ['x-original-url', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-uri', 'x-original-method', 'x-forwarded-method'] as const;
@@ -66,11 +66,10 @@ export function createAuthTargetResolver(trustedProxies: CidrList, policyFor: Po
     if (!target) {
       const headers = { get: (name: string) => request.proxyHeaders[PROXY_HEADERS.indexOf(name as (typeof PROXY_HEADERS)[number])] ?? null };
       const original = originalRequestUrl({ headers, remoteAddress: request.remoteAddress, url: request.url }, trustedProxies);
-      const readings = pathReadings(original.url.pathname);
       target = {
         original,
         policy: original.source === 'malformed' ? undefined : policyFor(original.url, authQuery(request.url), original.method),
-        paths: !readings.ok ? [] : readings.literal === readings.lenient ? [readings.literal] : [readings.literal, readings.lenient],
+        paths: readingPaths(original.url.pathname),
       };
       remembered.set(key, target);
     }

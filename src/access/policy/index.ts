@@ -5,4 +5,4 @@
  */
 export * from '../../policy/index.js';
 export { createPolicyResolver, type PolicyResolver } from './policy-resolver.js';
-export { createRouteMatcher, normalizeHost, normalizePath, pathReadings, underPrefix, type PathReadings, type RouteMatch, type RouteMatcher } from './match-route.js';
+export { createRouteMatcher, normalizeHost, normalizePath, pathReadings, readingPaths, underPrefix, type PathReadings, type RouteMatch, type RouteMatcher } from './match-route.js';

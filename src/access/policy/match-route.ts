@@ -18,7 +18,7 @@
 import type { RouteConfig } from '../../config/index.js';
 import { pathReadings } from './normalize-path.js';
 
-export { normalizePath, pathReadings, type PathReadings } from './normalize-path.js';
+export { normalizePath, pathReadings, readingPaths, type PathReadings } from './normalize-path.js';
 
 export type RouteLike = Pick<RouteConfig, 'host' | 'pathPrefix'> & Partial<Pick<RouteConfig, 'methods' | 'caseSensitive'>>;
 

@@ -44,6 +44,17 @@ export function pathReadings(path: string): PathReadings {
   return { ok: true, literal: literalPath(bare), lenient: resolveSegments(decoded.value.normalize('NFKC')) };
 }
 
+/**
+ * The paths a policy's `http_path` is evaluated on: the literal reading, then the lenient one when
+ * it differs; none when the path is refused. Forward auth and explain both take them from here,
+ * so explain shows the readings a decision used.
+ */
+export function readingPaths(path: string): readonly string[] {
+  const readings = pathReadings(path);
+  if (!readings.ok) return [];
+  return readings.literal === readings.lenient ? [readings.literal] : [readings.literal, readings.lenient];
+}
+
 /** The literal reading alone (see the module comment); never refuses. */
 export function normalizePath(path: string): string {
   const bare = withoutQuery(path);

@@ -57,7 +57,7 @@ function ageCriterion(name: 'session_age' | 'auth_age', age: (facts: PolicyFacts
       return {
         name,
         label: `${name} ${parts.join(' and ')}`,
-        requestTime: true,
+        reads: [name],
         test: (facts) => {
           const ms = age(facts);
           if (ms === undefined) return false;

@@ -70,7 +70,7 @@ export const attribute: CriterionDef = {
     return {
       name: `attribute/${text}`,
       label: label.length > 300 ? `${label.slice(0, 300)}…` : label,
-      requestTime: false,
+      reads: [],
       test: documentTest(filter, ctx.slot()),
       fact: (facts) => {
         if (!facts.user) return 'not signed in';

@@ -36,7 +36,7 @@ export const claim: CriterionDef = {
   compile(value, ctx) {
     const name = ctx.sub ?? '';
     return compileNamesCriterion(`claim/${name}`, value, ctx, {
-      requestTime: false,
+      reads: [`claim/${name}`],
       names: (facts) => (facts.session ? claimNames(facts.session, name) : undefined),
       describe: (facts) => {
         if (!facts.session) return 'no session';

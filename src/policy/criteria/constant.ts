@@ -17,7 +17,7 @@ function constant(name: string, value: (signedIn: boolean) => boolean, anonymous
       return {
         name,
         label: name,
-        requestTime: false,
+        reads: [],
         ...(anonymous ? { anonymous } : {}),
         test: (facts) => value(facts.user !== undefined),
         fact: (facts) => (facts.user ? `signed in as ${JSON.stringify(facts.user.userName)}` : 'not signed in'),

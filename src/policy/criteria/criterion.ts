@@ -1,17 +1,22 @@
 /**
  * What one criterion compiles to, and what its compiler gets. Each criterion lives in its own
  * file beside this one and is listed in registry.ts; compile.ts knows only this interface.
- * A compiled criterion is total: a missing fact makes `test` false, never a throw.
+ * A compiled criterion is total: a missing fact makes `test` false, never a throw. An unknown
+ * fact (unknown-facts.ts) is not its business: the node around it (nodes.ts) answers `unknown`
+ * without calling `test` when something in `reads` is unknown.
  */
-import type { PolicyFacts, PolicyProblem } from '../types.js';
+import type { FactName, PolicyFacts, PolicyProblem } from '../types.js';
 
 export interface CompiledCriterion {
   /** The criterion's name as written (`groups`, `claim/amr`, `attribute/title`). */
   name: string;
   /** As written, for explain: `groups has "Engineering"`. */
   label: string;
-  /** Reads request-time facts (IP, time, method, path, session age): outcomes become conditional. */
-  requestTime: boolean;
+  /**
+   * The session and request facts it reads (empty: the directory user only). Where one of them is
+   * unknown (explain or review without a session or request) the criterion is `unknown`.
+   */
+  reads: readonly FactName[];
   /** Holds for an anonymous request (only `public` does): the policy may then be evaluated without a user. */
   anonymous?: boolean;
   test(facts: PolicyFacts): boolean;

@@ -59,7 +59,7 @@ export const date: CriterionDef = {
     return {
       name: 'date',
       label: `date ${parts.join(' and ')}`,
-      requestTime: true,
+      reads: ['time'],
       test: (facts) => {
         const now = facts.request.now;
         if (!isInstant(now)) return false;

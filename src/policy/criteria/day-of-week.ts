@@ -77,7 +77,7 @@ export const dayOfWeek: CriterionDef = {
     return {
       name: 'day_of_week',
       label: `day_of_week in ${[...set].sort().map((d) => DAYS[d]).join(',')} ${zone}`,
-      requestTime: true,
+      reads: ['time'],
       test: (facts) => isInstant(facts.request.now) && set.has(clock(facts.request.now).weekday),
       fact: (facts) => (isInstant(facts.request.now) ? `local day ${DAYS[clock(facts.request.now).weekday] ?? '?'} ${zone}` : 'time unknown'),
     };

@@ -13,14 +13,14 @@ import { namesCriterion } from './names-criterion.js';
 const MATCHERS = ['is', 'in', 'not_in', 'starts_with', 'ends_with', 'contains'] as const;
 
 export const email = namesCriterion('email', {
-  requestTime: false,
+  reads: [],
   matchers: MATCHERS,
   names: (facts) => facts.user?.names.emails,
   describe: (facts) => (facts.user ? `emails ${shortList(facts.user.emails)}` : 'not signed in'),
 });
 
 export const domain = namesCriterion('domain', {
-  requestTime: false,
+  reads: [],
   matchers: MATCHERS,
   names: (facts) => facts.user?.names.domain,
   describe: (facts) => (facts.user ? `domain ${quote(facts.user.domain)} (of ${quote(facts.user.primaryEmail)})` : 'not signed in'),

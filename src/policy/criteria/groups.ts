@@ -29,7 +29,7 @@ export const groups: CriterionDef = {
     return {
       name: 'groups',
       label: `groups ${matcher.label}`,
-      requestTime: false,
+      reads: [],
       test: (facts) => {
         const user = facts.user;
         if (!user) return false;

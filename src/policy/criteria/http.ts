@@ -3,8 +3,9 @@
  * - `http_method`: case-insensitive (methods are compared upper-cased by convention).
  * - `http_path`: the normalized path route matching used (never the query or fragment);
  *   case-sensitive, unless the route matches paths case-insensitively — then lower-case.
- * Both are request-time facts: an access review marks outcomes that depend on them
- * conditional. An unknown method or path (the proxy did not send it) is a missing fact: false.
+ * Both are request facts (`method`, `path`): unknown to an access review without --method, and an
+ * outcome that hangs on them is conditional there. In forward auth a method or path the proxy did
+ * not send is a missing fact: false.
  * Matchers: is, in, not_in, starts_with, ends_with, contains.
  */
 import type { CriterionDef } from './criterion.js';
@@ -14,7 +15,7 @@ import { compileNamesCriterion, namesCriterion } from './names-criterion.js';
 const MATCHERS = ['is', 'in', 'not_in', 'starts_with', 'ends_with', 'contains'] as const;
 
 export const httpMethod = namesCriterion('http_method', {
-  requestTime: true,
+  reads: ['method'],
   matchers: MATCHERS,
   names: (facts) => (facts.request.method ? { exact: [], folded: [facts.request.method.toLowerCase()] } : undefined),
   describe: (facts) => `method ${quote(facts.request.method)}`,
@@ -25,7 +26,7 @@ export const httpPath: CriterionDef = {
   compile(value, ctx) {
     const folded = ctx.options.caseInsensitivePaths === true;
     return compileNamesCriterion('http_path', value, ctx, {
-      requestTime: true,
+      reads: ['path'],
       matchers: MATCHERS,
       names: (facts) => {
         const path = facts.request.path;

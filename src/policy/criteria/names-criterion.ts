@@ -4,11 +4,11 @@
  * each lives where it picks its names (exact vs folded, see string-matcher.ts).
  */
 import { compileStringMatcher, type StringMatcherName } from '../string-matcher.js';
-import type { Names, PolicyFacts } from '../types.js';
+import type { FactName, Names, PolicyFacts } from '../types.js';
 import type { CompiledCriterion, CriterionContext, CriterionDef } from './criterion.js';
 
 export interface NamesCriterionSpec {
-  requestTime: boolean;
+  reads: readonly FactName[];
   matchers?: readonly StringMatcherName[];
   names(facts: PolicyFacts, ctx: { sub: string | undefined }): Names | undefined;
   describe(facts: PolicyFacts, ctx: { sub: string | undefined }): string;
@@ -22,7 +22,7 @@ export function compileNamesCriterion(name: string, value: unknown, ctx: Criteri
   return {
     name,
     label: `${name} ${matcher.label}`,
-    requestTime: spec.requestTime,
+    reads: spec.reads,
     test: (facts) => matcher.test(pick(facts, sub)),
     fact: (facts) => spec.describe(facts, sub),
   };

@@ -19,7 +19,7 @@ export const scimFilter: CriterionDef = {
     return {
       name: 'scim_filter',
       label: `scim_filter ${JSON.stringify(text)}`,
-      requestTime: false,
+      reads: [],
       test: documentTest(parsed.value, ctx.slot()),
       fact: (facts) => (facts.user ? `the user's SCIM document (userName ${JSON.stringify(facts.user.userName)})` : 'not signed in'),
     };

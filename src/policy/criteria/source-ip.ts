@@ -42,7 +42,7 @@ export const sourceIp: CriterionDef = {
     return {
       name: 'source_ip',
       label: `source_ip ${matcher} ${JSON.stringify(list.entries)}`,
-      requestTime: true,
+      reads: ['source_ip'],
       test: (facts) => {
         const ip = facts.request.ip;
         if (!ip) return false;

@@ -76,7 +76,7 @@ export const timeOfDay: CriterionDef = {
     return {
       name: 'time_of_day',
       label: `time_of_day ${parts.join(' and ')} ${String(zone)}`,
-      requestTime: true,
+      reads: ['time'],
       test: (facts) => isInstant(facts.request.now) && inWindow(clock(facts.request.now).secondOfDay),
       fact: (facts) => (isInstant(facts.request.now) ? `local time ${format(clock(facts.request.now).secondOfDay)} ${String(zone)}` : 'time unknown'),
     };

@@ -7,7 +7,7 @@ import { quote } from './criterion.js';
 import { namesCriterion } from './names-criterion.js';
 
 export const user = namesCriterion('user', {
-  requestTime: false,
+  reads: [],
   matchers: ['is', 'in', 'not_in', 'starts_with', 'ends_with', 'contains'],
   names: (facts) => facts.user?.names.user,
   describe: (facts) =>

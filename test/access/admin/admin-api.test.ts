@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRoutePolicy } from '../../../src/access/policy/index.js';
 import { ACCOUNTS, ALICE, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
+import { createResponseChecker } from '../../support/openapi-responses.js';
+import { loadOpenApi } from '../../support/openapi-routes.js';
 import { ADMIN_TOKEN, createHarness, REDIRECT_URIS, type Harness } from '../http/harness.js';
 
 let op: TestProvider;
@@ -15,6 +17,7 @@ afterAll(() => op.close());
 const ROUTES = [
   { host: 'app.example.com', pathPrefix: '/', allowedGroups: ['Staff'] },
   { host: 'app.example.com', pathPrefix: '/admin', allowedGroups: ['Admins'] },
+  { host: 'app.example.com', pathPrefix: '/mfa', policy: { allow: { and: [{ groups: { has: 'Staff' } }, { 'claim/amr': 'mfa' }, { session_age: '8h' }] } } },
 ];
 
 describe('admin API authentication', () => {
@@ -98,6 +101,23 @@ describe('POST /admin/v1/policy/explain', () => {
     expect(denied.status).toBe(200);
     expect(denied.body).toMatchObject({ allow: false, method: 'POST', routes: [{ pathPrefix: '/admin' }] });
     expect(JSON.stringify(denied.body.explain)).toContain('Admins');
+  });
+
+  it('without a session, claims and session age are unknown: conditional, and on what; given, they decide', async () => {
+    const url = 'https://app.example.com/mfa/x';
+    const unknown = await h.explain({ user: aliceId, url });
+    expect(unknown.body).toMatchObject({ allow: false, decision: 'conditional', dependsOn: ['claim/amr', 'session_age'], reasons: ['conditional'] });
+    const leaves = JSON.stringify(unknown.body.explain);
+    expect(leaves).toContain('"label":"claim/amr is \\"mfa\\"","value":"unknown","fact":"claim/amr unknown"');
+    expect(leaves).toContain('"label":"groups has \\"Staff\\"","value":true');
+    const check = createResponseChecker(loadOpenApi());
+    expect((await check('POST', '/admin/v1/policy/explain', unknown.res.clone())).problems).toEqual([]);
+    expect((await h.explain({ user: aliceId, url, claims: { amr: ['pwd', 'mfa'] }, sessionAge: '1h' })).body).toMatchObject({ decision: 'allow', allow: true, dependsOn: [] });
+    expect((await h.explain({ user: aliceId, url, claims: { amr: 'pwd' } })).body).toMatchObject({ decision: 'deny', reasons: ['allow-unmatched'] });
+    expect((await h.explain({ user: aliceId, url, claims: {} })).body).toMatchObject({ decision: 'deny' });
+    expect((await h.explain({ user: aliceId, url, claims: { amr: 'mfa' } })).body).toMatchObject({ decision: 'conditional', dependsOn: ['session_age'] });
+    const bad = await h.explain({ user: aliceId, url, sessionAge: 'a while' });
+    expect(bad).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: expect.stringMatching(/^sessionAge: must be a duration/) } });
   });
 
   it('an ambiguous path lists every route it could mean', async () => {
