@@ -2,7 +2,8 @@
  * `claim/<name>`: an ID-token claim kept with the session at sign-in (`amr`, `acr`, `tid`,
  * `idp`, …). Case-sensitive (exact), as in Pomerium. A list claim (`amr: ["pwd", "mfa"]`)
  * matches when some element does; numbers and booleans compare by their JSON text (`true`,
- * `2`); objects never match. A claim the session did not keep is a missing fact: false.
+ * `2`); objects never match. A claim the session did not keep is a missing fact: false. Without
+ * a session at all (explain, access review) the claim is unknown (nodes.ts), not false.
  * Matchers: is, in, not_in, starts_with, ends_with, contains (a scalar means `is`).
  */
 import type { Names, SessionFacts } from '../types.js';

@@ -4,7 +4,7 @@
  * group wins over an allow, and oauth2-proxy's query parameters narrow what the route allows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, ALICE, TENANTS } from '../../support/oidc-fixtures.js';
+import { ACCOUNTS, ALICE, TENANT_A, TENANTS } from '../../support/oidc-fixtures.js';
 import { startTestProvider, type TestProvider } from '../../support/oidc-provider.js';
 import { createHarness, REDIRECT_URIS, type Harness } from './harness.js';
 
@@ -26,6 +26,11 @@ const ROUTES = [
     policy: { allow: { or: [{ groups: { has: 'Staff' } }] }, deny: { or: [{ groups: { has: 'Contractors' } }] } },
   },
   { host: 'open.example.com' },
+  // ID-token claims kept with the session at sign-in: the test provider sends tid and name, never amr.
+  { host: 'tenant.example.com', policy: { allow: { and: [{ 'claim/tid': TENANT_A }, { 'claim/name': { starts_with: 'Alice' } }] } } },
+  { host: 'other-tenant.example.com', policy: { allow: { and: [{ 'claim/tid': { not_in: [TENANT_A] } }] } } },
+  { host: 'mfa.example.com', policy: { allow: { and: [{ 'claim/amr': 'mfa' }] } } },
+  { host: 'no-mfa.example.com', policy: { allow: { and: [{ 'claim/amr': { not_in: ['mfa'] } }] } } },
 ];
 
 async function signedIn(h: Harness) {
@@ -36,6 +41,17 @@ async function signedIn(h: Harness) {
 }
 
 describe('forward auth under route policies', () => {
+  it('claim/<name> reads the ID-token claims the session kept; an absent claim is false (fail-closed), not_in too', async () => {
+    const h = await createHarness(op, { config: { routes: ROUTES } });
+    await h.provision(ALICE);
+    const ask = await signedIn(h);
+    expect(await ask('tenant.example.com')).toBe(202);
+    expect(await ask('other-tenant.example.com')).toBe(403);
+    expect(await ask('mfa.example.com')).toBe(403);
+    expect(await ask('no-mfa.example.com')).toBe(403);
+    expect(h.lines.some((line) => line.msg === 'access denied' && JSON.stringify(line.why).includes('amr absent from the session'))).toBe(true);
+  });
+
   it('an enterprise attribute flips 202 → 403 on the very next request after a SCIM PATCH', async () => {
     const h = await createHarness(op, { config: { routes: ROUTES } });
     const alice = await h.provision(ALICE, { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE], [ENTERPRISE]: { department: 'Engineering' } });
