@@ -23,6 +23,7 @@ import { createReadCache } from './scim/http/read-cache.js';
 import { renderScimError } from './scim/http/respond.js';
 import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
+import type { AuditedWrites } from './persistence/audit.js';
 
 export interface AppDeps {
   directory: Directory;
@@ -37,6 +38,8 @@ export interface AppDeps {
   scimReadCacheBytes?: number;
   /** Middleware added with `use()` to every SCIM router (src/scim/deps.ts). */
   scimMiddleware?: readonly MiddlewareHandler[] | undefined;
+  /** Each stored SCIM write's audit row, in the write's transaction (src/scim/write-audit.ts); no rows without it. */
+  scimAudit?: AuditedWrites | undefined;
   /** Sign-in and forward auth under /oauth2; absent when no OIDC provider is configured. */
   access?: AccessRouteDeps | undefined;
   /** The admin API under /admin/v1; absent when no admin token is configured. */
@@ -82,6 +85,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       cursors: createPageCursors(deps.pageCursorKey),
       readCache: deps.scimReadCacheBytes === 0 ? undefined : createReadCache(deps.directory.version, { maxBytes: deps.scimReadCacheBytes }),
       middleware: deps.scimMiddleware,
+      audit: deps.scimAudit,
     }),
   );
   if (deps.admin) {

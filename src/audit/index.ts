@@ -3,6 +3,8 @@
  * AuditLog interface is src/persistence/audit.ts; callers (SCIM writes, sign-in, sessions, tokens,
  * config reloads, hooks) take that interface and main.ts / the CLI hand them this implementation.
  */
+export { createAuditedWrites } from './audited-writes.js';
+export { startSampledAudit, DROPPED_TYPE, type RunningSampledAudit, type SampledAuditOptions } from './sampled-audit.js';
 export { createSqliteAuditLog, AuditOutsideWrite, type SqliteAuditLog, type AuditLogDeps } from './sqlite/audit-log.js';
 export { createAuditReader, type AuditQuery, type AuditReader } from './sqlite/audit-reader.js';
 export { createChainVerifier, canonicalEncoding, rowHash, GENESIS_HASH, PRUNED_TYPE, type ChainProblem, type ChainReport } from './chain.js';

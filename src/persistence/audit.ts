@@ -27,6 +27,27 @@ export interface AuditLog {
   record(entry: AuditEntry): void;
 }
 
+/**
+ * For callers whose change is a write of its own (a SCIM request calling the directory): runs
+ * `change` and, when `entryOf` returns an entry for its result, appends it, all in one write —
+ * the change's own write becomes a savepoint of it. A result without an entry (a refused change,
+ * which stored nothing) appends nothing.
+ */
+export interface AuditedWrites {
+  write<T>(change: () => T, entryOf: (result: T) => AuditEntry | undefined): T;
+}
+
+/**
+ * For events on hot or unauthenticated paths (policy denies on forward auth, refused sign-ins):
+ * `note` never touches the database and never waits. At most one entry per key and window is
+ * appended — off the request path, when the write lock is free — and the ones suppressed in
+ * between are counted in a summary entry when the window ends. A crash loses what is still
+ * buffered (docs/audit.md).
+ */
+export interface SampledAudit {
+  note(key: string, entry: AuditEntry): void;
+}
+
 /** A stored entry: its place in the chain and the hashes that link it. */
 export interface AuditRow {
   /** 1, 2, 3, … with no gaps: a gap is a deleted row. */

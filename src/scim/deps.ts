@@ -1,6 +1,7 @@
 /** What the SCIM router is built from. */
 import type { MiddlewareHandler } from 'hono';
 import type { Directory } from '../directory/index.js';
+import type { AuditedWrites } from '../persistence/audit.js';
 import type { TokenService } from '../tokens/index.js';
 import type { PageCursors } from './http/page-cursor.js';
 import type { ReadCache } from './http/read-cache.js';
@@ -27,6 +28,8 @@ export interface ScimDeps {
    * asynchronously, so none is the fast default.
    */
   middleware?: readonly MiddlewareHandler[] | undefined;
+  /** Writes each stored change's audit row in the change's own transaction (src/scim/write-audit.ts); none without it. */
+  audit?: AuditedWrites | undefined;
 }
 
 export const DEFAULT_SCIM_LIMITS: ScimLimits = { maxResults: 1000, defaultCount: 100, maxPayloadBytes: 4 * 1024 * 1024 };

@@ -17,6 +17,7 @@ import { normalizeGroup } from './protocol/resource/validate.js';
 import { groupResourceType } from './protocol/schemas/index.js';
 import { resourceRoutes } from './resource-routes.js';
 import { groupView } from './views.js';
+import { auditedScimWrite } from './write-audit.js';
 
 export function groupRoutes(deps: ScimDeps): Hono {
   const { groups, reads } = deps.directory;
@@ -41,7 +42,7 @@ export function groupRoutes(deps: ScimDeps): Hono {
     const projection = unwrap(projectionOf(c, groupResourceType));
     return withScimBody(c, maxBytes, (body) => {
       const { doc, members } = unwrap(normalizeGroup(body, 'create'));
-      const record = unwrap(groups.create(doc, members ?? []));
+      const record = unwrap(auditedScimWrite(deps, c, { resourceType: 'Group', operation: 'create' }, () => groups.create(doc, members ?? [])));
       return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
     });
   });
@@ -51,7 +52,11 @@ export function groupRoutes(deps: ScimDeps): Hono {
     return withScimBody(c, maxBytes, (body) => {
       const { doc, members } = unwrap(normalizeGroup(body, 'replace'));
       // PUT replaces the resource (RFC 7644 §3.5.1): a body without members leaves the group empty.
-      const record = unwrap(groups.modify(c.req.param('id'), () => ok(doc), [{ kind: 'replace', members: members ?? [] }], ifMatchOf(c)));
+      const id = c.req.param('id');
+      const ifMatch = ifMatchOf(c);
+      const record = unwrap(
+        auditedScimWrite(deps, c, { resourceType: 'Group', operation: 'replace', id }, () => groups.modify(id, () => ok(doc), [{ kind: 'replace', members: members ?? [] }], ifMatch)),
+      );
       return responder.respond(c, record, 200, projection);
     });
   });
@@ -73,7 +78,9 @@ export function groupRoutes(deps: ScimDeps): Hono {
               const normalized = normalizeGroup(patched.value, 'replace');
               return normalized.ok ? ok(normalized.value.doc) : normalized;
             };
-      const record = unwrap(groups.modify(c.req.param('id'), change, plan.memberChanges, ifMatchOf(c)));
+      const id = c.req.param('id');
+      const ifMatch = ifMatchOf(c);
+      const record = unwrap(auditedScimWrite(deps, c, { resourceType: 'Group', operation: 'patch', id }, () => groups.modify(id, change, plan.memberChanges, ifMatch)));
       if (projection === undefined) return c.body(null, 204, { ETag: etagOf(record.version) });
       return responder.respond(c, record, 200, projection);
     });

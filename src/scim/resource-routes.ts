@@ -19,6 +19,7 @@ import type { JsonObject } from './protocol/json.js';
 import { parseListParams, parseSearchRequest } from './protocol/list.js';
 import { project, type ProjectionOptions } from './protocol/projection.js';
 import type { ResourceTypeDef } from './protocol/schemas/index.js';
+import { auditedScimWrite } from './write-audit.js';
 
 export interface VersionedRecord {
   id: string;
@@ -154,7 +155,9 @@ export function resourceRoutes<R extends VersionedRecord, X>(deps: ScimDeps, kin
   });
 
   app.delete('/:id', (c) => {
-    unwrap(kind.delete(c.req.param('id'), ifMatchOf(c)));
+    const id = c.req.param('id');
+    const ifMatch = ifMatchOf(c);
+    unwrap(auditedScimWrite(deps, c, { resourceType: resourceType.name === 'Group' ? 'Group' : 'User', operation: 'delete', id }, () => kind.delete(id, ifMatch)));
     return c.body(null, 204);
   });
 

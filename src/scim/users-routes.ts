@@ -12,6 +12,7 @@ import { normalizeResource } from './protocol/resource/validate.js';
 import { userResourceType } from './protocol/schemas/index.js';
 import { resourceRoutes } from './resource-routes.js';
 import { userView } from './views.js';
+import { auditedScimWrite } from './write-audit.js';
 
 export function userRoutes(deps: ScimDeps): Hono {
   const { users, reads } = deps.directory;
@@ -35,7 +36,8 @@ export function userRoutes(deps: ScimDeps): Hono {
   app.post('/', (c) => {
     const projection = unwrap(projectionOf(c, userResourceType));
     return withScimBody(c, maxBytes, (body) => {
-      const record = unwrap(users.create(unwrap(normalizeResource(body, userResourceType, 'create'))));
+      const doc = unwrap(normalizeResource(body, userResourceType, 'create'));
+      const record = unwrap(auditedScimWrite(deps, c, { resourceType: 'User', operation: 'create' }, () => users.create(doc)));
       return responder.respond(c, record, 201, projection, { Location: responder.location(c, record) });
     });
   });
@@ -44,7 +46,9 @@ export function userRoutes(deps: ScimDeps): Hono {
     const projection = unwrap(projectionOf(c, userResourceType));
     return withScimBody(c, maxBytes, (body) => {
       const doc = unwrap(normalizeResource(body, userResourceType, 'replace'));
-      const record = unwrap(users.modify(c.req.param('id'), () => ok(doc), ifMatchOf(c)));
+      const id = c.req.param('id');
+      const ifMatch = ifMatchOf(c);
+      const record = unwrap(auditedScimWrite(deps, c, { resourceType: 'User', operation: 'replace', id }, () => users.modify(id, () => ok(doc), ifMatch)));
       return responder.respond(c, record, 200, projection);
     });
   });
@@ -57,7 +61,9 @@ export function userRoutes(deps: ScimDeps): Hono {
         const patched = applyPatch(current, operations, userResourceType);
         return patched.ok ? normalizeResource(patched.value, userResourceType, 'replace') : patched;
       };
-      const record = unwrap(users.modify(c.req.param('id'), patch, ifMatchOf(c)));
+      const id = c.req.param('id');
+      const ifMatch = ifMatchOf(c);
+      const record = unwrap(auditedScimWrite(deps, c, { resourceType: 'User', operation: 'patch', id }, () => users.modify(id, patch, ifMatch)));
       return responder.respond(c, record, 200, projection);
     });
   });

@@ -13,6 +13,7 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import { createApp, createNodeListener, type AppDeps } from '../../src/app.js';
+import { createAuditedWrites, createSqliteAuditLog } from '../../src/audit/index.js';
 import { createDirectory, type DirectoryDeps } from '../../src/directory/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
@@ -61,7 +62,8 @@ export function createTestScimApp(options: TestScimAppOptions = {}): TestScimApp
   const directory = createDirectory({ store, ...options.directory });
   const tokens = createTokenService(store);
   const { token } = tokens.create('test');
-  const deps: AppDeps = { directory, tokens, ...options.app };
+  // Audited as the server is (src/main.ts): every suite then also checks that a refused write leaves no audit row.
+  const deps: AppDeps = { directory, tokens, scimAudit: createAuditedWrites(store.writes, createSqliteAuditLog(store)), ...options.app };
   const transport = options.transport ?? defaultTransport();
   const { app, send } = transport === 'listener' ? overLoopback(deps) : inProcess(deps);
   const request = (url: string, init?: RequestInit) => send(new Request(url, init)) as Promise<ScimResponse>;
@@ -72,7 +74,7 @@ export function createTestScimApp(options: TestScimAppOptions = {}): TestScimApp
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
   const snapshot = () => {
-    const tables = ['users', 'groups', 'group_users', 'group_groups', 'group_closure', 'events'];
+    const tables = ['users', 'groups', 'group_users', 'group_groups', 'group_closure', 'events', 'audit_log'];
     // Membership tables are WITHOUT ROWID; every table's first two columns order it.
     return Object.fromEntries(tables.map((t) => [t, store.sqlite.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
   };
