@@ -12,6 +12,7 @@ import { buildAccess, createDirectoryGeneration, createPolicySource, oidcClientC
 import { connectProvider, type ProviderConnection, type RetryPolicy } from './access/oidc/index.js';
 import { createSessionStore } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
+import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSampledAudit } from './audit/index.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { createDirectory, startOffThreadSearch } from './directory/index.js';
@@ -63,15 +64,31 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           entry: SEARCH_THREAD_ENTRY,
           onFailure: (reason) => logger.warn({ reason }, 'the search thread stopped; the next slow search starts a new one'),
         });
+  // The audit log (docs/audit.md): rows appended inside the writes they record; denies and refused
+  // sign-ins sampled and appended off the request path; retention applied at start and hourly.
+  const auditLog = createSqliteAuditLog(store);
+  const sampledAudit = startSampledAudit({ log: auditLog, writes: store.writes });
+  const retention = startAuditRetention({
+    log: auditLog,
+    retentionSeconds: config.audit.retentionSeconds,
+    onPruned: (deleted, before) => logger.info({ deleted, before: before.toISOString() }, 'audit rows past their retention pruned'),
+    onFailure: (error) => logger.warn({ err: error }, 'audit retention could not prune now; it tries again in an hour'),
+  });
   let provider: ProviderConnection | undefined;
   const closeStore = async () => {
     provider?.stop();
+    retention.stop();
+    try {
+      sampledAudit.stop();
+    } catch (error) {
+      logger.warn({ err: error }, 'buffered audit entries could not be written at shutdown');
+    }
     await offThread?.stop();
     await checkpointer.stop();
     store.close();
   };
   try {
-    const tokens = createTokenService(store);
+    const tokens = createTokenService({ ...store, audit: auditLog });
     if (config.scim.token) {
       const { outcome, record } = tokens.ensureBootstrapToken(config.scim.token);
       logger.info({ token: record.name, outcome }, 'bootstrap SCIM token from configuration');
@@ -84,10 +101,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       store,
       onRevoke: () => void generation.bump(),
       recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
+      audit: auditLog,
     });
     const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);
 
+    const auditedWrites = createAuditedWrites(store.writes, auditLog);
     let access;
     // Built even without sign-in: the admin API explains decisions by the same routes.
     const policies = createPolicySource(config.routes);
@@ -118,7 +137,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         pendingLoginKey: options.pendingLoginKey ?? serverKey(store, 'pending-login', 32),
         policies,
       });
-      access = built.routes;
+      access = { ...built.routes, audit: { writes: auditedWrites, sampled: sampledAudit } };
       if (provider.waitSeconds() === undefined) logger.info({ issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled');
       else logger.warn({ issuer, redirectUri: config.oidc.redirectUri }, 'sign-in enabled, waiting for the identity provider');
     } else {
@@ -132,6 +151,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       scimLimits: { ...DEFAULT_SCIM_LIMITS, maxResults: config.scim.maxResults, maxPayloadBytes: config.scim.maxPayloadBytes },
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheBytes: config.scim.readCacheMb * 1024 * 1024,
+      scimAudit: auditedWrites,
       // Shared through the database, so a cursor from one server is good on every other.
       pageCursorKey: serverKey(store, 'page-cursor', 32),
       access,
@@ -152,6 +172,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log: logger,
       watch: options.reload?.watch ?? options.reload?.file !== undefined,
       ...(options.reload?.debounceMs !== undefined ? { debounceMs: options.reload.debounceMs } : {}),
+      onOutcome: (trigger, outcome) => {
+        const data =
+          outcome.status === 'applied'
+            ? { trigger, outcome: 'applied', routes: outcome.config.routes.length, restartNeeded: outcome.restartNeeded }
+            : { trigger, outcome: 'invalid', problems: outcome.problems.length };
+        try {
+          store.writes.write(() => auditLog.record({ type: 'config.reloaded', actor: 'operator', data: { ...data, ...(options.reload?.file ? { file: options.reload.file } : {}) } }));
+        } catch (error) {
+          logger.warn({ err: error }, 'the config reload could not be recorded in the audit log');
+        }
+      },
     });
     const stopReloads = async () => {
       reloader.close();

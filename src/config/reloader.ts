@@ -35,6 +35,8 @@ export interface ConfigReloaderOptions {
   watch?: boolean;
   /** Quiet time after the last change event before reloading (default 250 ms). */
   debounceMs?: number;
+  /** Told of every reload that read new contents (applied or refused as invalid), e.g. for the audit log; must not throw. */
+  onOutcome?: (trigger: string, outcome: Exclude<ReloadOutcome, { status: 'unchanged' }>) => void;
 }
 
 export type ReloadOutcome =
@@ -65,7 +67,9 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
       const problems = loaded.error.problems.map(formatProblem);
       options.log.error({ trigger, file: options.file, problems }, 'config reload refused: the file is invalid; keeping the last good configuration');
       lastDigest = fileDigest;
-      return { status: 'invalid', problems };
+      const refused = { status: 'invalid' as const, problems };
+      options.onOutcome?.(trigger, refused);
+      return refused;
     }
     const next = loaded.value;
     const restartNeeded = changedSections(current, next).filter((key) => !RELOADABLE.includes(key as keyof Config));
@@ -75,7 +79,9 @@ export function createConfigReloader(options: ConfigReloaderOptions): ConfigRelo
     lastDigest = fileDigest;
     options.log.info({ trigger, file: options.file, routes: next.routes.length }, 'config reloaded');
     if (restartNeeded.length > 0) options.log.warn({ trigger, sections: restartNeeded }, 'config changes that need a restart were not applied');
-    return { status: 'applied', config: next, restartNeeded };
+    const applied = { status: 'applied' as const, config: next, restartNeeded };
+    options.onOutcome?.(trigger, applied);
+    return applied;
   };
 
   if (options.file && options.watch !== false) {

@@ -86,6 +86,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
     routes,
     forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },
     admin: { token: adminToken },
+    audit: { retentionSeconds: file.audit.retention === 'forever' ? undefined : file.audit.retention },
     logging: { level: file.logging.level },
   });
 }

@@ -176,6 +176,11 @@ export const adminSchema = z.strictObject({
   tokenFile: nonEmpty.optional(),
 });
 
+export const auditSchema = z.strictObject({
+  /** Audit rows older than this are deleted (whole prefixes, the cut recorded: docs/audit.md); "forever" keeps them. */
+  retention: z.union([z.literal('forever'), duration.refine((seconds) => seconds >= 3600, { message: 'must be at least 1h (or "forever")' })]).default(365 * 86_400),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -190,6 +195,7 @@ export const fileSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   forwardAuth: forwardAuthSchema.prefault({}),
   admin: adminSchema.prefault({}),
+  audit: auditSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -90,5 +90,7 @@ export interface Config {
   forwardAuth: { groupIdsHeader: boolean };
   /** The admin API's own bearer token (never the SCIM token); undefined: no admin API. */
   admin: { token: string | undefined };
+  /** The audit log (docs/audit.md): rows older than retentionSeconds are pruned; undefined keeps them. */
+  audit: { retentionSeconds: number | undefined };
   logging: { level: LogLevel };
 }

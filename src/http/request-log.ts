@@ -13,7 +13,8 @@ export class RequestLog {
 
   constructor(
     private readonly logger: Logger,
-    private readonly requestId: string,
+    /** The request id every line carries (and the audit log records). */
+    readonly requestId: string,
   ) {}
 
   /** Whether a line at `level` would be written: lets callers skip building it. */

@@ -7,6 +7,7 @@
  * applies to the very next request, and a steady stream of SCIM reads costs no token query at all.
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
+import type { AuditEntry, AuditLog } from '../persistence/audit.js';
 import type { BootstrapOutcome, TokenRecord, TokenStore } from '../persistence/tokens.js';
 import { createBoundedMemo } from '../shared/bounded-memo.js';
 import type { Store } from '../store/connection.js';
@@ -41,6 +42,10 @@ export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits
   randomBytes?: (size: number) => Buffer;
   /** Where tokens are kept (default: the SQLite store over `db`/`sqlite`). */
   tokens?: TokenStore;
+  /** Records token creation, rotation and revocation in the audit log, in the change's own write. */
+  audit?: AuditLog;
+  /** Who the audit rows name as acting (default 'operator': the CLI). */
+  actor?: string;
 }
 
 /** Writing last_used_at on every request would turn each SCIM read into a write; a minute is precise enough. */
@@ -61,6 +66,18 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   };
   const now = deps.now ?? (() => new Date());
   const randomBytes = deps.randomBytes ?? nodeRandomBytes;
+  const { audit } = deps;
+  const actor = deps.actor ?? 'operator';
+  /** The change and its audit row in one write (the store's own write becomes a savepoint of it). */
+  const audited = <T>(change: () => T, entry: (result: T) => AuditEntry | undefined): T =>
+    audit === undefined
+      ? change()
+      : deps.writes.write(() => {
+          const result = change();
+          const e = entry(result);
+          if (e) audit.record(e);
+          return result;
+        });
 
   /**
    * The row we just read already says when the token was last marked used, so it serves as the
@@ -85,7 +102,10 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       const token = issueSecret();
       const record: TokenRecord = { id: randomUUID(), name, createdAt: now().toISOString(), lastUsedAt: null, revokedAt: null };
       try {
-        stored.insert({ ...record, digest: hashToken(token) });
+        audited(
+          () => stored.insert({ ...record, digest: hashToken(token) }),
+          () => ({ type: 'scim_token.created', actor, data: { tokenId: record.id, name } }),
+        );
       } finally {
         forget(undefined);
       }
@@ -97,7 +117,18 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
     },
 
     revoke(nameOrId) {
-      return forget(stored.revoke(nameOrId, now().toISOString()));
+      const at = now().toISOString();
+      // The token's id and name as they were before the revocation, for the row.
+      const target = audit === undefined ? undefined : () => stored.list().find((t) => t.revokedAt === null && (t.id === nameOrId || t.name === nameOrId));
+      return forget(
+        audited(
+          () => {
+            const which = target?.();
+            return { revoked: stored.revoke(nameOrId, at), which };
+          },
+          ({ revoked, which }) => (revoked && which ? { type: 'scim_token.revoked', actor, data: { tokenId: which.id, name: which.name } } : undefined),
+        ).revoked,
+      );
     },
 
     verify(presented) {
@@ -135,7 +166,11 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
       assertBootstrapToken(token);
       assertTokenName(name);
       try {
-        return stored.ensure(name, hashToken(token), now().toISOString(), randomUUID());
+        return audited(
+          () => stored.ensure(name, hashToken(token), now().toISOString(), randomUUID()),
+          ({ record, outcome }) =>
+            outcome === 'unchanged' ? undefined : { type: outcome === 'created' ? 'scim_token.created' : 'scim_token.rotated', actor: 'configuration', data: { tokenId: record.id, name } },
+        );
       } finally {
         forget(undefined);
       }

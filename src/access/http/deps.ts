@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 /** What the sign-in and forward-auth routes are built from; main.ts assembles it from Config. */
+import type { AuditedWrites, SampledAudit } from '../../persistence/audit.js';
 import type { CidrList } from '../../shared/cidr-list.js';
 import type { Decider } from '../decision.js';
 import type { LinkResult } from '../linking.js';
@@ -39,4 +40,9 @@ export interface AccessRouteDeps {
    * default: its socket's. Both forward-auth transports ask this one function.
    */
   remoteAddress?: (incoming: IncomingMessage | undefined) => string | undefined;
+  /**
+   * The audit log (docs/audit.md): a sign-in's row is written with its session; refused sign-ins
+   * and policy denies are sampled (one per key a minute, off the request path). None without it.
+   */
+  audit?: { writes: AuditedWrites; sampled: SampledAudit } | undefined;
 }

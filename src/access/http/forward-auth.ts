@@ -65,8 +65,28 @@ export function createForwardAuth({ deps, cookies }: Pick<SignInContext, 'deps' 
     const { method } = original;
     const decision = deps.decider.decide({ secret: cookies.sessionFrom(cookie), policy: policy.value, request: { method, paths, ip } });
     logDecision(log, decision, policy.value, { host: original.url.host, path: paths[0], method, ip });
+    if (deps.audit && decision.outcome === 'unauthorized' && decision.identity) {
+      const route = routeLabel(deps.policies.current(), original.url.hostname, paths[0], method);
+      // Sampled: one row per user and route a minute, appended off this path (src/audit/sampled-audit.ts).
+      deps.audit.sampled.note(`policy.denied\u0000${decision.identity.userId}\u0000${route}`, {
+        type: 'policy.denied',
+        actor: decision.identity.userName,
+        userId: decision.identity.userId,
+        requestId: log.requestId,
+        data: { route, host: original.url.host, path: paths[0], method, ip, reasons: decision.reasons },
+      });
+    }
     return answer(decision);
   };
+}
+
+/** The routes a denied request fell under, as one label (`app.example.com/admin`; `*` for any host; `(default)` unrouted). */
+function routeLabel(snapshot: PolicySnapshot, host: string, path: string | undefined, method: string | undefined): string {
+  const match = snapshot.match(host, path ?? '/', method);
+  if (!match.ok) return '(unmatched)';
+  const labels = match.routes.map((route) => `${route.host ?? '*'}${route.pathPrefix}`);
+  if (match.unrouted) labels.push('(default)');
+  return [...new Set(labels)].join(' ');
 }
 
 /**

@@ -5,7 +5,7 @@
  * Every refusal is logged with its stable code and reason and shown as a page saying why.
  */
 import type { Context, Hono } from 'hono';
-import { requestLog } from '../../http/request-context.js';
+import { requestContextOf, requestLog } from '../../http/request-context.js';
 import { requestHeader } from '../../http/request-header.js';
 import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import { keptClaims } from '../sessions/kept-claims.js';
@@ -81,8 +81,8 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     if (!pending) {
       // Logins of this browser's are pending, but not the one this callback answers: a callback
       // this browser never asked for (login CSRF), or one it already spent.
-      if (own.length === 0 && present.length > 0) return refuse(c, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
-      return refuse(c, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
+      if (own.length === 0 && present.length > 0) return refuse(c, deps, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
+      return refuse(c, deps, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
     }
 
     const unavailable = providerUnavailable(c, deps);
@@ -90,10 +90,10 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     // The OP redirected to our *public* URL; behind a proxy the request URL we see differs.
     const callbackUrl = `${deps.publicUrl.origin}${deps.callbackPath}${new URL(c.req.url).search}`;
     const login = await deps.oidc.finishLogin(callbackUrl, pending);
-    if (!login.ok) return refuse(c, login.code, login.reason);
+    if (!login.ok) return refuse(c, deps, login.code, login.reason);
 
     const linked = deps.link(login.identity);
-    if (!linked.ok) return refuse(c, linked.code, linked.reason, { sub: login.identity.sub, tid: login.identity.tid });
+    if (!linked.ok) return refuse(c, deps, linked.code, linked.reason, { sub: login.identity.sub, tid: login.identity.tid });
 
     // A fresh session at every sign-in (no fixation); a session this browser already had ends.
     const previous = cookies.readSession(c);
@@ -101,15 +101,26 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
       deps.sessions.revoke(previous, SESSION_REVOKE_REASON.replacedBySignIn);
       deps.decider.forget(previous);
     }
-    const { secret, session } = deps.sessions.create({
-      userId: linked.user.id,
-      tenantId: login.identity.tid ?? null,
-      issuer: login.identity.issuer,
-      subject: login.identity.sub,
-      absoluteTtlSeconds: deps.sessionCookie.absoluteTtlSeconds,
-      idleTtlSeconds: deps.sessionCookie.idleTtlSeconds,
-      claims: keptClaims(login.identity.claims, deps.policies.current().keptClaims),
-    });
+    const create = () =>
+      deps.sessions.create({
+        userId: linked.user.id,
+        tenantId: login.identity.tid ?? null,
+        issuer: login.identity.issuer,
+        subject: login.identity.sub,
+        absoluteTtlSeconds: deps.sessionCookie.absoluteTtlSeconds,
+        idleTtlSeconds: deps.sessionCookie.idleTtlSeconds,
+        claims: keptClaims(login.identity.claims, deps.policies.current().keptClaims),
+      });
+    // The sign-in's audit row commits with its session, or neither does.
+    const { secret, session } = deps.audit
+      ? deps.audit.writes.write(create, (created) => ({
+          type: 'signin.succeeded',
+          actor: linked.user.userName,
+          userId: linked.user.id,
+          requestId: requestContextOf(c).requestId,
+          data: { sessionId: created.session.id, issuer: login.identity.issuer, subject: login.identity.sub, ...(login.identity.tid ? { tenantId: login.identity.tid } : {}) },
+        }))
+      : create();
     cookies.setSession(c, secret);
     requestLog(c).info({ userId: linked.user.id, userName: linked.user.userName, sessionId: session.id }, 'signed in');
     return c.redirect(safeRedirect(pending.returnTo, redirects, SIGNED_IN_PATH), 302);
@@ -166,7 +177,17 @@ function providerUnavailable(c: Context, deps: AccessRouteDeps): Response | unde
   return renderRefusal(c, 'provider_unavailable');
 }
 
-function refuse(c: Context, code: string, reason: string, extra: Record<string, unknown> = {}): Response {
+/**
+ * A refused sign-in: logged, audited (sampled: one row per code and subject a minute, with a
+ * count of the rest — anyone can call the callback, and a refusal must not cost a write each),
+ * and shown as a page saying why.
+ */
+function refuse(c: Context, deps: AccessRouteDeps, code: string, reason: string, extra: { sub?: string; tid?: string | undefined } = {}): Response {
   requestLog(c).warn({ code, reason, ...extra }, 'sign-in refused');
+  deps.audit?.sampled.note(`signin.failed\u0000${code}\u0000${extra.sub ?? ''}`, {
+    type: 'signin.failed',
+    requestId: requestContextOf(c).requestId,
+    data: { code, reason, ...(extra.sub !== undefined ? { subject: extra.sub } : {}), ...(extra.tid ? { tenantId: extra.tid } : {}) },
+  });
   return renderRefusal(c, code);
 }

@@ -6,6 +6,7 @@ import { createPendingLoginSeal } from '../../../src/access/http/index.js';
 import { createOidcClient } from '../../../src/access/oidc/index.js';
 import { createSessionStore } from '../../../src/access/sessions/index.js';
 import { createNodeListener } from '../../../src/app.js';
+import { createAuditedWrites, createAuditReader, createSqliteAuditLog, startSampledAudit } from '../../../src/audit/index.js';
 import { loadConfig, type Config, type ConfigFileInput } from '../../../src/config/index.js';
 import { createDirectory } from '../../../src/directory/index.js';
 import { createLogger } from '../../../src/http/logger.js';
@@ -72,15 +73,20 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     }),
   });
   const store = openStore(':memory:');
+  // The audit log as main.ts wires it; the sampled part is flushed by the tests (h.audit()): its timer (unref'd) never fires.
+  const auditLog = createSqliteAuditLog(store);
+  const sampledAudit = startSampledAudit({ log: auditLog, writes: store.writes, now: () => clock, flushMs: 2_147_483_647 });
+  const auditedWrites = createAuditedWrites(store.writes, auditLog);
   const sessions = createSessionStore({
     store,
     now: () => new Date(clock),
     onRevoke: () => void generation.bump(),
     recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
+    audit: auditLog,
   });
   const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
   const generation = createDirectoryGeneration(directory.version);
-  const tokens = createTokenService(store);
+  const tokens = createTokenService({ ...store, audit: auditLog });
   const { token } = tokens.create('test');
   const oidc = await createOidcClient({ ...oidcClientConfig(config.oidc, config.sessions.loginTtlSeconds), now });
   const peer = { address: '203.0.113.9' as string | undefined };
@@ -100,7 +106,8 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
   const admin = config.admin.token
     ? { token: config.admin.token, explain: { users: directory.users, lookup: directory.lookup, effectiveGroups: (id: string) => directory.effective.effectiveGroups(id), policies } }
     : undefined;
-  const { app, listener } = createNodeListener({ directory, tokens, logger, access: routes, admin });
+  const access = { ...routes, audit: { writes: auditedWrites, sampled: sampledAudit } };
+  const { app, listener } = createNodeListener({ directory, tokens, logger, access, admin, scimAudit: auditedWrites });
   const seal = createPendingLoginSeal(KEY);
 
   const request = (path: string, init: RequestInit & { cookies?: Jar } = {}) => {
@@ -170,6 +177,11 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     startAndLogin, signInAs,
     advance: (ms: number) => {
       clock += ms;
+    },
+    /** The audit log's rows so far (sampled entries flushed first), data parsed. */
+    audit: () => {
+      sampledAudit.flush();
+      return [...createAuditReader(store.sqlite).rows()].map((row) => ({ ...row, data: row.data === null ? undefined : (JSON.parse(row.data) as Json) }));
     },
     /** Log lines for refused sign-ins. */
     refusals: () => lines.filter((l) => l.msg === 'sign-in refused'),

@@ -8,6 +8,7 @@
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/index.js';
 import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
+import type { AuditLog } from '../../../persistence/audit.js';
 import type { NewSession, RevokedSession, SessionQuery, SessionRecord, SessionStore, StoredSession } from '../../../persistence/sessions.js';
 
 /** Idle expiry is refreshed at most this often per session. */
@@ -29,6 +30,8 @@ export interface SessionStoreDeps {
    * session.revoked) commits or rolls back with it.
    */
   recordRevocation?: (revoked: RevokedSession) => void;
+  /** Records every session a write ends in the audit log (`session.revoked`, with its reason), inside that write. */
+  audit?: AuditLog;
 }
 
 interface SessionRow {
@@ -114,8 +117,12 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     `UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND revoked_at IS NULL ${REVOKED}`,
   );
   const recordRevocation = deps.recordRevocation ?? (() => undefined);
+  const { audit } = deps;
   const record = (rows: readonly RevokedRow[], reason: string): number => {
-    for (const row of rows) recordRevocation({ ...row, reason });
+    for (const row of rows) {
+      recordRevocation({ ...row, reason });
+      audit?.record({ type: 'session.revoked', userId: row.userId, data: { reason, sessionId: row.id } });
+    }
     return rows.length;
   };
   const listing = createListing(sqlite);
