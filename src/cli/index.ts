@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `scimgate` command: serve, migrate, token, seed, policy, access, sessions. */
+/** The `scimgate` command: serve, migrate, token, seed, policy, access, sessions, audit. */
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
@@ -14,6 +14,10 @@ import { openDirectoryReader, type DirectoryReader } from './directory-reader.js
 import { runPolicyCommand, testHasFixtures } from './policy-command.js';
 import { readyBanner } from './ready-banner.js';
 import { runSessionsOn } from './session-admin.js';
+import { createAuditReader, createSqliteAuditLog } from '../audit/index.js';
+import { createUserLookup } from '../directory/sqlite/user-lookup.js';
+import { runAuditCommand } from './audit-command.js';
+import { openExistingStore } from './existing-store.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -43,6 +47,11 @@ commands:
   sessions revoke --user USER
                         end every live session of USER (id or userName) on every server at
                         its next request; reason "admin", announced like any other revocation
+  audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
+                        the audit log: SCIM writes, sign-ins, revocations, denies, reloads
+  audit verify          check the audit log's hash chain; exit 1 naming the first bad row
+  audit prune [--before TIME]
+                        delete audit rows past audit.retention (the cut is recorded)
 
 options (environment variable in brackets; flags win over the config file and the environment):
   --config FILE         YAML configuration [SCIMGATE_CONFIG] (see docs/configuration.md);
@@ -127,11 +136,26 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sessions':
       return runSessionsOn(databasePath, rest, flags, console);
+    case 'audit': {
+      const store = openExistingStore(databasePath, (line) => console.error(line));
+      if (!store) return 1;
+      try {
+        const lookup = createUserLookup(store);
+        const userIdOf = (ref: string) => {
+          const found = lookup.findUserByAttribute('userName', ref);
+          return found.found === 'one' ? found.user.id : undefined;
+        };
+        const deps = { reader: createAuditReader(store.sqlite), log: createSqliteAuditLog(store), userIdOf, retentionSeconds: config.audit.retentionSeconds, now: () => new Date() };
+        return runAuditCommand(rest, flags, deps, console);
+      } finally {
+        store.close();
+      }
+    }
     case 'token': {
       const store = openTokenStore(databasePath, (line) => console.error(line));
       if (!store) return 1;
       try {
-        return runTokenCommand(rest, createTokenService(store), console);
+        return runTokenCommand(rest, createTokenService({ ...store, audit: createSqliteAuditLog(store) }), console);
       } finally {
         store.close();
       }

@@ -6,6 +6,7 @@
  * revocation listener. The caller closes it.
  */
 import { findUser } from '../access/index.js';
+import { createSqliteAuditLog } from '../audit/index.js';
 import { createSessionStore, type SessionStore } from '../access/sessions/index.js';
 import { createDirectory, type Directory } from '../directory/index.js';
 import { createRevocationListener } from '../revocation/index.js';
@@ -25,6 +26,8 @@ export function openSessionAdmin(databasePath: string, report: (line: string) =>
   const sessions = createSessionStore({
     store,
     recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
+    // An operator's revoke is a security event like any other (docs/audit.md).
+    audit: createSqliteAuditLog(store),
   });
   const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
   return { sessions, directory, close: () => store.close() };

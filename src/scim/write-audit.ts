@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { requestContextOf } from '../http/request-context.js';
 import type { ScimAuthVariables } from './bearer-auth.js';
 import type { ScimDeps } from './deps.js';
-import type { ScimResult } from './protocol/errors.js';
+import type { Result } from '../shared/result.js';
 
 export type ScimOperation = 'create' | 'replace' | 'patch' | 'delete';
 
@@ -19,7 +19,7 @@ export interface ScimWrite {
 }
 
 /** Runs a directory write with its audit row, when the deps carry an audit log; as it is otherwise. */
-export function auditedScimWrite<T>(deps: Pick<ScimDeps, 'audit'>, c: Context, write: ScimWrite, change: () => ScimResult<T>): ScimResult<T> {
+export function auditedScimWrite<T, E>(deps: Pick<ScimDeps, 'audit'>, c: Context, write: ScimWrite, change: () => Result<T, E>): Result<T, E> {
   const audit = deps.audit;
   if (audit === undefined) return change();
   return audit.write(change, (result) => {

@@ -1,0 +1,89 @@
+// The audit log as `scimgate serve` wires it (src/main.ts): a real listening server over a real
+// database file — the bootstrap token, a SCIM write over HTTP, config reloads (applied and
+// refused), and retention applied at start.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAuditReader, createChainVerifier, createSqliteAuditLog } from '../../src/audit/index.js';
+import { ConfigError, loadConfig, type Config } from '../../src/config/index.js';
+import { createLogger } from '../../src/http/logger.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+import { fail, ok } from '../../src/shared/result.js';
+import { openStore } from '../../src/store/index.js';
+import { freePort } from '../support/free-port.js';
+
+const TOKEN = 'audit-test-bootstrap-token-0123456789abcdef';
+const dirs: string[] = [];
+const running: RunningServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function config(retention?: string): Promise<Config> {
+  const dir = mkdtempSync(join(tmpdir(), 'scimgate-audit-main-'));
+  dirs.push(dir);
+  const loaded = loadConfig({
+    env: {},
+    overrides: { server: { host: '127.0.0.1', port: await freePort() }, database: { path: join(dir, 'scimgate.db') }, scim: { token: TOKEN }, ...(retention ? { audit: { retention } } : {}) },
+  });
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  return loaded.value;
+}
+
+function rows(path: string) {
+  const store = openStore(path, { migrate: false });
+  try {
+    return [...createAuditReader(store.sqlite).rows()];
+  } finally {
+    store.close();
+  }
+}
+
+const quiet = () => createLogger({ level: 'silent' });
+
+describe('the server records', () => {
+  it('the bootstrap token, a SCIM write over HTTP with its request id, and config reloads (applied, refused)', async () => {
+    const cfg = await config();
+    let valid = true;
+    const server = await startServer(cfg, { logger: quiet(), reload: { file: undefined, load: () => (valid ? ok(cfg) : fail(new ConfigError([{ path: 'routes', message: 'bad' }]))) } });
+    running.push(server);
+    const res = await fetch(`${server.url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json', 'x-request-id': 'req-over-http' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@example.com' }),
+    });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { id: string }).id;
+    expect(server.reload('SIGHUP').status).toBe('applied');
+    valid = false;
+    expect(server.reload('SIGHUP').status).toBe('invalid');
+    const all = rows(cfg.database.path);
+    expect(all.map((r) => [r.type, r.actor])).toEqual([
+      ['scim_token.created', 'configuration'],
+      ['scim.write', 'bootstrap'],
+      ['config.reloaded', 'operator'],
+      ['config.reloaded', 'operator'],
+    ]);
+    expect(all[1]).toMatchObject({ userId: id, requestId: 'req-over-http' });
+    expect(JSON.parse(all[2]?.data ?? '')).toMatchObject({ trigger: 'SIGHUP', outcome: 'applied' });
+    expect(JSON.parse(all[3]?.data ?? '')).toMatchObject({ trigger: 'SIGHUP', outcome: 'invalid', problems: 1 });
+  });
+
+  it('retention: rows older than audit.retention are pruned at start, the cut recorded, the chain intact', async () => {
+    const cfg = await config('30d');
+    const store = openStore(cfg.database.path);
+    const old = createSqliteAuditLog({ ...store, now: () => new Date(Date.now() - 40 * 86_400_000) });
+    for (let i = 0; i < 3; i++) store.writes.write(() => old.record({ type: 'old' }));
+    const young = createSqliteAuditLog({ ...store, now: () => new Date(Date.now() - 10 * 86_400_000) });
+    store.writes.write(() => young.record({ type: 'young' }));
+    store.close();
+    running.push(await startServer(cfg, { logger: quiet() }));
+    const all = rows(cfg.database.path);
+    expect(all.map((r) => r.type)).toEqual(['young', 'audit.pruned', 'scim_token.created']);
+    const verifier = createChainVerifier();
+    for (const row of all) verifier.add(row);
+    expect(verifier.finish().problem).toBeUndefined();
+  });
+});
