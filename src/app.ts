@@ -8,7 +8,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getPath } from 'hono/utils/url';
 import type { Logger } from 'pino';
-import { accessRoutes, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
+import { accessRoutes, isForwardAuthRequest, renderRefusal, type AccessRouteDeps, type NodeFastPath } from './access/http/index.js';
 import { adminRoutes } from './access/admin/index.js';
 import type { ExplainDeps } from './access/explain.js';
 import type { Directory } from './directory/index.js';
@@ -21,7 +21,7 @@ import { liberalScimPath } from './scim/http/liberal-path.js';
 import { createPageCursors } from './scim/http/page-cursor.js';
 import { createReadCache } from './scim/http/read-cache.js';
 import { renderScimError } from './scim/http/respond.js';
-import { DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits } from './scim/routes.js';
+import { createTokenRateLimiter, DEFAULT_SCIM_LIMITS, scimNotFound, scimRoutes, type ScimLimits, type ScimRateLimit } from './scim/routes.js';
 import type { TokenService } from './tokens/index.js';
 import type { AuditedWrites } from './persistence/audit.js';
 
@@ -36,6 +36,13 @@ export interface AppDeps {
   pageCursorKey?: Uint8Array;
   /** Budget of remembered SCIM read answers in estimated bytes (src/scim/http/read-cache.ts); 0 turns it off. */
   scimReadCacheBytes?: number;
+  /**
+   * Each SCIM token's share of the server: requests per second and burst, 429 beyond them
+   * (src/scim/rate-limit.ts). Absent: no limit (the server passes `scim.rateLimit`, default on).
+   */
+  scimRateLimit?: ScimRateLimit | undefined;
+  /** Milliseconds that never go back, for the rate limit (tests inject one). Default: performance.now. */
+  monotonicClock?: (() => number) | undefined;
   /** Middleware added with `use()` to every SCIM router (src/scim/deps.ts). */
   scimMiddleware?: readonly MiddlewareHandler[] | undefined;
   /** Each stored SCIM write's audit row, in the write's transaction (src/scim/write-audit.ts); no rows without it. */
@@ -62,16 +69,25 @@ export function createNodeListener(deps: AppDeps, options: { defaultHostname?: s
   // hostname answers requests without a Host header (HTTP/1.0 health checks).
   const framework = getRequestListener((request, env) => hono.fetch(request, env), options.defaultHostname === undefined ? {} : { hostname: options.defaultHostname });
   const app: RequestListener = (incoming, outgoing) => void framework(incoming, outgoing);
-  const listener = batchPerLoopTurn((incoming, outgoing) => {
-    for (const fastPath of fastPaths) if (fastPath(incoming, outgoing, app)) return;
-    app(incoming, outgoing);
-  }, deps.logger ?? silentLogger(), deps.directory.writes);
+  // Forward-auth decisions go first in their batch: every proxied page waits on one, while SCIM
+  // work in the same batch can wait its turn (src/http/batched-listener.ts).
+  const listener = batchPerLoopTurn(
+    (incoming, outgoing) => {
+      for (const fastPath of fastPaths) if (fastPath(incoming, outgoing, app)) return;
+      app(incoming, outgoing);
+    },
+    deps.logger ?? silentLogger(),
+    deps.directory.writes,
+    deps.access ? isForwardAuthRequest : undefined,
+  );
   return { app: hono, listener };
 }
 
 function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
   const logger = deps.logger ?? silentLogger();
   const fastPaths: NodeFastPath[] = [];
+  // One limiter for the SCIM routes and the SCIM 404: a token's share counts every request it makes.
+  const rateLimiter = deps.scimRateLimit ? createTokenRateLimiter(deps.scimRateLimit, deps.monotonicClock) : undefined;
   // SCIM endpoint names are routed in any letter case and with a trailing slash (src/scim/http/liberal-path.ts).
   const app = new Hono({ getPath: (request) => liberalScimPath(getPath(request)) });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -86,6 +102,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
       readCache: deps.scimReadCacheBytes === 0 ? undefined : createReadCache(deps.directory.version, { maxBytes: deps.scimReadCacheBytes }),
       middleware: deps.scimMiddleware,
       audit: deps.scimAudit,
+      rateLimiter,
     }),
   );
   if (deps.admin) {
@@ -97,7 +114,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     app.route('/', access.app);
     fastPaths.push(access.forwardAuthFastPath(logger));
   }
-  const scimMissing = scimNotFound(deps);
+  const scimMissing = scimNotFound({ tokens: deps.tokens, rateLimiter });
   app.notFound((c) => {
     if (isScimPath(c.req.path)) return scimMissing(c);
     // Without OIDC there is no /oauth2 surface; say so instead of a bare 404 (handled here, not

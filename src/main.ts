@@ -152,6 +152,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       publicUrl: explicitPublicUrl(config) ? publicUrl : undefined,
       scimReadCacheBytes: config.scim.readCacheMb * 1024 * 1024,
       scimAudit: auditedWrites,
+      scimRateLimit: config.scim.rateLimit,
       // Shared through the database, so a cursor from one server is good on every other.
       pageCursorKey: serverKey(store, 'page-cursor', 32),
       access,

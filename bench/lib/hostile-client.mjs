@@ -5,8 +5,8 @@
  *   attributes, a chain of 64 `not` tests), sorted so no index helps, sent back to back;
  * - request bodies trickled one byte at a time, and request headers held open the same way, each
  *   connection reopened when the server closes it.
- * It counts what it got back, so a run can say whether it was refused (400), turned away (503) or
- * served.
+ * It counts what it got back, so a run can say whether it was refused (400), turned away (503),
+ * throttled (429) or served.
  */
 import { connect } from 'node:net';
 
@@ -25,9 +25,11 @@ export const WORST_FILTERS = [
 ];
 
 /**
- * @param {{ url: string, token: string, heavyLoops?: number, slowBodies?: number, slowHeaders?: number, trickleMs?: number }} options
+ * `ignoreRateLimit`: send the next request at once after a 429 too, as a client that does not
+ * follow Retry-After would (BENCH_HOSTILE_IGNORE_429=1 in the issue-11 scenario).
+ * @param {{ url: string, token: string, heavyLoops?: number, slowBodies?: number, slowHeaders?: number, trickleMs?: number, ignoreRateLimit?: boolean }} options
  */
-export function startHostileClient({ url, token, heavyLoops = 4, slowBodies = 16, slowHeaders = 16, trickleMs = 200 }) {
+export function startHostileClient({ url, token, heavyLoops = 4, slowBodies = 16, slowHeaders = 16, trickleMs = 200, ignoreRateLimit = false }) {
   const { hostname, port } = new URL(url);
   const stats = { heavy: {}, trickledBytes: 0, slowConnections: 0, slowClosedByServer: 0 };
   let stopped = false;
@@ -42,8 +44,10 @@ export function startHostileClient({ url, token, heavyLoops = 4, slowBodies = 16
         const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
         await response.arrayBuffer();
         stats.heavy[response.status] = (stats.heavy[response.status] ?? 0) + 1;
-        // Turned away: wait as told, like a client that follows Retry-After (but no longer).
-        if (response.status === 503) await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+        // Turned away (503: the search queue is full; 429: over its token's rate limit): wait as
+        // told, like a client that follows Retry-After (but no longer) — unless told to ignore 429s.
+        const wait = response.status === 503 || (response.status === 429 && !ignoreRateLimit);
+        if (wait) await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
       } catch {
         stats.heavy.error = (stats.heavy.error ?? 0) + 1;
       }

@@ -79,15 +79,17 @@ export async function createBenchSession(database, { userId, issuer, subject }) 
 /**
  * scimgate (`serve --config`) on `database` with sign-in pointed at `issuer`. publicUrl is plain
  * http on loopback, so the session cookie is `scimgate_session` (src/config/resolve.ts).
- * @param {{ database: string, issuer: Awaited<ReturnType<typeof startBenchIssuer>>, port: number, cpuProfile?: boolean, label?: string, routes?: object[] }} options
+ * `scim`: the config's scim section, when a scenario sets one (default: scimgate's defaults).
+ * @param {{ database: string, issuer: Awaited<ReturnType<typeof startBenchIssuer>>, port: number, cpuProfile?: boolean, label?: string, routes?: object[], scim?: object }} options
  */
-export async function startSignInScimgate({ database, issuer, port, cpuProfile = false, label = 'scimgate-sign-in', routes = [] }) {
+export async function startSignInScimgate({ database, issuer, port, cpuProfile = false, label = 'scimgate-sign-in', routes = [], scim }) {
   const url = `http://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), 'scimgate-bench-oidc-'));
   const configPath = join(dir, 'scimgate.yaml');
   const config = {
     server: { host: '127.0.0.1', port, publicUrl: url, trustedProxies: ['127.0.0.0/8', '::1/128'] },
     database: { path: database },
+    ...(scim ? { scim } : {}),
     oidc: { issuer: issuer.issuer, clientId: issuer.clientId, clientSecret: issuer.clientSecret, clientSecretMethod: 'basic' },
     redirects: { allowedDomains: ['127.0.0.1', 'app.example'] },
     routes,

@@ -20,6 +20,12 @@ export const issue = 11;
 export const title = 'forward auth while a hostile client sends the worst filters and slow bodies';
 
 const MAX_P99_RATIO = 2;
+/**
+ * The SCIM token's rate limit the server runs with: scimgate's default, or BENCH_SCIM_RPS
+ * requests a second (0: no limit) to compare. The hostile client follows a 429's Retry-After as
+ * it follows a 503's; BENCH_HOSTILE_IGNORE_429=1 makes it send again at once instead.
+ */
+const rateLimit = () => (process.env.BENCH_SCIM_RPS === undefined ? undefined : { rateLimit: { requestsPerSecond: Number(process.env.BENCH_SCIM_RPS) } });
 /** Forward-auth load: a proxy's steady stream, not a flood (the flood is issue 4's scenario). */
 const CONNECTIONS = 10;
 const ORIGINAL_URL = 'http://app.example/x';
@@ -58,7 +64,7 @@ export async function run(ctx) {
     const subject = 'hostile-bench-oid';
     const { userId, token } = await prepare(database, subject);
     const secret = await createBenchSession(database, { userId, issuer: issuer.issuer, subject });
-    server = await startSignInScimgate({ database, issuer, port, cpuProfile: ctx.config.cpuProfile, label: 'scimgate-hostile' });
+    server = await startSignInScimgate({ database, issuer, port, cpuProfile: ctx.config.cpuProfile, label: 'scimgate-hostile', scim: rateLimit() });
     const headers = { cookie: `${server.cookieName}=${secret}`, 'x-original-url': ORIGINAL_URL };
     const probe = await fetch(`${server.url}/oauth2/auth`, { headers });
     if (probe.status !== 202) throw new Error(`forward auth with the bench session answered ${probe.status}`);
@@ -66,7 +72,7 @@ export async function run(ctx) {
 
     await ctx.load({ ...shape, duration: ctx.config.warmup, warmup: 0 });
     const underAttack = async () => {
-      hostile = startHostileClient({ url: server.url, token });
+      hostile = startHostileClient({ url: server.url, token, ignoreRateLimit: process.env.BENCH_HOSTILE_IGNORE_429 === '1' });
       try {
         // Let the attack reach its steady state (search thread busy, slow connections open) first.
         await new Promise((resolve) => setTimeout(resolve, 1000));

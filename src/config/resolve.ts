@@ -73,7 +73,7 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
       timeouts: { headersMs: timeouts.headers, requestMs: timeouts.request, keepAliveMs: timeouts.keepAlive },
     },
     database: { path: file.database.path },
-    scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes, readCacheMb: file.scim.readCacheMb },
+    scim: { token: scimToken, maxResults: file.scim.maxResults, maxPayloadBytes: file.scim.maxPayloadBytes, readCacheMb: file.scim.readCacheMb, rateLimit: file.scim.rateLimit },
     oidc,
     sessions: {
       cookieName,

@@ -88,6 +88,17 @@ export const scimSchema = z.strictObject({
   maxPayloadBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
   /** Memory for remembered SCIM read answers (src/scim/http/read-cache.ts); 0 turns them off. */
   readCacheMb: z.number().int().min(0).max(4096).default(16),
+  /**
+   * Each SCIM token's share of the server (src/scim/rate-limit.ts): requests per second, sustained,
+   * and at once after idling; beyond it 429 with Retry-After. Defaults well above what Entra sends
+   * (a few tens a second per app); requestsPerSecond 0 turns the limit off.
+   */
+  rateLimit: z
+    .strictObject({
+      requestsPerSecond: z.number().int().min(0).max(100_000).default(200),
+      burst: z.number().int().min(1).max(1_000_000).default(400),
+    })
+    .prefault({}),
 });
 
 export const oidcSchema = z.strictObject({

@@ -74,6 +74,8 @@ export interface Config {
     maxPayloadBytes: number;
     /** Memory for remembered SCIM read answers, in MiB; 0 turns them off. */
     readCacheMb: number;
+    /** Each token's share: requests per second (0 = no limit) and burst; 429 beyond it. */
+    rateLimit: { requestsPerSecond: number; burst: number };
   };
   /** Undefined when sign-in is not configured (SCIM-only deployment). */
   oidc: OidcConfig | undefined;

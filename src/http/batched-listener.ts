@@ -20,6 +20,11 @@
  * src/http/answer-after-commit.ts). Reads that come after it opened are held back and handled
  * once it has committed, so they never see rows that might yet roll back — and so is everything
  * after them on the same connection, which keeps each connection's requests in order.
+ *
+ * Some requests go first in their batch (`first`: the app passes forward-auth decisions, which
+ * every proxied page waits on): a batch that also holds a flood of SCIM work answers them before
+ * it. A request goes first only when every earlier request of its connection in the batch went
+ * first too, so each connection's requests are still handled in the order they came.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -44,6 +49,7 @@ export function batchPerLoopTurn(
   handle: (incoming: IncomingMessage, outgoing: ServerResponse) => void,
   logger: Logger,
   writes?: BatchWrites,
+  first?: (incoming: IncomingMessage) => boolean,
 ): RequestListener {
   let batch: (IncomingMessage | ServerResponse)[] = [];
 
@@ -70,8 +76,24 @@ export function batchPerLoopTurn(
     }
   };
 
+  /** The batch with the requests that go first moved to its front, each connection's order kept. */
+  const ordered = (current: (IncomingMessage | ServerResponse)[]): (IncomingMessage | ServerResponse)[] => {
+    if (first === undefined) return current;
+    const front: (IncomingMessage | ServerResponse)[] = [];
+    const rest: (IncomingMessage | ServerResponse)[] = [];
+    // Connections with a request left in place: their later requests stay behind it.
+    const waiting = new Set<unknown>();
+    for (let i = 0; i < current.length; i += 2) {
+      const incoming = current[i] as IncomingMessage;
+      const goesFirst = !waiting.has(incoming.socket) && first(incoming);
+      if (!goesFirst) waiting.add(incoming.socket);
+      (goesFirst ? front : rest).push(incoming, current[i + 1] as ServerResponse);
+    }
+    return front.length === 0 || rest.length === 0 ? current : front.concat(rest);
+  };
+
   const handleBatch = () => {
-    const current = batch;
+    const current = ordered(batch);
     batch = [];
     if (writes === undefined) {
       for (let i = 0; i < current.length; i += 2) handleOne(current[i] as IncomingMessage, current[i + 1] as ServerResponse);

@@ -6,6 +6,7 @@ import type { TokenService } from '../tokens/index.js';
 import type { PageCursors } from './http/page-cursor.js';
 import type { ReadCache } from './http/read-cache.js';
 import type { ListLimits } from './protocol/list.js';
+import type { TokenRateLimiter } from './rate-limit.js';
 
 export interface ScimLimits extends ListLimits {
   /** Largest accepted request body in bytes (413 above it). */
@@ -22,6 +23,8 @@ export interface ScimDeps {
   cursors: PageCursors;
   /** Remembered read answers (src/scim/http/read-cache.ts); reads always go to the directory without one. */
   readCache?: ReadCache | undefined;
+  /** Each token's share of the server (src/scim/rate-limit.ts); no limit without one. */
+  rateLimiter?: TokenRateLimiter | undefined;
   /**
    * Middleware every SCIM endpoint runs behind (an audit trail, a rate limit, …): added with `use()`
    * to each SCIM router, after authentication. Hono composes a request with middleware

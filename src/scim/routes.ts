@@ -12,10 +12,12 @@ import { discoveryRoutes } from './discovery-routes.js';
 import { groupRoutes } from './groups-routes.js';
 import { renderScimError } from './http/respond.js';
 import { ScimError } from './protocol/errors.js';
+import { rateLimited } from './rate-limit.js';
 import { userRoutes } from './users-routes.js';
 
 export type { ScimDeps, ScimLimits } from './deps.js';
 export { DEFAULT_SCIM_LIMITS } from './deps.js';
+export { createTokenRateLimiter, DEFAULT_SCIM_RATE_LIMIT, type ScimRateLimit } from './rate-limit.js';
 
 export function scimRoutes(deps: ScimDeps): Hono {
   const routers = new Hono();
@@ -29,15 +31,16 @@ export function scimRoutes(deps: ScimDeps): Hono {
   // GET more than its reads; a request matching one entry, as all do without added middleware,
   // is answered synchronously. No catch-all route here either, for the same reason: unknown SCIM
   // paths reach the app's notFound, which answers with scimNotFound.
-  const authenticate = bearerAuthenticator(deps.tokens);
+  // Authentication, then the token's rate limit (src/scim/rate-limit.ts): both before any SCIM work.
+  const authenticate = rateLimited(bearerAuthenticator(deps.tokens), deps.rateLimiter);
   const app = new Hono();
   for (const entry of routers.routes) app.on(entry.method, entry.path, authenticated(entry.handler as Entry, authenticate) as Handler);
   return app;
 }
 
 /** The answer for a path under /scim/v2 that no endpoint serves: authenticated like any other, then a SCIM 404. */
-export function scimNotFound(deps: Pick<ScimDeps, 'tokens'>): (c: Context) => Response {
-  const authenticate = bearerAuthenticator(deps.tokens);
+export function scimNotFound(deps: Pick<ScimDeps, 'tokens' | 'rateLimiter'>): (c: Context) => Response {
+  const authenticate = rateLimited(bearerAuthenticator(deps.tokens), deps.rateLimiter);
   return (c) => {
     try {
       authenticate(c);

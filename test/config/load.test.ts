@@ -49,7 +49,7 @@ describe('configuration defaults', () => {
     expect(config.server.trustedProxies.contains('::ffff:127.0.0.1')).toBe(true);
     expect(config.server.trustedProxies.contains('10.0.0.1')).toBe(false);
     expect(config.database.path).toBe('./data/scimgate.db');
-    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576, readCacheMb: 16 });
+    expect(config.scim).toEqual({ token: undefined, maxResults: 200, maxPayloadBytes: 1_048_576, readCacheMb: 16, rateLimit: { requestsPerSecond: 200, burst: 400 } });
     expect(config.oidc).toBeUndefined();
     expect(config.sessions).toEqual({
       cookieName: 'scimgate_session',
@@ -154,6 +154,17 @@ extra: 1
     expect(problems({ file: file('order.yaml', 'server:\n  timeouts: {headers: 40s}\n') })).toEqual([
       'server.timeouts.headers: must not be longer than server.timeouts.request',
     ]);
+  });
+
+  it('scim.rateLimit: each key validated and named; 0 turns the limit off; unknown keys refused', () => {
+    expect(load({ file: file('rl.yaml', 'scim:\n  rateLimit:\n    requestsPerSecond: 20\n') }).scim.rateLimit).toEqual({ requestsPerSecond: 20, burst: 400 });
+    expect(load({ file: file('rl-off.yaml', 'scim:\n  rateLimit:\n    requestsPerSecond: 0\n') }).scim.rateLimit.requestsPerSecond).toBe(0);
+    expect(problems({ file: file('rl-bad.yaml', 'scim:\n  rateLimit:\n    requestsPerSecond: -5\n    burst: 0\n') })).toEqual([
+      'scim.rateLimit.requestsPerSecond: must be at least 0',
+      'scim.rateLimit.burst: must be at least 1',
+    ]);
+    expect(problems({ file: file('rl-frac.yaml', 'scim:\n  rateLimit:\n    burst: 2.5\n') })).toEqual(['scim.rateLimit.burst: must be a whole number']);
+    expect(problems({ file: file('rl-key.yaml', 'scim:\n  rateLimit:\n    perMinute: 5\n') })).toHaveLength(1);
   });
 
   it('scim.readCacheMb: 0 turns the read cache off; a negative budget is named', () => {

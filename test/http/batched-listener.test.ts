@@ -120,4 +120,20 @@ describe('batchPerLoopTurn', () => {
       }),
     );
   });
+
+  it('requests marked first (forward auth) are handled before the rest of their batch, each connection keeping its order', async () => {
+    const handled: string[] = [];
+    const listener = batchPerLoopTurn((incoming) => void handled.push(String(incoming.url)), silentLogger(), undefined, (incoming) => String(incoming.url).startsWith('/auth'));
+    const connections = { a: { destroyed: false }, b: { destroyed: false }, c: { destroyed: false } };
+    const fake = (url: string, socket: object) => [{ url, socket }, {}] as unknown as [IncomingMessage, ServerResponse];
+    // A flood of SCIM work on a, decisions on b; c sends SCIM work and then a decision, which must not overtake it.
+    listener(...fake('/scim-1', connections.a));
+    listener(...fake('/scim-2', connections.a));
+    listener(...fake('/auth-1', connections.b));
+    listener(...fake('/scim-3', connections.c));
+    listener(...fake('/auth-2', connections.c));
+    listener(...fake('/auth-3', connections.b));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(handled).toEqual(['/auth-1', '/auth-3', '/scim-1', '/scim-2', '/scim-3', '/auth-2']);
+  });
 });

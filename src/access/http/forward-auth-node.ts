@@ -31,6 +31,12 @@ const HEADERS = [...FORWARD_AUTH_HEADERS, 'x-request-id'];
  */
 const PLAIN_HOST = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
 
+/** A forward-auth decision asked (`GET /oauth2/auth`, with or without a query): what the batching listener lets go first. */
+export function isForwardAuthRequest(incoming: IncomingMessage): boolean {
+  const target = incoming.url;
+  return incoming.method === 'GET' && target !== undefined && target.startsWith(PATH) && (target.length === PATH.length || target.charCodeAt(PATH.length) === QUERY);
+}
+
 export function forwardAuthFastPath(forwardAuth: ForwardAuth, remoteAddress: PeerAddress, logger: Logger): NodeFastPath {
   const absoluteUrl = createAbsoluteUrls();
   return (incoming, outgoing, app) => {

@@ -17,7 +17,7 @@ import { mountSignIn, type SignInContext } from './sign-in-routes.js';
 
 export type { AccessRouteDeps } from './deps.js';
 export { decisionAnswerer, headerValue, type DecisionAnswer } from './decision-response.js';
-export type { NodeFastPath } from './forward-auth-node.js';
+export { isForwardAuthRequest, type NodeFastPath } from './forward-auth-node.js';
 export { refusalPage, renderRefusal } from './error-page.js';
 export { createPendingLoginSeal } from './pending-login-seal.js';
 export { SIGNED_IN_PATH } from './sign-in-routes.js';

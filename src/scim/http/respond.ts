@@ -48,7 +48,10 @@ export function renderScimError(error: unknown, c: Context, log: RequestLog | un
     const answer = serverFailureAnswer(c.req.path, failure);
     return plainResponse(c, answer.body, answer.status, answer.headers);
   }
-  log?.info({ status: scimErr.status, code: scimErr.code, scimType: scimErr.scimType, detail: scimErr.detail }, 'SCIM request refused');
+  const refusal = { status: scimErr.status, code: scimErr.code, scimType: scimErr.scimType, detail: scimErr.detail };
+  // A throttled client may send thousands a second: its access lines already say 429, a second line each would double the cost.
+  if (scimErr.code === 'rate-limited') log?.debug(refusal, 'SCIM request refused');
+  else log?.info(refusal, 'SCIM request refused');
   const headers = hasHeaders(scimErr) ? scimErr.headers : {};
   return scimJson(c, scimErr.toJSON(), scimErr.status, headers);
 }

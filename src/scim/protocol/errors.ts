@@ -42,7 +42,8 @@ export type ScimErrorCode =
   | 'token-missing'
   | 'scheme-not-bearer'
   | 'token-empty'
-  | 'token-invalid';
+  | 'token-invalid'
+  | 'rate-limited';
 
 export type ScimErrorInit = { status: number; detail: string } & (
   | { scimType: ScimType; code?: undefined }
