@@ -51,6 +51,8 @@ export interface AppDeps {
   access?: AccessRouteDeps | undefined;
   /** The admin API under /admin/v1; absent when no admin token is configured. */
   admin?: { token: string; explain: ExplainDeps } | undefined;
+  /** The Shared Signals transmitter's routes (src/ssf/: /.well-known/ssf-configuration, /ssf/*); absent when `ssf.enabled` is off. */
+  ssf?: Hono | undefined;
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -109,6 +111,7 @@ function buildApp(deps: AppDeps): { app: Hono; fastPaths: NodeFastPath[] } {
     const tokens = deps.tokens;
     app.route('/admin/v1', adminRoutes({ ...deps.admin, isScimToken: (bearer) => tokens.verify(bearer) !== undefined }));
   }
+  if (deps.ssf) app.route('/', deps.ssf);
   if (deps.access) {
     const access = accessRoutes(deps.access);
     app.route('/', access.app);

@@ -122,15 +122,30 @@ export const events = sqliteTable('events', {
   data: text('data'),
 });
 
-/** SCIM bearer tokens: shown once at creation, stored only as a SHA-256 hash. */
-export const scimTokens = sqliteTable('scim_tokens', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  tokenHash: text('token_hash').notNull().unique(),
-  createdAt: text('created_at').notNull(),
-  lastUsedAt: text('last_used_at'),
-  revokedAt: text('revoked_at'),
-});
+/**
+ * A table of bearer tokens: shown once at creation, stored only as a SHA-256 hash. One shape for
+ * every kind of token (src/tokens/ serves them all), one table per kind so that a token of one
+ * kind can never pass for another.
+ */
+function bearerTokenTable<N extends string>(name: N) {
+  return sqliteTable(name, {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: text('created_at').notNull(),
+    lastUsedAt: text('last_used_at'),
+    revokedAt: text('revoked_at'),
+  });
+}
+
+/** SCIM bearer tokens (the provisioning client's). */
+export const scimTokens = bearerTokenTable('scim_tokens');
+
+/** Bearer tokens of Shared Signals receivers (src/ssf/): they manage their streams and poll, nothing else. */
+export const ssfTokens = bearerTokenTable('ssf_tokens');
+
+/** The shape both token tables share (src/tokens/sqlite/token-store.ts works on either). */
+export type BearerTokenTable = typeof scimTokens | typeof ssfTokens;
 
 /**
  * Sign-in sessions. The cookie holds a random secret; only its SHA-256 (hex) is stored, so a
@@ -190,3 +205,77 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 });
+
+/**
+ * Shared Signals (SSF 1.0) event streams: one row per stream a receiver created. `receiver` is
+ * the name of the SSF token that created it (streams follow the name, so a receiver whose token
+ * is replaced keeps its streams); `config` is the receiver-supplied part as JSON (delivery,
+ * events_requested, description); status is enabled | paused | disabled.
+ */
+export const ssfStreams = sqliteTable(
+  'ssf_streams',
+  {
+    id: text('id').primaryKey(),
+    receiver: text('receiver').notNull(),
+    audience: text('audience').notNull(),
+    deliveryMethod: text('delivery_method').notNull(),
+    config: text('config').notNull(),
+    status: text('status').notNull().default('enabled'),
+    statusReason: text('status_reason'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('ssf_streams_receiver').on(t.receiver)],
+);
+
+/**
+ * Subjects a receiver added to or removed from a stream (SSF 1.0 §8.1.3): the subject as canonical
+ * JSON, and whether it is wanted (1, added) or not (0, removed). Deleted with the stream.
+ */
+export const ssfSubjects = sqliteTable(
+  'ssf_subjects',
+  {
+    streamId: text('stream_id')
+      .notNull()
+      .references(() => ssfStreams.id, { onDelete: 'cascade' }),
+    subject: text('subject').notNull(),
+    wanted: integer('wanted', { mode: 'boolean' }).notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.streamId, t.subject] })],
+);
+
+/**
+ * SET signing keys (private and public JWK, JSON). The newest key not retired signs; a retired key
+ * stays published in the JWKS for the overlap after `retired_at`, and while a queued poll SET
+ * still carries its kid.
+ */
+export const ssfKeys = sqliteTable('ssf_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg').notNull(),
+  privateJwk: text('private_jwk').notNull(),
+  publicJwk: text('public_jwk').notNull(),
+  createdAt: text('created_at').notNull(),
+  retiredAt: text('retired_at'),
+});
+
+/**
+ * SETs for receivers that poll (RFC 8936): signed when queued, returned on every poll until
+ * acknowledged. An acknowledged row keeps its jti (token emptied) until purged days later, so a
+ * redelivery of the same outbox event cannot queue an acknowledged SET again. `seq` orders them.
+ */
+export const ssfPollQueue = sqliteTable(
+  'ssf_poll_queue',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    streamId: text('stream_id')
+      .notNull()
+      .references(() => ssfStreams.id, { onDelete: 'cascade' }),
+    jti: text('jti').notNull(),
+    kid: text('kid').notNull(),
+    token: text('token').notNull(),
+    queuedAt: text('queued_at').notNull(),
+    ackedAt: text('acked_at'),
+  },
+  (t) => [uniqueIndex('ssf_poll_queue_stream_jti').on(t.streamId, t.jti), index('ssf_poll_queue_kid').on(t.kid)],
+);

@@ -18,8 +18,8 @@ export const MAX_PRESENTED_TOKEN_LENGTH = 1024;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function formatToken(random: Buffer): string {
-  return TOKEN_PREFIX + random.toString('base64url');
+export function formatToken(random: Buffer, prefix: string = TOKEN_PREFIX): string {
+  return prefix + random.toString('base64url');
 }
 
 /**

@@ -40,12 +40,14 @@ export interface TokenService {
 export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits' | 'writes'> {
   now?: () => Date;
   randomBytes?: (size: number) => Buffer;
-  /** Where tokens are kept (default: the SQLite store over `db`/`sqlite`). */
+  /** Where tokens are kept (default: the SQLite store of SCIM tokens over `db`/`sqlite`). */
   tokens?: TokenStore;
   /** Records token creation, rotation and revocation in the audit log, in the change's own write. */
   audit?: AuditLog;
   /** Who the audit rows name as acting (default 'operator': the CLI). */
   actor?: string;
+  /** What issued tokens start with (default TOKEN_PREFIX), so a leaked one says what kind it is. */
+  prefix?: string;
 }
 
 /** Writing last_used_at on every request would turn each SCIM read into a write; a minute is precise enough. */
@@ -93,7 +95,7 @@ export function createTokenService(deps: TokenServiceDeps): TokenService {
   function issueSecret(): string {
     const random = randomBytes(TOKEN_RANDOM_BYTES);
     if (random.length !== TOKEN_RANDOM_BYTES) throw new Error(`randomBytes returned ${random.length} bytes`);
-    return formatToken(random);
+    return formatToken(random, deps.prefix);
   }
 
   return {

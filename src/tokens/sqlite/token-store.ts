@@ -1,12 +1,13 @@
 /**
- * SCIM bearer tokens over SQLite (the scim_tokens table): the TokenStore of src/persistence/.
+ * Bearer tokens over SQLite (scim_tokens by default; ssf_tokens for Shared Signals receivers):
+ * the TokenStore of src/persistence/.
  * Every change is one unit of work (src/store/unit-of-work.ts); a token's last use is bookkeeping
  * that never waits for another process's write lock.
  */
-import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, getTableName, isNull, or } from 'drizzle-orm';
 import type { StoredToken, TokenRecord, TokenStore } from '../../persistence/tokens.js';
 import type { Store } from '../../store/index.js';
-import { scimTokens } from '../../store/schema.js';
+import { scimTokens, type BearerTokenTable } from '../../store/schema.js';
 import { TokenError } from '../token-errors.js';
 
 interface TokenRow {
@@ -18,22 +19,25 @@ interface TokenRow {
   revoked_at: string | null;
 }
 
-const recordColumns = {
-  id: scimTokens.id,
-  name: scimTokens.name,
-  createdAt: scimTokens.createdAt,
-  lastUsedAt: scimTokens.lastUsedAt,
-  revokedAt: scimTokens.revokedAt,
-};
-
-export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'writes'>): TokenStore {
+/** `table`: which kind of token (default: SCIM tokens). */
+export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'writes'>, table: BearerTokenTable = scimTokens): TokenStore {
   const { db, sqlite, writes } = store;
+  // Seen as one table type: both token tables have the same columns (src/store/schema.ts).
+  const tokens = table as typeof scimTokens;
+  const tableName = getTableName(table);
+  const recordColumns = {
+    id: tokens.id,
+    name: tokens.name,
+    createdAt: tokens.createdAt,
+    lastUsedAt: tokens.lastUsedAt,
+    revokedAt: tokens.revokedAt,
+  };
   // Hot path: prepared once, an equality lookup on the unique token_hash index.
   const selectByHash = sqlite.prepare<[string], TokenRow>(
-    'SELECT id, name, token_hash, created_at, last_used_at, revoked_at FROM scim_tokens WHERE token_hash = ?',
+    `SELECT id, name, token_hash, created_at, last_used_at, revoked_at FROM ${tableName} WHERE token_hash = ?`,
   );
-  const touch = sqlite.prepare<[string, string]>('UPDATE scim_tokens SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL');
-  const byName = (name: string) => db.select().from(scimTokens).where(eq(scimTokens.name, name)).get();
+  const touch = sqlite.prepare<[string, string]>(`UPDATE ${tableName} SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL`);
+  const byName = (name: string) => db.select().from(tokens).where(eq(tokens.name, name)).get();
 
   return {
     findByDigest(digest) {
@@ -43,7 +47,7 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
     },
 
     list() {
-      return db.select(recordColumns).from(scimTokens).orderBy(asc(scimTokens.createdAt), asc(scimTokens.name)).all();
+      return db.select(recordColumns).from(tokens).orderBy(asc(tokens.createdAt), asc(tokens.name)).all();
     },
 
     insert(token) {
@@ -55,19 +59,19 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
         if (existing) {
           // name is UNIQUE over all rows; keep the revoked row for the record under a name no
           // valid name can collide with ("~" is not allowed in names).
-          db.update(scimTokens).set({ name: `${token.name}~revoked~${existing.id}` }).where(eq(scimTokens.id, existing.id)).run();
+          db.update(tokens).set({ name: `${token.name}~revoked~${existing.id}` }).where(eq(tokens.id, existing.id)).run();
         }
         const { digest, ...record } = token;
-        db.insert(scimTokens).values({ ...record, tokenHash: digest }).run();
+        db.insert(tokens).values({ ...record, tokenHash: digest }).run();
       });
     },
 
     revoke(nameOrId, at) {
       const result = writes.write(() =>
         db
-          .update(scimTokens)
+          .update(tokens)
           .set({ revokedAt: at })
-          .where(and(isNull(scimTokens.revokedAt), or(eq(scimTokens.id, nameOrId), eq(scimTokens.name, nameOrId))))
+          .where(and(isNull(tokens.revokedAt), or(eq(tokens.id, nameOrId), eq(tokens.name, nameOrId))))
           .run(),
       );
       return result.changes > 0;
@@ -80,7 +84,7 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
     ensure(name, digest, at, newId) {
       return writes.write(() => {
         const current = byName(name);
-        const holder = db.select().from(scimTokens).where(eq(scimTokens.tokenHash, digest)).get();
+        const holder = db.select().from(tokens).where(eq(tokens.tokenHash, digest)).get();
         if (holder && holder.id !== current?.id) {
           throw new TokenError('token-value-in-use', `SCIMGATE_SCIM_TOKEN is already stored as token "${holder.name}"; use a different value`);
         }
@@ -88,10 +92,10 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
         const record: TokenRecord = { id: current?.id ?? newId, name, createdAt: at, lastUsedAt: null, revokedAt: null };
         if (current) {
           // Replacing the digest in place is what makes the previous value stop working.
-          db.update(scimTokens).set({ tokenHash: digest, createdAt: at, lastUsedAt: null, revokedAt: null }).where(eq(scimTokens.id, current.id)).run();
+          db.update(tokens).set({ tokenHash: digest, createdAt: at, lastUsedAt: null, revokedAt: null }).where(eq(tokens.id, current.id)).run();
           return { record, outcome: 'rotated' as const };
         }
-        db.insert(scimTokens).values({ ...record, tokenHash: digest }).run();
+        db.insert(tokens).values({ ...record, tokenHash: digest }).run();
         return { record, outcome: 'created' as const };
       });
     },
