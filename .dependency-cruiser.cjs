@@ -7,6 +7,7 @@
  *   app.ts                  createApp(deps): mounts the routers
  *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
  *   revocation/             wires directory change events to the session store
+ *   ssf/                    the Shared Signals transmitter: mounted by main.ts, fed by the outbox
  *   directory/ , tokens/    the domain stores (SQLite in their sqlite/ folders)
  *   audit/                  the hash-chained audit log (SQLite) and its checks; callers take the
  *                           AuditLog interface from persistence/, main.ts and cli/ hand it over
@@ -148,6 +149,21 @@ module.exports = {
       comment: 'Only main.ts and cli/ build the audit log; everything else records through the AuditLog interface it is handed.',
       from: { path: SRC, pathNot: '^src/(main\\.ts|cli/|audit/)' },
       to: { path: '^src/audit/' },
+    },
+    {
+      name: 'ssf-below-the-entry-points',
+      severity: 'error',
+      comment:
+        'The SSF transmitter reaches down only: the outbox and subscriber shapes it implements, tokens (receiver tokens), the store, HTTP plumbing and leaves; never the routers, the directory or access.',
+      from: { path: '^src/ssf/' },
+      to: { path: ourExcept('ssf', 'hooks', 'persistence', 'tokens', 'store', 'http', 'shared', 'crypto') },
+    },
+    {
+      name: 'only-entry-points-build-ssf',
+      severity: 'error',
+      comment: 'main.ts and cli/ build the transmitter and hand its routes to app.ts and its subscribers to the delivery worker; nothing else imports it.',
+      from: { path: SRC, pathNot: '^src/(main\\.ts|cli/|ssf/)' },
+      to: { path: '^src/ssf/' },
     },
   ],
   options: {

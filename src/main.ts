@@ -24,6 +24,8 @@ import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openedFile, openStore, startCheckpointer } from './store/index.js';
 import { serverKey } from './store/server-keys.js';
 import { createTokenService } from './tokens/index.js';
+import { createSsfTransmitter, type SsfTransmitter } from './ssf/index.js';
+import type { AuditLog } from './persistence/audit.js';
 
 export interface RunningServer {
   url: string;
@@ -75,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     onFailure: (error) => logger.warn({ err: error }, 'audit retention could not prune now; it tries again in an hour'),
   });
   let provider: ProviderConnection | undefined;
+  let stopSsf: (() => void) | undefined;
   const closeStore = async () => {
     provider?.stop();
     retention.stop();
@@ -83,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     } catch (error) {
       logger.warn({ err: error }, 'buffered audit entries could not be written at shutdown');
     }
+    stopSsf?.();
     await offThread?.stop();
     await checkpointer.stop();
     store.close();
@@ -144,6 +148,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }
     const publicUrl = config.server.publicUrl.origin;
+    const ssf = config.ssf.enabled ? startSsf(store, config, logger, auditLog) : undefined;
+    if (ssf) stopSsf = ssf.stop;
     const appDeps = {
       directory,
       tokens,
@@ -156,6 +162,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Shared through the database, so a cursor from one server is good on every other.
       pageCursorKey: serverKey(store, 'page-cursor', 32),
       access,
+      ssf: ssf?.transmitter.routes,
       admin: config.admin.token
         ? {
             token: config.admin.token,
@@ -233,6 +240,30 @@ async function listen(
       if ('closeAllConnections' in server) server.closeAllConnections();
     }));
   return { url, server, close };
+}
+
+/** How often the SSF transmitter's upkeep runs (key rotation when due, old poll acknowledgements). */
+const SSF_UPKEEP_MS = 3_600_000;
+
+/** The Shared Signals transmitter (src/ssf/) over the store, with its hourly upkeep. */
+function startSsf(store: ReturnType<typeof openStore>, config: Config, logger: Logger, audit: AuditLog): { transmitter: SsfTransmitter; stop(): void } {
+  const transmitter = createSsfTransmitter(store, {
+    issuer: config.server.publicUrl.origin,
+    defaultSubjects: config.ssf.defaultSubjects,
+    rotateKeysAfterSeconds: config.ssf.keyRotationSeconds,
+    keyOverlapSeconds: config.ssf.keyOverlapSeconds,
+    allowInsecurePush: config.ssf.allowInsecurePush,
+    pushTimeoutMs: config.ssf.pushTimeoutMs,
+    logger,
+    audit,
+  });
+  const upkeep = () =>
+    void transmitter.maintain().catch((error: unknown) => logger.warn({ err: error }, 'SSF upkeep failed; it runs again in an hour'));
+  upkeep();
+  const timer = setInterval(upkeep, SSF_UPKEEP_MS);
+  timer.unref();
+  logger.info({ issuer: config.server.publicUrl.origin }, 'Shared Signals transmitter enabled');
+  return { transmitter, stop: () => clearInterval(timer) };
 }
 
 /** The loader fills publicUrl with http://localhost:PORT when unset; SCIM then uses each request's own URL. */

@@ -313,6 +313,39 @@ describe('real /oauth2 responses match the documented sign-in and forward-auth c
     await expectDocumented('POST', path, await post('{}', { ...admin, 'content-type': 'text/plain' }), 415);
   });
 
+  it('Shared Signals: discovery, JWKS, stream management and polling answer as documented', async () => {
+    const h = await createHarness(op);
+    const receiver = h.ssf.tokens.create('receiver').token;
+    const auth = { authorization: `Bearer ${receiver}`, 'content-type': 'application/json' };
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) =>
+      h.request(path, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    await expectDocumented('GET', '/.well-known/ssf-configuration', await call('GET', '/.well-known/ssf-configuration', undefined, {}), 200);
+    await h.ssf.keys.current();
+    await expectDocumented('GET', '/ssf/jwks.json', await call('GET', '/ssf/jwks.json', undefined, {}), 200);
+    const createdResponse = await call('POST', '/ssf/stream', { events_requested: ['https://schemas.openid.net/secevent/risc/event-type/account-disabled'], description: 'd' });
+    const created = (await createdResponse.clone().json()) as { stream_id: string };
+    await expectDocumented('POST', '/ssf/stream', createdResponse, 201);
+    const id = created.stream_id;
+    await expectDocumented('POST', '/ssf/stream', await call('POST', '/ssf/stream', { delivery: { method: 'urn:example' } }), 400);
+    await expectDocumented('POST', '/ssf/stream', await call('POST', '/ssf/stream', {}, { 'content-type': 'application/json' }), 401);
+    await expectDocumented('POST', '/ssf/stream', await call('POST', '/ssf/stream', {}, { ...auth, 'content-type': 'text/plain' }), 415);
+    await expectDocumented('GET', '/ssf/stream', await call('GET', `/ssf/stream?stream_id=${id}`), 200);
+    await expectDocumented('GET', '/ssf/stream', await call('GET', '/ssf/stream'), 200);
+    await expectDocumented('GET', '/ssf/stream', await call('GET', '/ssf/stream?stream_id=nope'), 404);
+    await expectDocumented('PATCH', '/ssf/stream', await call('PATCH', '/ssf/stream', { stream_id: id, description: 'e' }), 200);
+    await expectDocumented('PUT', '/ssf/stream', await call('PUT', '/ssf/stream', { stream_id: id }), 200);
+    await expectDocumented('GET', '/ssf/status', await call('GET', `/ssf/status?stream_id=${id}`), 200);
+    await expectDocumented('POST', '/ssf/status', await call('POST', '/ssf/status', { stream_id: id, status: 'paused', reason: 'r' }), 200);
+    await expectDocumented('POST', '/ssf/status', await call('POST', '/ssf/status', { stream_id: id, status: 'on' }), 400);
+    await call('POST', '/ssf/status', { stream_id: id, status: 'enabled' });
+    await expectDocumented('POST', '/ssf/subjects/add', await call('POST', '/ssf/subjects/add', { stream_id: id, subject: { format: 'email', email: 'a@b.example' } }), 200);
+    await expectDocumented('POST', '/ssf/subjects/remove', await call('POST', '/ssf/subjects/remove', { stream_id: id, subject: { format: 'email', email: 'a@b.example' } }), 204);
+    await expectDocumented('POST', '/ssf/verify', await call('POST', '/ssf/verify', { stream_id: id, state: 's' }), 204);
+    await expectDocumented('POST', '/ssf/poll/{streamId}', await call('POST', `/ssf/poll/${id}`, { returnImmediately: true }), 200);
+    await expectDocumented('POST', '/ssf/poll/{streamId}', await call('POST', `/ssf/poll/${id}`, { maxEvents: -1 }), 400);
+    await expectDocumented('DELETE', '/ssf/stream', await call('DELETE', `/ssf/stream?stream_id=${id}`), 204);
+  });
+
   it('userinfo → 200 UserInfo or 401; signed_in → 200 HTML or 302; sign_out → 302 to rd or 200 HTML', async () => {
     const { h, jar } = await signedIn();
     await expectDocumented('GET', '/oauth2/userinfo', await h.request('/oauth2/userinfo', { cookies: jar }), 200);

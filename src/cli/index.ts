@@ -18,6 +18,8 @@ import { createAuditReader, createSqliteAuditLog } from '../audit/index.js';
 import { createUserLookup } from '../directory/sqlite/user-lookup.js';
 import { runAuditCommand } from './audit-command.js';
 import { openExistingStore } from './existing-store.js';
+import { runSsfCommand } from './ssf-command.js';
+import { createSsfTokenService, createSsfTransmitter } from '../ssf/index.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -28,6 +30,9 @@ commands:
   token create NAME     create a SCIM bearer token (shown once)
   token list            list tokens (name, created, last used, revoked)
   token revoke NAME     revoke a token; takes effect on the next request
+  ssf token create|list|revoke NAME
+                        bearer tokens of Shared Signals receivers (docs/hooks.md)
+  ssf keys rotate       sign SETs with a new key from now on (the old one stays published)
   config check FILE     validate a configuration file (route policies included); prints every
                         problem with its key and line, exits 1 if there is any
   seed [--users N --groups N --memberships N --depth N --url URL --token T]
@@ -156,6 +161,30 @@ async function main(argv: string[]): Promise<number> {
       if (!store) return 1;
       try {
         return runTokenCommand(rest, createTokenService({ ...store, audit: createSqliteAuditLog(store) }), console);
+      } finally {
+        store.close();
+      }
+    }
+    case 'ssf': {
+      const store = openTokenStore(databasePath, (line) => console.error(line));
+      if (!store) return 1;
+      try {
+        return await runSsfCommand(
+          rest,
+          {
+            tokens: () => createSsfTokenService(store, createSqliteAuditLog(store)),
+            keys: () =>
+              createSsfTransmitter(store, {
+                issuer: config.server.publicUrl.origin,
+                defaultSubjects: config.ssf.defaultSubjects,
+                rotateKeysAfterSeconds: config.ssf.keyRotationSeconds,
+                keyOverlapSeconds: config.ssf.keyOverlapSeconds,
+                allowInsecurePush: config.ssf.allowInsecurePush,
+                pushTimeoutMs: config.ssf.pushTimeoutMs,
+              }).keys,
+          },
+          console,
+        );
       } finally {
         store.close();
       }

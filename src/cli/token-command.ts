@@ -10,30 +10,51 @@ export interface CommandOutput {
   error(line: string): void;
 }
 
-export const TOKEN_USAGE = [
-  'Usage:',
-  '  scimgate token create NAME   issue a SCIM bearer token (shown once)',
-  '  scimgate token list          list tokens (never their values)',
-  '  scimgate token revoke NAME   revoke a token by name or id; effective on the next request',
-].join('\n');
+/** What the command calls its tokens, for SCIM tokens and for SSF receiver tokens alike. */
+export interface TokenWording {
+  /** The words before the subcommand: `token`, `ssf token`. */
+  command: string;
+  /** `SCIM token`, `SSF receiver token`. */
+  noun: string;
+  /** What to do with a new token, after it is shown. */
+  hint: string;
+}
+
+export const SCIM_TOKEN_WORDING: TokenWording = {
+  command: 'token',
+  noun: 'SCIM token',
+  hint: 'Copy it now (e.g. into Entra\'s "Secret Token" field): it is stored only as a hash and cannot be shown again.',
+};
+
+export function tokenUsage(wording: TokenWording): string {
+  return [
+    'Usage:',
+    `  scimgate ${wording.command} create NAME   issue a ${wording.noun} (shown once)`,
+    `  scimgate ${wording.command} list          list tokens (never their values)`,
+    `  scimgate ${wording.command} revoke NAME   revoke a token by name or id; effective on the next request`,
+  ].join('\n');
+}
+
+export const TOKEN_USAGE = tokenUsage(SCIM_TOKEN_WORDING);
 
 /** `args` are the words after `token`, e.g. `['create', 'entra-prod']`. */
-export function runTokenCommand(args: string[], tokens: TokenService, out: CommandOutput): number {
+export function runTokenCommand(args: string[], tokens: TokenService, out: CommandOutput, wording: TokenWording = SCIM_TOKEN_WORDING): number {
+  const usageText = tokenUsage(wording);
   const [sub, ...rest] = args;
   if (sub === 'help' || sub === '--help' || sub === '-h') {
-    out.log(TOKEN_USAGE);
+    out.log(usageText);
     return 0;
   }
   try {
     switch (sub) {
       case 'create':
-        return rest.length === 1 && rest[0] ? create(rest[0], tokens, out) : usage(out, 'token create takes exactly one NAME');
+        return rest.length === 1 && rest[0] ? create(rest[0], tokens, out, wording) : usage(out, `${wording.command} create takes exactly one NAME`, usageText);
       case 'list':
-        return rest.length === 0 ? list(tokens, out) : usage(out, 'token list takes no arguments');
+        return rest.length === 0 ? list(tokens, out, wording) : usage(out, `${wording.command} list takes no arguments`, usageText);
       case 'revoke':
-        return rest.length === 1 && rest[0] ? revoke(rest[0], tokens, out) : usage(out, 'token revoke takes exactly one NAME');
+        return rest.length === 1 && rest[0] ? revoke(rest[0], tokens, out) : usage(out, `${wording.command} revoke takes exactly one NAME`, usageText);
       default:
-        return usage(out, sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`);
+        return usage(out, sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`, usageText);
     }
   } catch (error) {
     if (error instanceof TokenError) {
@@ -44,19 +65,19 @@ export function runTokenCommand(args: string[], tokens: TokenService, out: Comma
   }
 }
 
-function usage(out: CommandOutput, problem: string): number {
+function usage(out: CommandOutput, problem: string, usageText: string): number {
   out.error(`error: ${problem}`);
-  out.error(TOKEN_USAGE);
+  out.error(usageText);
   return 2;
 }
 
-function create(name: string, tokens: TokenService, out: CommandOutput): number {
+function create(name: string, tokens: TokenService, out: CommandOutput, wording: TokenWording): number {
   const { token } = tokens.create(name);
-  out.log(`Created SCIM token "${name}":`);
+  out.log(`Created ${wording.noun} "${name}":`);
   out.log('');
   out.log(`  ${token}`);
   out.log('');
-  out.log('Copy it now (e.g. into Entra\'s "Secret Token" field): it is stored only as a hash and cannot be shown again.');
+  out.log(wording.hint);
   return 0;
 }
 
@@ -69,10 +90,10 @@ function revoke(nameOrId: string, tokens: TokenService, out: CommandOutput): num
   return 0;
 }
 
-function list(tokens: TokenService, out: CommandOutput): number {
+function list(tokens: TokenService, out: CommandOutput, wording: TokenWording): number {
   const records = tokens.list();
   if (records.length === 0) {
-    out.log('No tokens. Create one with `scimgate token create NAME`.');
+    out.log(`No tokens. Create one with \`scimgate ${wording.command} create NAME\`.`);
     return 0;
   }
   for (const line of formatTable(records)) out.log(line);

@@ -87,6 +87,14 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
     forwardAuth: { groupIdsHeader: file.forwardAuth.groupIdsHeader },
     admin: { token: adminToken },
     audit: { retentionSeconds: file.audit.retention === 'forever' ? undefined : file.audit.retention },
+    ssf: {
+      enabled: file.ssf.enabled,
+      defaultSubjects: file.ssf.defaultSubjects,
+      keyRotationSeconds: file.ssf.keyRotation,
+      keyOverlapSeconds: file.ssf.keyOverlap,
+      pushTimeoutMs: file.ssf.pushTimeout,
+      allowInsecurePush: file.ssf.allowInsecurePush,
+    },
     logging: { level: file.logging.level },
   });
 }

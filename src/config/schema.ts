@@ -192,6 +192,21 @@ export const auditSchema = z.strictObject({
   retention: z.union([z.literal('forever'), duration.refine((seconds) => seconds >= 3600, { message: 'must be at least 1h (or "forever")' })]).default(365 * 86_400),
 });
 
+/** The OpenID Shared Signals transmitter (src/ssf/); docs/hooks.md. */
+export const ssfSchema = z.strictObject({
+  /** Serve /.well-known/ssf-configuration and /ssf/*, and deliver to SSF streams. */
+  enabled: z.boolean().default(false),
+  /** SSF 1.0 `default_subjects`: ALL (every user unless the receiver removes them) or NONE (only subjects added). */
+  defaultSubjects: z.enum(['ALL', 'NONE']).default('ALL'),
+  /** A new SET signing key after this long; the old one stays published for `keyOverlap`. */
+  keyRotation: duration.refine((s) => s >= 3600, { message: 'must be at least 1h' }).default(90 * 86_400),
+  keyOverlap: duration.refine((s) => s >= 60, { message: 'must be at least 60s' }).default(7 * 86_400),
+  /** How long one push (RFC 8935) may take before it counts as failed and is retried. */
+  pushTimeout: timeout.default(10_000),
+  /** Named opt-in for receivers' http:// push endpoints (development and tests only). */
+  allowInsecurePush: z.boolean().default(false),
+});
+
 export const loggingSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -207,6 +222,7 @@ export const fileSchema = z.strictObject({
   forwardAuth: forwardAuthSchema.prefault({}),
   admin: adminSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  ssf: ssfSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -94,5 +94,14 @@ export interface Config {
   admin: { token: string | undefined };
   /** The audit log (docs/audit.md): rows older than retentionSeconds are pruned; undefined keeps them. */
   audit: { retentionSeconds: number | undefined };
+  /** The Shared Signals transmitter (src/ssf/); durations in seconds, the push timeout in ms. */
+  ssf: {
+    enabled: boolean;
+    defaultSubjects: 'ALL' | 'NONE';
+    keyRotationSeconds: number;
+    keyOverlapSeconds: number;
+    pushTimeoutMs: number;
+    allowInsecurePush: boolean;
+  };
   logging: { level: LogLevel };
 }

@@ -12,6 +12,7 @@ import { createDirectory } from '../../../src/directory/index.js';
 import { createLogger } from '../../../src/http/logger.js';
 import { createRevocationListener } from '../../../src/revocation/index.js';
 import { openStore } from '../../../src/store/index.js';
+import { createSsfTransmitter } from '../../../src/ssf/index.js';
 import { createTokenService } from '../../../src/tokens/index.js';
 import { TEST_CLIENTS, type TestAccount, type TestProvider } from '../../support/oidc-provider.js';
 import { signIn } from '../../support/oidc-sign-in.js';
@@ -107,7 +108,17 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
     ? { token: config.admin.token, explain: { users: directory.users, lookup: directory.lookup, effectiveGroups: (id: string) => directory.effective.effectiveGroups(id), policies } }
     : undefined;
   const access = { ...routes, audit: { writes: auditedWrites, sampled: sampledAudit } };
-  const { app, listener } = createNodeListener({ directory, tokens, logger, access, admin, scimAudit: auditedWrites });
+  // Every optional router is mounted, the SSF transmitter's too (test/openapi.test.ts reads the routes from here).
+  const ssf = createSsfTransmitter(store, {
+    issuer: config.server.publicUrl.origin,
+    defaultSubjects: 'ALL',
+    rotateKeysAfterSeconds: 86_400,
+    keyOverlapSeconds: 3600,
+    allowInsecurePush: true,
+    pushTimeoutMs: 5_000,
+    poll: { longPollMs: 100, intervalMs: 10 },
+  });
+  const { app, listener } = createNodeListener({ directory, tokens, logger, access, admin, scimAudit: auditedWrites, ssf: ssf.routes });
   const seal = createPendingLoginSeal(KEY);
 
   const request = (path: string, init: RequestInit & { cookies?: Jar } = {}) => {
@@ -173,7 +184,7 @@ export async function createHarness(op: TestProvider, options: HarnessOptions = 
   };
 
   return {
-    app, listener, config, store, directory, sessions, generation, decider, policies, peer, explain, scimToken: token, lines, seal, request, scim, provision, group,
+    app, listener, config, store, directory, sessions, generation, decider, policies, peer, explain, scimToken: token, ssf, lines, seal, request, scim, provision, group,
     startAndLogin, signInAs,
     advance: (ms: number) => {
       clock += ms;
