@@ -8,8 +8,12 @@ import { migrationState, openStore, type Store } from '../store/index.js';
 
 export function openTokenStore(databasePath: string, report: (line: string) => void): Store | undefined {
   const probe = openStore(databasePath, { migrate: false });
-  const { applied, pending } = migrationState(probe);
+  const { applied, pending, unknown } = migrationState(probe);
   probe.close();
+  if (unknown > 0) {
+    report(`database ${databasePath} is from a newer scimgate (${unknown} migration(s) this version does not know); use that version's CLI`);
+    return undefined;
+  }
   if (applied > 0 && pending > 0) {
     report(
       `database ${databasePath} is from an older scimgate (${pending} migration(s) pending). ` +

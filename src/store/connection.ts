@@ -64,15 +64,24 @@ export function openedFile(sqlite: Database.Database, fallback: string): string 
 }
 
 /**
- * How many of our migrations the database has had, and how many it still lacks. Commands other
- * than `serve` and `migrate` must not upgrade a database a running older server is using: a
- * migration that rebuilds tables (0004) breaks that server at once.
+ * How many of our migrations the database has had, how many it still lacks, and how many it has
+ * that this build does not know (a newer scimgate migrated it). Commands other than `serve` and
+ * `migrate` must not upgrade a database a running older server is using: a migration that rebuilds
+ * tables (0004) breaks that server at once. Nor may an older build write to a newer schema: its
+ * writes would skip what the newer schema expects beside them (the audit rows, the outbox).
  */
-export function migrationState(store: Pick<Store, 'sqlite'>): { applied: number; pending: number } {
-  const known = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+export function migrationState(store: Pick<Store, 'sqlite'>): { applied: number; pending: number; unknown: number } {
+  const ours = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
   const table = store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
-  const applied = table ? (store.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get() as number) : 0;
-  return { applied, pending: Math.max(0, known - applied) };
+  if (!table) return { applied: 0, pending: ours.length, unknown: 0 };
+  const rows = store.sqlite.prepare('SELECT hash, created_at AS createdAt FROM __drizzle_migrations').all() as { hash: string; createdAt: number | string | null }[];
+  // drizzle records each migration's file hash and its journal time (created_at); a row matching
+  // neither of ours came from a migration this build has never seen.
+  const hashes = new Set(ours.map((m) => m.hash));
+  const times = new Set(ours.map((m) => m.folderMillis));
+  const unknown = rows.filter((r) => !hashes.has(r.hash) && !times.has(Number(r.createdAt))).length;
+  const applied = rows.length;
+  return { applied, pending: Math.max(0, ours.length - (applied - unknown)), unknown: Math.max(unknown, applied - ours.length) };
 }
 
 /** Open (creating if needed) the database at `path`; ':memory:' gives a private in-memory one. */
