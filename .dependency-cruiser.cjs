@@ -8,6 +8,7 @@
  *   scim/ , access/         the two front doors (routes + their HTTP adapters); siblings
  *   revocation/             wires directory change events to the session store
  *   ssf/                    the Shared Signals transmitter: mounted by main.ts, fed by the outbox
+ *   hooks/                  session revocation hooks: the outbox fed in each cause's write, its delivery worker
  *   directory/ , tokens/    the domain stores (SQLite in their sqlite/ folders)
  *   audit/                  the hash-chained audit log (SQLite) and its checks; callers take the
  *                           AuditLog interface from persistence/, main.ts and cli/ hand it over
@@ -164,6 +165,14 @@ module.exports = {
       comment: 'main.ts and cli/ build the transmitter and hand its routes to app.ts and its subscribers to the delivery worker; nothing else imports it.',
       from: { path: SRC, pathNot: '^src/(main\\.ts|cli/|ssf/)' },
       to: { path: '^src/ssf/' },
+    },
+    {
+      name: 'hooks-below-the-entry-points',
+      severity: 'error',
+      comment:
+        'The hooks (outbox, event recorder, delivery worker, webhooks) see the directory, sessions and tokens only through the store seam\'s interfaces; main.ts wires them in. No HTTP routers, no SCIM.',
+      from: { path: '^src/hooks/' },
+      to: { path: ourExcept('hooks', 'persistence', 'store', 'shared', 'crypto', 'config') },
     },
   ],
   options: {

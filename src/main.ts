@@ -15,7 +15,8 @@ import { createNodeListener } from './app.js';
 import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSampledAudit } from './audit/index.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
-import { createDirectory, startOffThreadSearch } from './directory/index.js';
+import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
+import { createHookEvents } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -92,7 +93,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store.close();
   };
   try {
-    const tokens = createTokenService({ ...store, audit: auditLog });
+    // Hook events (src/hooks/): appended to the outbox inside the write that causes them.
+    const hooks = createHookEvents(store, {
+      userById: (id) => {
+        const user = directory.users.get(id);
+        return user ? changedUserOf(user) : undefined;
+      },
+    });
+    const tokens = createTokenService({ ...store, audit: auditLog, events: hooks.tokens });
     if (config.scim.token) {
       const { outcome, record } = tokens.ensureBootstrapToken(config.scim.token);
       logger.info({ token: record.name, outcome }, 'bootstrap SCIM token from configuration');
@@ -106,8 +114,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onRevoke: () => void generation.bump(),
       recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
       audit: auditLog,
+      events: hooks.sessions,
     });
-    const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)], offThread });
+    // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
+    const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);
 
     const auditedWrites = createAuditedWrites(store.writes, auditLog);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/http/logger.js';
 import { startServer, type RunningServer } from '../src/main.js';
+import { openStore } from '../src/store/index.js';
 import { freePort } from './support/free-port.js';
 
 const dirs: string[] = [];
@@ -52,5 +53,28 @@ describe('startServer', () => {
     const port = await freePort();
     running.push(await startServer(await configOn(port), { logger: quiet() }));
     await expect(startServer(await configOn(port), { logger: quiet() })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
+
+describe('startServer wires the hooks (issue 14)', () => {
+  it('a SCIM deactivation lands in the outbox of the database the server uses, with the bootstrap token\'s creation before it', async () => {
+    const port = await freePort();
+    const config = await configOn(port);
+    const token = 'hooks-test-token-0123456789-abcdefghijklmnop';
+    const server = await startServer({ ...config, scim: { ...config.scim, token } }, { logger: quiet() });
+    running.push(server);
+    const scim = (method: string, path: string, body: unknown) =>
+      fetch(`${server.url}/scim/v2${path}`, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' }, body: JSON.stringify(body) });
+    const created = await scim('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'main@example.com' });
+    const { id } = (await created.json()) as { id: string };
+    const patched = await scim('PATCH', `/Users/${id}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] });
+    expect(patched.status).toBe(200);
+    const reader = openStore(config.database.path, { migrate: false });
+    try {
+      const types = reader.sqlite.prepare('SELECT type FROM hook_outbox ORDER BY seq').pluck().all();
+      expect(types).toEqual(['scim_token.created', 'user.deactivated']);
+    } finally {
+      reader.close();
+    }
   });
 });

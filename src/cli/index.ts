@@ -4,6 +4,7 @@ import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
 import { createTokenService } from '../tokens/index.js';
+import { createHookEvents } from '../hooks/index.js';
 import { configFile, loadCliConfig, parseArgs } from './settings.js';
 import { runTokenCommand } from './token-command.js';
 import { runSeedCommand } from './seed-command.js';
@@ -160,7 +161,8 @@ async function main(argv: string[]): Promise<number> {
       const store = openTokenStore(databasePath, (line) => console.error(line));
       if (!store) return 1;
       try {
-        return runTokenCommand(rest, createTokenService({ ...store, audit: createSqliteAuditLog(store) }), console);
+        // Token changes are audited and fire the hooks like the server's own (scim_token.created / revoked).
+        return runTokenCommand(rest, createTokenService({ ...store, audit: createSqliteAuditLog(store), events: createHookEvents(store).tokens }), console);
       } finally {
         store.close();
       }

@@ -3,12 +3,13 @@
  * session store over the existing database (./existing-store.ts), every revocation logged in the
  * directory's change log inside its own write — so every server on the database drops its
  * remembered decisions for those sessions at its next request — and the directory with its
- * revocation listener. The caller closes it.
+ * revocation listener, and the hooks' outbox fed inside the same writes. The caller closes it.
  */
 import { findUser } from '../access/index.js';
 import { createSqliteAuditLog } from '../audit/index.js';
 import { createSessionStore, type SessionStore } from '../access/sessions/index.js';
-import { createDirectory, type Directory } from '../directory/index.js';
+import { changedUserOf, createDirectory, type Directory } from '../directory/index.js';
+import { createHookEvents } from '../hooks/index.js';
 import { createRevocationListener } from '../revocation/index.js';
 import { openExistingStore } from './existing-store.js';
 import { runSessionsCommand } from './sessions-command.js';
@@ -23,13 +24,21 @@ export interface SessionAdmin {
 export function openSessionAdmin(databasePath: string, report: (line: string) => void): SessionAdmin | undefined {
   const store = openExistingStore(databasePath, report);
   if (!store) return undefined;
+  // An operator's revoke fires the hooks like any other (session.revoked, reason admin).
+  const hooks = createHookEvents(store, {
+    userById: (id) => {
+      const user = directory.users.get(id);
+      return user ? changedUserOf(user) : undefined;
+    },
+  });
   const sessions = createSessionStore({
     store,
     recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
     // An operator's revoke is a security event like any other (docs/audit.md).
     audit: createSqliteAuditLog(store),
+    events: hooks.sessions,
   });
-  const directory = createDirectory({ store, listeners: [createRevocationListener(sessions)] });
+  const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)] });
   return { sessions, directory, close: () => store.close() };
 }
 

@@ -5,6 +5,7 @@
  */
 export type * from '../persistence/directory.js';
 export {
+  changedUserOf,
   createDirectory,
   createUserLookup,
   findUserByAttribute,

@@ -271,11 +271,41 @@ export type ChangeType =
   // Not a directory change: a session's revocation, logged so every server on the database hears of it (src/access/sessions).
   | 'session.revoked';
 
+/** A user as change listeners see it. */
+export interface ChangedUser {
+  id: string;
+  userName: string;
+  externalId: string | null;
+  /** The primary (else first) e-mail. */
+  email: string | undefined;
+}
+
+export interface GroupRef {
+  id: string;
+  displayName: string;
+}
+
+/** What one write did to one user's effective groups (direct or through nesting). */
+export interface EffectiveGroupsChange {
+  user: ChangedUser;
+  added: GroupRef[];
+  removed: GroupRef[];
+}
+
 export interface ChangeEvent {
   type: ChangeType;
   resourceType: 'User' | 'Group' | 'Session';
   resourceId: string;
+  /** Kept in the change log. */
   data?: Record<string, unknown>;
+  /** user.* events: the user as the change left it (as it was, for user.deleted). For listeners only, not logged. */
+  user?: ChangedUser;
+  /**
+   * Group writes (create, members changed, delete): every user whose effective groups the write
+   * changed, with the groups gained and lost, computed set-wise from the closure inside the
+   * write. Absent when none changed. For listeners only, not logged.
+   */
+  effectiveGroups?: readonly EffectiveGroupsChange[];
 }
 
 export interface RecordedEvent extends ChangeEvent {
@@ -284,7 +314,11 @@ export interface RecordedEvent extends ChangeEvent {
   occurredAt: string;
 }
 
-/** Runs inside the write that caused the event; throwing undoes the whole write. */
+/**
+ * Runs inside the write that caused the event; throwing undoes the whole write. For user.deleted
+ * it runs before the user's row is removed (its memberships are gone already), so a listener may
+ * still read the user as it was.
+ */
 export type ChangeListener = (event: RecordedEvent) => void;
 
 export interface Directory {

@@ -5,6 +5,7 @@
  * (test/contract/). Types only: nothing here runs.
  */
 export type * from './directory.js';
+export type * from './outbox.js';
 export type * from './sessions.js';
 export type * from './tokens.js';
 export type * from './audit.js';

@@ -47,6 +47,15 @@ export interface SessionQuery {
   limit: number;
 }
 
+/**
+ * Told of every session created and every live session revoked, inside the write that does it
+ * (the hooks' outbox, src/hooks/): what it appends commits with the session, and throwing undoes it.
+ */
+export interface SessionEvents {
+  created(session: SessionRecord): void;
+  revoked(session: RevokedSession): void;
+}
+
 export interface NewSession {
   userId: string;
   tenantId: string | null;

@@ -19,6 +19,15 @@ export interface StoredToken extends TokenRecord {
   digest: string;
 }
 
+/**
+ * Told of tokens created (a bootstrap token's rotation included: its new value) and revoked, inside
+ * the write that does it (the hooks' outbox, src/hooks/); throwing undoes the write.
+ */
+export interface TokenEvents {
+  created(token: TokenRecord): void;
+  revoked(token: TokenRecord): void;
+}
+
 /** `unchanged` keeps a revoked token revoked: revocation is an operator decision a restart must not undo. */
 export type BootstrapOutcome = 'created' | 'unchanged' | 'rotated';
 

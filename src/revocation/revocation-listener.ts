@@ -7,9 +7,8 @@
  * Group changes revoke nothing on purpose: every decision reads the live directory, so a removal
  * from a group changes the next decision without ending the user's other access.
  *
- * Seam for outbound notifications (webhooks, SSF/CAEP SETs, back-channel logout): the `events`
- * table already holds every change in order, written in this same transaction; an outbox
- * listener beside this one will enqueue deliveries keyed by `event.seq` (a later issue).
+ * Downstream systems hear of it through the hooks (src/hooks/): their listener runs just before
+ * this one in the same transaction, and the session store tells them of each session ended here.
  */
 import type { ChangeListener } from '../directory/index.js';
 import type { SessionStore } from '../access/sessions/index.js';

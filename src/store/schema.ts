@@ -279,3 +279,85 @@ export const ssfPollQueue = sqliteTable(
   },
   (t) => [uniqueIndex('ssf_poll_queue_stream_jti').on(t.streamId, t.jti), index('ssf_poll_queue_kid').on(t.kid)],
 );
+
+/**
+ * The hooks' outbox (src/hooks/, issue 14): events for downstream systems, appended in the same
+ * transaction as the change that causes them. `seq` is commit order (AUTOINCREMENT: never reused,
+ * and writers hold the write lock, so a reader never later sees a smaller one commit). `body` is
+ * the event's JSON without the columns. Read by seq; occurred_at is indexed for replay by time
+ * and for pruning by age (both at the index's right edge as rows arrive in time order).
+ */
+export const hookOutbox = sqliteTable(
+  'hook_outbox',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [index('hook_outbox_occurred_at').on(t.occurredAt)],
+);
+
+/**
+ * One row per hook subscriber ('webhook:<name>', 'ssf:<streamId>') the delivery worker has seen:
+ * its cursor (the last outbox seq handled — delivered, dead-lettered or not accepted) and the
+ * lease that lets exactly one process deliver to it at a time. Times are epoch milliseconds.
+ */
+export const hookSubscribers = sqliteTable('hook_subscribers', {
+  id: text('id').primaryKey(),
+  cursor: integer('cursor').notNull(),
+  leaseOwner: text('lease_owner'),
+  leaseUntil: integer('lease_until').notNull().default(0),
+  firstSeenAt: integer('first_seen_at').notNull(),
+  /** When a worker last found it among the configured subscribers (an old one is shown as gone). */
+  lastSeenAt: integer('last_seen_at').notNull(),
+  /** When an operator last moved the cursor back (replay): max age counts from then for what it re-sends. */
+  rewoundAt: integer('rewound_at').notNull().default(0),
+});
+
+/**
+ * One row per event a subscriber accepted and the worker took on: pending (head of the
+ * subscriber's line, or retried by an operator), delivered, or dead (max age passed, or refused
+ * for good). `age_from` is when its max age started counting (the event, or a replay/retry).
+ */
+export const hookDeliveries = sqliteTable(
+  'hook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    subscriberId: text('subscriber_id').notNull(),
+    eventSeq: integer('event_seq').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    state: text('state').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    ageFrom: integer('age_from').notNull(),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('hook_deliveries_subscriber').on(t.subscriberId, t.state, t.eventSeq),
+    index('hook_deliveries_state').on(t.state, t.updatedAt),
+  ],
+);
+
+/**
+ * Every attempt to send a delivery, claimed in its own write before the request goes out: the
+ * primary key (delivery, attempt number) is what makes two processes unable to make the same
+ * attempt twice. `outcome` stays null while in flight (or when the process died during it).
+ */
+export const hookAttempts = sqliteTable(
+  'hook_attempts',
+  {
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    owner: text('owner').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    outcome: text('outcome'),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);

@@ -39,6 +39,8 @@ export interface UnitOfWork {
   during(run: () => void): void;
   /** Whether a group of writes is open now (reads are held back until it commits). */
   isOpen(): boolean;
+  /** Whether the caller runs inside `write` or `writeIfFree` now: appenders that must ride with a cause (the hooks' outbox) check it. */
+  inWrite(): boolean;
   /** The promise of the open group's commit, or of a lost group's failure since `since` (a `joined()` reading); see WriteGroup.committed. */
   committed(since?: number): Promise<void> | undefined;
   /** How many writes have joined groups so far. */
@@ -53,7 +55,16 @@ export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, b
   // Built once: better-sqlite3 wraps a transaction function in several closures. Called inside an
   // open transaction it runs as a SAVEPOINT; `.immediate` outside one begins with BEGIN IMMEDIATE.
   const transaction = sqlite.transaction((change: () => unknown) => change());
-  const run = <T>(change: () => T): T => (sqlite.inTransaction ? transaction(change) : transaction.immediate(change)) as T;
+  let depth = 0;
+  const inside = <T>(change: () => T) => (): T => {
+    depth++;
+    try {
+      return change();
+    } finally {
+      depth--;
+    }
+  };
+  const run = <T>(change: () => T): T => (sqlite.inTransaction ? transaction(inside(change)) : transaction.immediate(inside(change))) as T;
 
   return {
     write(change) {
@@ -75,7 +86,7 @@ export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, b
       }
       sqlite.pragma('busy_timeout = 0');
       try {
-        return transaction.immediate(change) as ReturnType<typeof change>;
+        return transaction.immediate(inside(change)) as ReturnType<typeof change>;
       } catch {
         return undefined;
       } finally {
@@ -84,6 +95,7 @@ export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, b
     },
     during: (batch) => group.during(batch),
     isOpen: () => group.isOpen(),
+    inWrite: () => depth > 0,
     committed: (since) => group.committed(since),
     joined: () => group.joined(),
     onBegin: (listener) => group.onBegin(listener),

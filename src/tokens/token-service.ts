@@ -8,7 +8,7 @@
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditLog } from '../persistence/audit.js';
-import type { BootstrapOutcome, TokenRecord, TokenStore } from '../persistence/tokens.js';
+import type { BootstrapOutcome, TokenEvents, TokenRecord, TokenStore } from '../persistence/tokens.js';
 import { createBoundedMemo } from '../shared/bounded-memo.js';
 import type { Store } from '../store/connection.js';
 import { createSqliteTokenStore } from './sqlite/token-store.js';
@@ -48,6 +48,8 @@ export interface TokenServiceDeps extends Pick<Store, 'db' | 'sqlite' | 'commits
   actor?: string;
   /** What issued tokens start with (default TOKEN_PREFIX), so a leaked one says what kind it is. */
   prefix?: string;
+  /** Told of tokens created and revoked inside their write (the hooks' outbox); for the default store. */
+  events?: TokenEvents;
 }
 
 /** Writing last_used_at on every request would turn each SCIM read into a write; a minute is precise enough. */
@@ -58,7 +60,7 @@ const MAX_REMEMBERED_TOKENS = 1_000;
 
 export function createTokenService(deps: TokenServiceDeps): TokenService {
   const { commits } = deps;
-  const stored = deps.tokens ?? createSqliteTokenStore(deps);
+  const stored = deps.tokens ?? createSqliteTokenStore(deps, undefined, deps.events);
   /** Valid tokens by digest, with when their last use is next due; stale once anyone commits. */
   const remembered = createBoundedMemo<{ record: TokenRecord; touchDueMs: number }>({ maxEntries: MAX_REMEMBERED_TOKENS, stamp: () => commits.epoch() });
   /** This process's own token writes; a private in-memory database has no commit watch to notice them. */

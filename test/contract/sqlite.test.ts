@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSessionStore } from '../../src/access/sessions/index.js';
 import { createDirectory, type Directory } from '../../src/directory/index.js';
+import { createSqliteOutbox } from '../../src/hooks/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createSqliteTokenStore } from '../../src/tokens/sqlite/token-store.js';
 import { directoryContract } from './directory-contract.js';
+import { outboxContract } from './outbox-contract.js';
 import { sessionContract } from './session-contract.js';
 import type { OpenStores } from './stores.js';
 import { tokenContract } from './token-contract.js';
@@ -23,6 +25,8 @@ const openSqlite: OpenStores = (options = {}) => {
     directory,
     sessions,
     tokens: createSqliteTokenStore(store),
+    outbox: createSqliteOutbox(store),
+    write: (change) => store.writes.write(change),
     close() {
       store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -33,3 +37,4 @@ const openSqlite: OpenStores = (options = {}) => {
 directoryContract('SQLite', openSqlite);
 sessionContract('SQLite', openSqlite);
 tokenContract('SQLite', openSqlite);
+outboxContract('SQLite', openSqlite);

@@ -4,12 +4,15 @@
  * `listeners` inside their own transaction, the session store logging sign-outs in the directory's
  * change log. A PostgreSQL implementation runs the same suites with its own factory.
  */
-import type { ChangeListener, Directory, SessionStore, TokenStore } from '../../src/persistence/index.js';
+import type { ChangeListener, Directory, Outbox, SessionStore, TokenStore } from '../../src/persistence/index.js';
 
 export interface Stores {
   directory: Directory;
   sessions: SessionStore;
   tokens: TokenStore;
+  outbox: Outbox;
+  /** Runs `change` as one write of the implementation's unit of work (what the outbox appends ride in). */
+  write<T>(change: () => T): T;
   close(): void;
 }
 

@@ -16,6 +16,8 @@ import type { MemberRecord } from '../../persistence/directory.js';
 import type { Memberships } from './memberships.js';
 import type { MemberChange, MemberInput } from '../../persistence/directory.js';
 import type { DocumentChange } from '../../persistence/directory.js';
+import type { EdgeWatch, GroupEffects } from './group-effects.js';
+import type { EffectiveGroupsChange } from '../../persistence/directory.js';
 
 interface GroupRow {
   key: number;
@@ -40,6 +42,12 @@ function toGroupRecord(row: GroupRow): GroupRecord {
   };
 }
 
+/** The users whose effective groups the write changed, for the event (absent when none). */
+function effectsOf(watch: EdgeWatch | undefined): { effectiveGroups?: EffectiveGroupsChange[] } {
+  const changes = watch?.finish() ?? [];
+  return changes.length > 0 ? { effectiveGroups: changes } : {};
+}
+
 function groupColumns(doc: JsonObject): { displayName: string; externalId: string | null } {
   return {
     displayName: typeof doc.displayName === 'string' ? doc.displayName : '',
@@ -47,7 +55,7 @@ function groupColumns(doc: JsonObject): { displayName: string; externalId: strin
   };
 }
 
-export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships): GroupStore {
+export function createGroupStore(deps: ResolvedDeps, events: EventLog, memberships: Memberships, effects: GroupEffects): GroupStore {
   const { sqlite, writes } = deps.store;
   const listPage = createPager(sqlite, groups, 'Group', toGroupRecord);
   const byId = sqlite.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?');
@@ -82,8 +90,9 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     if (!refs.ok) return refs;
     const ts = deps.now().toISOString();
     const key = Number(insert.run({ id, ...columns, doc: JSON.stringify(doc), ts }).lastInsertRowid);
-    memberships.addEdges(key, refs.value);
-    events.record({ type: 'group.created', resourceType: 'Group', resourceId: id }, ts);
+    const watch = refs.value.length > 0 ? effects.watch(key) : undefined;
+    memberships.addEdges(key, refs.value, watch);
+    events.record({ type: 'group.created', resourceType: 'Group', resourceId: id, ...effectsOf(watch) }, ts);
     return ok(toGroupRecord(byId.get(id) as GroupRow));
   };
 
@@ -101,7 +110,8 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       const columns = groupColumns(doc);
       const unique = uniqueName(columns.displayName, id);
       if (!unique.ok) return unique;
-      const applied = memberships.apply(row.key, memberChanges);
+      const watch = memberChanges.length > 0 ? effects.watch(row.key) : undefined;
+      const applied = memberships.apply(row.key, memberChanges, watch);
       if (!applied.ok) return applied; // apply validates before it writes, so nothing is half-done
       // Only member operations, and none changed anything (removing a non-member): nothing changed,
       // so neither the version nor the event log moves — every version step has its event.
@@ -109,7 +119,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
       const ts = deps.now().toISOString();
       update.run({ id, ...columns, doc: JSON.stringify(doc), ts });
       if (applied.value > 0) {
-        events.record({ type: 'group.members_changed', resourceType: 'Group', resourceId: id }, ts);
+        events.record({ type: 'group.members_changed', resourceType: 'Group', resourceId: id, ...effectsOf(watch) }, ts);
       }
       if (change) events.record({ type: 'group.updated', resourceType: 'Group', resourceId: id }, ts);
       return ok(toGroupRecord(byId.get(id) as GroupRow));
@@ -120,10 +130,11 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     if (!row) return refuse('not-found', `Group ${id} not found`);
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
-    memberships.removeAllEdges(row.key);
-    memberships.removeMemberEverywhere('Group', row.key);
+    const watch = effects.watch(row.key);
+    memberships.removeAllEdges(row.key, watch);
+    memberships.removeMemberEverywhere('Group', row.key, watch);
     remove.run(id);
-    events.record({ type: 'group.deleted', resourceType: 'Group', resourceId: id }, deps.now().toISOString());
+    events.record({ type: 'group.deleted', resourceType: 'Group', resourceId: id, ...effectsOf(watch) }, deps.now().toISOString());
     return ok(undefined);
   };
 

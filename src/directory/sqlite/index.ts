@@ -7,6 +7,7 @@ import { resolveDeps, type DirectoryDeps } from './deps.js';
 import { createBulkReads } from './bulk-reads.js';
 import { createEffectiveGroups } from './effective-groups.js';
 import { createEventLog } from './events.js';
+import { createGroupEffects } from './group-effects.js';
 import { createGroupStore } from './groups.js';
 import { createMemberReads } from './member-reads.js';
 import { createMemberships } from './memberships.js';
@@ -18,6 +19,7 @@ export type { DirectoryDeps } from './deps.js';
 export { SearchBusy, startOffThreadSearch, type OffThreadSearch, type OffThreadSearchOptions, type Relations } from './off-thread-search.js';
 export { createUserLookup, findUserByAttribute, parseLinkAttribute } from './user-lookup.js';
 export { membershipPath } from './bulk-reads.js';
+export { changedUserOf } from './changed-user.js';
 
 export function createDirectory(input: DirectoryDeps): Directory {
   const deps = resolveDeps(input);
@@ -32,7 +34,7 @@ export function createDirectory(input: DirectoryDeps): Directory {
     /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
     version: (): number => version.current(),
     users: createUserStore(deps, events, memberships),
-    groups: createGroupStore(deps, events, memberships),
+    groups: createGroupStore(deps, events, memberships, createGroupEffects(deps.store.sqlite)),
     reads: createMemberReads(deps.store.sqlite),
     /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
     effective: createEffectiveGroups(deps.store.sqlite),

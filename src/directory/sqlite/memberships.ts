@@ -11,6 +11,7 @@ import { ok } from '../../shared/result.js';
 import { refuse } from '../refuse.js';
 import type { MemberChange } from '../../persistence/directory.js';
 import type { MemberInput } from '../../persistence/directory.js';
+import type { EdgeWatch } from './group-effects.js';
 
 export type { MemberChange, MemberInput };
 
@@ -66,10 +67,14 @@ export function createMemberships(sqlite: Database.Database) {
     return ok(refs);
   }
 
-  /** Returns how many edges were added. */
-  function addEdges(groupKey: number, members: readonly MemberRef[]): number {
+  /** Returns how many edges were added. `watch` hears of the edges about to change (group-effects.ts). */
+  function addEdges(groupKey: number, members: readonly MemberRef[], watch?: EdgeWatch): number {
     // User edges never touch the closure (it is over groups only), so they go in as one batch.
     const userKeys = members.filter((member) => member.type === 'User').map((member) => member.key);
+    if (watch) {
+      watch.users(userKeys);
+      watch.childGroups(members.filter((member) => member.type === 'Group').map((member) => member.key));
+    }
     let added = userKeys.length > 0 ? insertUserEdges.run(groupKey, JSON.stringify(userKeys)).changes : 0;
     for (const member of members) {
       if (member.type !== 'Group') continue;
@@ -81,7 +86,7 @@ export function createMemberships(sqlite: Database.Database) {
   }
 
   /** Removes the listed members (by id; ids that are no member are ignored, as SCIM asks). */
-  function removeEdges(groupKey: number, memberIds: readonly string[]): number {
+  function removeEdges(groupKey: number, memberIds: readonly string[], watch?: EdgeWatch): number {
     if (memberIds.length === 0) return 0;
     const rows = lookUp(memberIds);
     // Closure candidates must be read before the edges go; a removed user edge needs no closure work.
@@ -89,6 +94,10 @@ export function createMemberships(sqlite: Database.Database) {
     const childKeys = rows.flatMap((row) =>
       row.user_key == null && row.group_key != null && isGroupEdge.get(groupKey, row.group_key) !== undefined ? [row.group_key] : [],
     );
+    if (watch) {
+      watch.users(rows.flatMap((row) => (row.user_key != null ? [row.user_key] : [])));
+      watch.childGroups(childKeys);
+    }
     const prune = closure.unlinking([groupKey], childKeys);
     let removed = 0;
     for (const row of rows) if (row.user_key != null) removed += deleteUserEdge.run(groupKey, row.user_key).changes;
@@ -97,7 +106,8 @@ export function createMemberships(sqlite: Database.Database) {
     return removed;
   }
 
-  function removeAllEdges(groupKey: number): number {
+  function removeAllEdges(groupKey: number, watch?: EdgeWatch): number {
+    watch?.wholeGroup();
     const prune = closure.unlinking([groupKey], childGroupsOf.all(groupKey));
     const removed = deleteUsersOfGroup.run(groupKey).changes + deleteChildrenOfGroup.run(groupKey).changes;
     prune();
@@ -105,8 +115,9 @@ export function createMemberships(sqlite: Database.Database) {
   }
 
   /** A deleted user or group leaves every group it was in. */
-  function removeMemberEverywhere(type: MemberType, key: number): number {
+  function removeMemberEverywhere(type: MemberType, key: number, watch?: EdgeWatch): number {
     if (type === 'User') return deleteUserEverywhere.run(key).changes;
+    watch?.wholeGroup();
     const prune = closure.unlinking(parentGroupsOf.all(key), [key]);
     const removed = deleteGroupEverywhere.run(key).changes;
     prune();
@@ -114,7 +125,7 @@ export function createMemberships(sqlite: Database.Database) {
   }
 
   /** Apply edits in order; validation happens up front so a bad member changes nothing. */
-  function apply(groupKey: number, changes: readonly MemberChange[]): DirectoryResult<number> {
+  function apply(groupKey: number, changes: readonly MemberChange[], watch?: EdgeWatch): DirectoryResult<number> {
     const resolved: (MemberRef[] | undefined)[] = [];
     for (const change of changes) {
       if (change.kind === 'add' || change.kind === 'replace') {
@@ -126,10 +137,10 @@ export function createMemberships(sqlite: Database.Database) {
     let touched = 0;
     changes.forEach((change, index) => {
       const refs = resolved[index] ?? [];
-      if (change.kind === 'add') touched += addEdges(groupKey, refs);
-      else if (change.kind === 'remove') touched += removeEdges(groupKey, change.values);
-      else if (change.kind === 'removeAll') touched += removeAllEdges(groupKey);
-      else touched += removeAllEdges(groupKey) + addEdges(groupKey, refs);
+      if (change.kind === 'add') touched += addEdges(groupKey, refs, watch);
+      else if (change.kind === 'remove') touched += removeEdges(groupKey, change.values, watch);
+      else if (change.kind === 'removeAll') touched += removeAllEdges(groupKey, watch);
+      else touched += removeAllEdges(groupKey, watch) + addEdges(groupKey, refs, watch);
     });
     return ok(touched);
   }

@@ -17,6 +17,7 @@ import type { UserGroupRecord } from '../../persistence/directory.js';
 import type { Memberships } from './memberships.js';
 import { userColumns } from './user-columns.js';
 import { createUserRowUpdate } from './user-row-update.js';
+import { changedUser } from './changed-user.js';
 
 interface UserRow {
   key: number;
@@ -75,7 +76,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     const ts = deps.now().toISOString();
     const text = JSON.stringify(doc);
     insert.run({ id, ...columns, active: columns.active ? 1 : 0, doc: text, ts });
-    events.record({ type: 'user.created', resourceType: 'User', resourceId: id }, ts);
+    events.record({ type: 'user.created', resourceType: 'User', resourceId: id, user: changedUser(id, columns.userName, columns.externalId, doc) }, ts);
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: 1, created: ts, lastModified: ts });
   };
 
@@ -97,7 +98,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     update(row, columns, text, ts);
     const wasActive = row.active === 1;
     const type = wasActive && !columns.active ? 'user.deactivated' : !wasActive && columns.active ? 'user.reactivated' : 'user.updated';
-    events.record({ type, resourceType: 'User', resourceId: id }, ts);
+    events.record({ type, resourceType: 'User', resourceId: id, user: changedUser(id, columns.userName, columns.externalId, next.value) }, ts);
     return ok({ id, ...columns, doc: JSON.parse(text) as JsonObject, version: row.version + 1, created: row.created, lastModified: ts });
   };
 
@@ -107,8 +108,11 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     const allowed = checkIfMatch(row.version, ifMatch);
     if (!allowed.ok) return allowed;
     memberships.removeMemberEverywhere('User', row.key);
+    // Listeners run while the row is still there (persistence/directory.ts, ChangeListener): the
+    // hooks name the user as it was, also on the session revocations this deletion causes.
+    const user = changedUser(id, row.user_name, row.external_id, JSON.parse(row.doc) as JsonObject);
+    events.record({ type: 'user.deleted', resourceType: 'User', resourceId: id, user }, deps.now().toISOString());
     remove.run(id);
-    events.record({ type: 'user.deleted', resourceType: 'User', resourceId: id }, deps.now().toISOString());
     return ok(undefined);
   };
 

@@ -5,7 +5,7 @@
  * that never waits for another process's write lock.
  */
 import { and, asc, eq, getTableName, isNull, or } from 'drizzle-orm';
-import type { StoredToken, TokenRecord, TokenStore } from '../../persistence/tokens.js';
+import type { StoredToken, TokenEvents, TokenRecord, TokenStore } from '../../persistence/tokens.js';
 import type { Store } from '../../store/index.js';
 import { scimTokens, type BearerTokenTable } from '../../store/schema.js';
 import { TokenError } from '../token-errors.js';
@@ -19,8 +19,11 @@ interface TokenRow {
   revoked_at: string | null;
 }
 
-/** `table`: which kind of token (default: SCIM tokens). */
-export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'writes'>, table: BearerTokenTable = scimTokens): TokenStore {
+/**
+ * `table`: which kind of token (default: SCIM tokens). `events` hears of tokens created and revoked
+ * inside their write (the hooks' outbox: scim_token.*), so only SCIM tokens' stores are given one.
+ */
+export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'writes'>, table: BearerTokenTable = scimTokens, events?: TokenEvents): TokenStore {
   const { db, sqlite, writes } = store;
   // Seen as one table type: both token tables have the same columns (src/store/schema.ts).
   const tokens = table as typeof scimTokens;
@@ -63,18 +66,22 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
         }
         const { digest, ...record } = token;
         db.insert(tokens).values({ ...record, tokenHash: digest }).run();
+        events?.created(record);
       });
     },
 
     revoke(nameOrId, at) {
-      const result = writes.write(() =>
-        db
+      const revoked = writes.write(() => {
+        const rows = db
           .update(tokens)
           .set({ revokedAt: at })
           .where(and(isNull(tokens.revokedAt), or(eq(tokens.id, nameOrId), eq(tokens.name, nameOrId))))
-          .run(),
-      );
-      return result.changes > 0;
+          .returning()
+          .all();
+        for (const row of rows) events?.revoked(toRecord(row));
+        return rows.length;
+      });
+      return revoked > 0;
     },
 
     touch(id, at) {
@@ -93,9 +100,11 @@ export function createSqliteTokenStore(store: Pick<Store, 'db' | 'sqlite' | 'wri
         if (current) {
           // Replacing the digest in place is what makes the previous value stop working.
           db.update(tokens).set({ tokenHash: digest, createdAt: at, lastUsedAt: null, revokedAt: null }).where(eq(tokens.id, current.id)).run();
+          events?.created(record);
           return { record, outcome: 'rotated' as const };
         }
         db.insert(tokens).values({ ...record, tokenHash: digest }).run();
+        events?.created(record);
         return { record, outcome: 'created' as const };
       });
     },

@@ -9,7 +9,7 @@ import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/index.js';
 import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
 import type { AuditLog } from '../../../persistence/audit.js';
-import type { NewSession, RevokedSession, SessionQuery, SessionRecord, SessionStore, StoredSession } from '../../../persistence/sessions.js';
+import type { NewSession, RevokedSession, SessionEvents, SessionQuery, SessionRecord, SessionStore, StoredSession } from '../../../persistence/sessions.js';
 
 /** Idle expiry is refreshed at most this often per session. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -32,6 +32,8 @@ export interface SessionStoreDeps {
   recordRevocation?: (revoked: RevokedSession) => void;
   /** Records every session a write ends in the audit log (`session.revoked`, with its reason), inside that write. */
   audit?: AuditLog;
+  /** Told of sessions created and revoked inside their write (the hooks' outbox, src/hooks/). */
+  events?: SessionEvents;
 }
 
 interface SessionRow {
@@ -118,10 +120,12 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   );
   const recordRevocation = deps.recordRevocation ?? (() => undefined);
   const { audit } = deps;
+  const events = deps.events;
   const record = (rows: readonly RevokedRow[], reason: string): number => {
     for (const row of rows) {
       recordRevocation({ ...row, reason });
       audit?.record({ type: 'session.revoked', userId: row.userId, data: { reason, sessionId: row.id } });
+      events?.revoked({ ...row, reason });
     }
     return rows.length;
   };
@@ -152,8 +156,12 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
         revokedAt: null,
         claims: input.claims && Object.keys(input.claims).length > 0 ? JSON.stringify(input.claims) : null,
       };
-      writes.write(() => insert.run({ ...row, secretHash: hashSecret(secret) }));
-      return { secret, session: toRecord(row) };
+      const session = toRecord(row);
+      writes.write(() => {
+        insert.run({ ...row, secretHash: hashSecret(secret) });
+        events?.created(session);
+      });
+      return { secret, session };
     },
 
     lookup(secret) {
