@@ -128,6 +128,12 @@ describe('scimgate sessions, against a running server on the same database', () 
     // The revocation is in the change log with its reason, in the revoke's own write.
     const logged = side.sqlite.prepare("SELECT data FROM events WHERE type = 'session.revoked'").all() as { data: string }[];
     expect(logged.map((row) => JSON.parse(row.data))).toEqual([{ userId: aliceId, reason: 'admin' }]);
+    // And the hooks hear of it like any other revocation (issue 14): the sign-in (by the server), the admin revoke (by the CLI).
+    const hooked = side.sqlite.prepare("SELECT type, body FROM hook_outbox WHERE type LIKE 'session.%' ORDER BY seq").all() as { type: string; body: string }[];
+    expect(hooked.map((row) => ({ type: row.type, ...(JSON.parse(row.body) as object) }))).toEqual([
+      expect.objectContaining({ type: 'session.created', user: expect.objectContaining({ id: aliceId }) }),
+      expect.objectContaining({ type: 'session.revoked', user: expect.objectContaining({ id: aliceId }), session: expect.objectContaining({ reason: 'admin' }) }),
+    ]);
 
     // The spawned command, as an operator runs it.
     const spawned = await cli(database, 'sessions', 'revoke', '--user', 'carol@a.example');
