@@ -1,0 +1,276 @@
+/**
+ * The delivery worker: sends each outbox event to every subscriber whose filter accepts it, in
+ * commit order per subscriber, at least once, with the event's stable id; retries with backoff
+ * and jitter until the subscriber's max age, then dead-letters (./backoff.ts). Its state (cursor,
+ * lease, deliveries, attempts) is in the database (./sqlite/delivery-store.ts), so it survives
+ * restarts and kill -9, and several processes on one database share the work by lease.
+ *
+ * Why a slow or dead receiver never slows SCIM writes or forward auth: sends are asynchronous with
+ * a timeout, one in flight per subscriber; the worker's writes are small steps of their own
+ * (`writeIfFree`: never waiting for the write lock — when it is taken, the step is tried again
+ * shortly), and no write is held across a network call.
+ *
+ * It wakes when a write in this process appended events (`wake`, after the write has committed),
+ * when a retry falls due, and every `pollIntervalMs` (another process's events, leases to take
+ * over). Idle cycles only read.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { HookEvent, Outbox } from '../persistence/outbox.js';
+import type { Store } from '../store/index.js';
+import type { RetryPlan } from './backoff.js';
+import { createDeliveryStore, type Finished, type Step } from './sqlite/delivery-store.js';
+import { createHookRetention } from './sqlite/retention.js';
+import type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
+
+export interface WorkerLog {
+  warn(details: Record<string, unknown>, message: string): void;
+}
+
+export interface DeliveryWorkerOptions {
+  store: Pick<Store, 'sqlite' | 'writes'>;
+  outbox: Outbox;
+  sources: readonly SubscriberSource[];
+  /** How often to look for work another process made, or a lease to take over (default 1000 ms); a function is asked every cycle (config reloads). */
+  pollIntervalMs?: number | (() => number);
+  /** Defaults for subscribers that do not set their own (see DeliveryPolicy). */
+  defaults?: DeliveryPolicy;
+  /** How long an idle or waiting lease lasts: another process takes over this long after this one died (default 30 s). */
+  idleLeaseMs?: number;
+  /** How long events and finished deliveries are kept (default 7 days); a function is asked at each pruning (config reloads). */
+  retentionMs?: number | (() => number);
+  /** This process's name in leases and attempts (default host:pid:random). */
+  owner?: string;
+  now?: () => number;
+  random?: () => number;
+  log?: WorkerLog;
+}
+
+export interface DeliveryWorker {
+  /** Look for work now (coalesced; after the current write has committed). */
+  wake(): void;
+  /** Stops: in-flight sends are aborted, leases given up. */
+  stop(): Promise<void>;
+  readonly owner: string;
+}
+
+export const DEFAULT_DELIVERY: Required<DeliveryPolicy> = {
+  timeoutMs: 10_000,
+  maxAgeMs: 24 * 60 * 60 * 1000,
+  initialBackoffMs: 1_000,
+  maxBackoffMs: 10 * 60 * 1000,
+};
+
+/** The lease outlives an attempt's send timeout by this much, so it never expires mid-send. */
+const LEASE_MARGIN_MS = 5_000;
+/** When the write lock was taken, a step is tried again this soon. */
+const BUSY_RETRY_MS = 25;
+/** Retention runs at start and this often; each run prunes in small writes, one per turn of the event loop. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_WRITES_PER_RUN = 50;
+
+interface Lane {
+  subscriber: HookSubscriber;
+  running: boolean;
+  /** An attempt's outcome not yet recorded (the lock was taken when it came back). */
+  finished: Finished | undefined;
+}
+
+export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { store, outbox } = options;
+  const deliveries = createDeliveryStore(store, outbox);
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const poll = options.pollIntervalMs ?? 1000;
+  const pollMs = () => Math.max(1, typeof poll === 'function' ? poll() : poll);
+  const idleLeaseMs = options.idleLeaseMs ?? 30_000;
+  const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const defaults = { ...DEFAULT_DELIVERY, ...options.defaults };
+  const lanes = new Map<string, Lane>();
+  const running = new Set<Promise<void>>();
+  const inFlight = new Set<AbortController>();
+  let stopped = false;
+  let immediate: NodeJS.Immediate | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  const retention = createHookRetention(store);
+  const keep = options.retentionMs ?? 7 * 24 * 60 * 60 * 1000;
+  const retentionMs = () => (typeof keep === 'function' ? keep() : keep);
+  let pruner: NodeJS.Timeout | undefined;
+
+  /** One pruning run: small writes that never wait for the lock, until nothing is left or the run's budget is spent. */
+  const prune = (writesLeft = PRUNE_WRITES_PER_RUN) => {
+    if (stopped || writesLeft === 0) return;
+    const removed = store.writes.writeIfFree(() => retention.prune(now(), retentionMs()));
+    if (removed !== undefined && removed > 0) setImmediate(() => prune(writesLeft - 1));
+  };
+
+  const policyOf = (subscriber: HookSubscriber): Required<DeliveryPolicy> => ({ ...defaults, ...definedOnly(subscriber.delivery) });
+
+  const schedule = (at: number) => {
+    if (stopped || at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(() => {
+      timer = undefined;
+      timerAt = Infinity;
+      cycle();
+    }, Math.max(0, at - now()));
+    timer.unref?.();
+  };
+
+  const wake = () => {
+    if (stopped || immediate) return;
+    // setImmediate: after the current synchronous run, hence after the write (or the batch's group) committed.
+    immediate = setImmediate(() => {
+      immediate = undefined;
+      cycle();
+    });
+  };
+
+  const subscribersNow = (): HookSubscriber[] => {
+    const all: HookSubscriber[] = [];
+    for (const source of options.sources) {
+      try {
+        all.push(...source.subscribers());
+      } catch (error) {
+        options.log?.warn({ error: String(error) }, 'a hook subscriber source failed; its subscribers are skipped this cycle');
+      }
+    }
+    return all;
+  };
+
+  function cycle(): void {
+    if (stopped) return;
+    let next = now() + pollMs();
+    try {
+      const subscribers = subscribersNow();
+      const head = outbox.head();
+      const t = now();
+      const seen = new Set<string>();
+      for (const subscriber of subscribers) {
+        seen.add(subscriber.id);
+        let lane = lanes.get(subscriber.id);
+        if (!lane) lanes.set(subscriber.id, (lane = { subscriber, running: false, finished: undefined }));
+        lane.subscriber = subscriber;
+        if (lane.running) continue;
+        if (!lane.finished) {
+          const due = deliveries.due(subscriber.id, owner, t, head);
+          if (!due.now) {
+            if (due.at !== undefined) next = Math.min(next, due.at);
+            continue;
+          }
+        }
+        run(lane);
+      }
+      for (const [id, lane] of lanes) if (!seen.has(id) && !lane.running) lanes.delete(id);
+    } catch (error) {
+      options.log?.warn({ error: String(error) }, 'hook delivery cycle failed; trying again at the next poll');
+    }
+    schedule(next);
+  }
+
+  function run(lane: Lane): void {
+    lane.running = true;
+    const done = drive(lane)
+      .catch((error: unknown) => options.log?.warn({ subscriber: lane.subscriber.id, error: String(error) }, 'hook delivery step failed'))
+      .finally(() => {
+        lane.running = false;
+        running.delete(done);
+      });
+    running.add(done);
+  }
+
+  async function drive(lane: Lane): Promise<void> {
+    while (!stopped) {
+      const subscriber = lane.subscriber;
+      const policy = policyOf(subscriber);
+      const plan: RetryPlan = { initialBackoffMs: policy.initialBackoffMs, maxBackoffMs: policy.maxBackoffMs, maxAgeMs: policy.maxAgeMs };
+      const step: Step | undefined = store.writes.writeIfFree(() =>
+        deliveries.advance({
+          subscriber,
+          owner,
+          now: now(),
+          plan,
+          sendLeaseMs: policy.timeoutMs + LEASE_MARGIN_MS,
+          idleLeaseMs: Math.max(idleLeaseMs, policy.timeoutMs + LEASE_MARGIN_MS),
+          finished: lane.finished,
+          random,
+        }),
+      );
+      if (step === undefined) {
+        // The write lock is taken (another process's commit): the step, and any outcome to record, wait a moment.
+        schedule(now() + BUSY_RETRY_MS);
+        return;
+      }
+      lane.finished = undefined;
+      if (step.kind === 'send') {
+        const outcome = await send(subscriber, step.event, policy.timeoutMs);
+        if (!outcome.ok) options.log?.warn({ subscriber: subscriber.id, event: step.event.id, attempt: step.attempt, reason: outcome.reason }, 'hook delivery attempt failed');
+        lane.finished = { deliveryId: step.deliveryId, attempt: step.attempt, outcome };
+        continue;
+      }
+      if (step.kind === 'wait' || step.kind === 'elsewhere') schedule(step.until);
+      return;
+    }
+  }
+
+  async function send(subscriber: HookSubscriber, event: HookEvent, timeoutMs: number): Promise<SendOutcome> {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    let timeout: NodeJS.Timeout | undefined;
+    // A subscriber that ignores its signal still cannot hold the line past the timeout.
+    const expired = new Promise<SendOutcome>((resolve) => {
+      timeout = setTimeout(() => {
+        controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+        resolve({ ok: false, retryable: true, reason: `timeout after ${timeoutMs} ms` });
+      }, timeoutMs);
+      controller.signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, reason: describe(controller.signal.reason) }), { once: true });
+    });
+    try {
+      return await Promise.race([
+        subscriber.send(event, controller.signal).catch((error: unknown): SendOutcome => ({ ok: false, retryable: true, reason: describe(error) })),
+        expired,
+      ]);
+    } finally {
+      clearTimeout(timeout);
+      inFlight.delete(controller);
+    }
+  }
+
+  schedule(now());
+  setImmediate(() => prune());
+  pruner = setInterval(() => prune(), PRUNE_EVERY_MS);
+  pruner.unref?.();
+
+  return {
+    owner,
+    wake,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (immediate) clearImmediate(immediate);
+      if (timer) clearTimeout(timer);
+      if (pruner) clearInterval(pruner);
+      for (const controller of inFlight) controller.abort(new Error('scimgate is stopping'));
+      await Promise.all([...running]);
+      // Another process need not wait out this one's leases.
+      store.writes.writeIfFree(() => deliveries.release(owner, now()));
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+function definedOnly(policy: DeliveryPolicy | undefined): DeliveryPolicy {
+  const out: DeliveryPolicy = {};
+  if (!policy) return out;
+  for (const key of ['timeoutMs', 'maxAgeMs', 'initialBackoffMs', 'maxBackoffMs'] as const) {
+    const value = policy[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
