@@ -6,6 +6,7 @@
  * background rather than failing the boot) — hand them to
  * createNodeListener (the app behind its node fast paths), listen, reload the routes when asked
  * or when the config file changes (src/config/reloader.ts), and shut down cleanly on SIGINT/SIGTERM.
+ * The hooks' delivery worker (src/hooks/) runs beside the server and stops before the store closes.
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { buildAccess, createDirectoryGeneration, createPolicySource, oidcClientConfig } from './access/index.js';
@@ -16,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents } from './hooks/index.js';
+import { createHookEvents, createWebhookSource, startDeliveryWorker, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -47,6 +48,8 @@ export interface StartOptions {
   reload?: { file: string | undefined; load(): Result<Config, ConfigError>; watch?: boolean; debounceMs?: number };
   /** How discovery of an unreachable identity provider is retried (default: 1 s doubling to 60 s). */
   oidcRetry?: RetryPolicy;
+  /** More hook subscribers beside the configured webhooks (SSF streams). */
+  hookSources?: readonly SubscriberSource[];
 }
 
 /** The search thread's entry (src/search-thread.ts) beside this module: the `.ts` source when run from source (tests), else the built `.js`. */
@@ -79,8 +82,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let provider: ProviderConnection | undefined;
   let stopSsf: (() => void) | undefined;
+  let worker: DeliveryWorker | undefined;
   const closeStore = async () => {
     provider?.stop();
+    // Before the store closes: in-flight sends are aborted and this process's leases given up.
+    await worker?.stop();
     retention.stop();
     try {
       sampledAudit.stop();
@@ -93,8 +99,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store.close();
   };
   try {
-    // Hook events (src/hooks/): appended to the outbox inside the write that causes them.
+    // Hook events (src/hooks/): appended to the outbox inside the write that causes them; the
+    // delivery worker wakes once such a write has committed.
     const hooks = createHookEvents(store, {
+      onAppend: () => worker?.wake(),
       userById: (id) => {
         const user = directory.users.get(id);
         return user ? changedUserOf(user) : undefined;
@@ -119,6 +127,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
     const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);
+    // The delivery worker (src/hooks/delivery-worker.ts): webhooks from the config, SSF streams, and any other source.
+    let ssfSource: SubscriberSource | undefined;
+    const webhooks = createWebhookSource(config.hooks.webhooks);
+    let { pollIntervalMs, retentionMs } = config.hooks;
+    worker = startDeliveryWorker({
+      store,
+      outbox: hooks.outbox,
+      // SSF streams join once the transmitter is built (below), when ssf.enabled.
+      sources: [webhooks, { subscribers: () => ssfSource?.subscribers() ?? [] }, ...(options.hookSources ?? [])],
+      pollIntervalMs: () => pollIntervalMs,
+      retentionMs: () => retentionMs,
+      log: logger,
+    });
 
     const auditedWrites = createAuditedWrites(store.writes, auditLog);
     let access;
@@ -159,7 +180,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     const publicUrl = config.server.publicUrl.origin;
     const ssf = config.ssf.enabled ? startSsf(store, config, logger, auditLog) : undefined;
-    if (ssf) stopSsf = ssf.stop;
+    if (ssf) {
+      stopSsf = ssf.stop;
+      ssfSource = ssf.transmitter.source;
+    }
     const appDeps = {
       directory,
       tokens,
@@ -185,7 +209,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const reloader = createConfigReloader({
       file: options.reload?.file,
       load: options.reload?.load ?? (() => ok(config)),
-      apply: (next) => void policies.replace(next.routes),
+      apply: (next) => {
+        policies.replace(next.routes);
+        webhooks.replace(next.hooks.webhooks);
+        ({ pollIntervalMs, retentionMs } = next.hooks);
+        worker?.wake();
+      },
       initial: config,
       log: logger,
       watch: options.reload?.watch ?? options.reload?.file !== undefined,

@@ -47,7 +47,7 @@ export function loadConfig(options: LoadConfigOptions): Result<Config, ConfigErr
   }
   if (!parsed.success || problems.length > 0) return fail(located(problems));
 
-  const resolved = resolveConfig(parsed.data);
+  const resolved = resolveConfig(parsed.data, options.env);
   if (!resolved.ok) return fail(located(resolved.error));
   return resolved;
 }

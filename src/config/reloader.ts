@@ -15,7 +15,7 @@ import { formatProblem, type ConfigError } from './problems.js';
 import type { Config } from './types.js';
 
 /** Top-level sections a reload applies; the others are read at boot only. */
-export const RELOADABLE: readonly (keyof Config)[] = ['routes'];
+export const RELOADABLE: readonly (keyof Config)[] = ['routes', 'hooks'];
 
 export interface ReloadLog {
   info(fields: object, message: string): void;

@@ -10,13 +10,16 @@ import { fail, ok, type Result } from '../shared/result.js';
 import type { ConfigProblem } from './problems.js';
 import type { ParsedFile } from './schema.js';
 import { checkReadable, readSecretFile } from './secret-file.js';
-import type { Config, OidcClientAuth, OidcConfig } from './types.js';
+import type { Env } from './env.js';
+import type { Config, HooksConfig, OidcClientAuth, OidcConfig, WebhookConfig } from './types.js';
+import { parseWebhookSecret } from '../shared/webhook-secret.js';
 
 type ParsedOidc = NonNullable<ParsedFile['oidc']>;
 
 const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations']);
 
-export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]> {
+/** `env` is read only for secrets a key names by variable (`hooks.webhooks[].secrets[].env`). */
+export function resolveConfig(file: ParsedFile, env: Env = {}): Result<Config, ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   const report = (path: string, message: string): void => {
     problems.push({ path, message });
@@ -63,6 +66,8 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
     };
   });
 
+  const hooks = resolveHooks(file.hooks, env, report);
+
   if (problems.length > 0 || !proxies.ok) return fail(problems);
   return ok({
     server: {
@@ -95,11 +100,64 @@ export function resolveConfig(file: ParsedFile): Result<Config, ConfigProblem[]>
       pushTimeoutMs: file.ssf.pushTimeout,
       allowInsecurePush: file.ssf.allowInsecurePush,
     },
+    hooks,
     logging: { level: file.logging.level },
   });
 }
 
 type Report = (path: string, message: string) => void;
+
+function resolveHooks(hooks: ParsedFile['hooks'], env: Env, report: Report): HooksConfig {
+  const names = new Set<string>();
+  const webhooks = hooks.webhooks.map((hook, index): WebhookConfig => {
+    const at = `hooks.webhooks.${index}`;
+    if (names.has(hook.name)) report(`${at}.name`, `another webhook is already named "${hook.name}"`);
+    names.add(hook.name);
+    const url = new URL(hook.url);
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !hook.allowInsecureHttp) {
+      report(`${at}.url`, 'http:// on a non-loopback host sends events and signatures in clear; use https, or set allowInsecureHttp: true');
+    }
+    if (hook.backoff.initial > hook.backoff.max) report(`${at}.backoff.initial`, 'must not be longer than backoff.max');
+    const secrets = hook.secrets.flatMap((secret, i) => {
+      const key = `${at}.secrets.${i}`;
+      let text: string | undefined;
+      if (secret.value !== undefined) text = secret.value;
+      else if (secret.file !== undefined) {
+        const read = readSecretFile(secret.file, `${key}.file`);
+        if (!read.ok) {
+          report(read.error.path, read.error.message);
+          return [];
+        }
+        text = read.value;
+      } else if (secret.env !== undefined) {
+        text = env[secret.env]?.trim();
+        if (!text) {
+          report(`${key}.env`, `the environment variable ${secret.env} is not set`);
+          return [];
+        }
+      }
+      if (text === undefined) return [];
+      const parsed = parseWebhookSecret(text);
+      // Never the secret itself in the message.
+      if ('error' in parsed) {
+        report(`${key}.${secret.value !== undefined ? 'value' : secret.file !== undefined ? 'file' : 'env'}`, parsed.error);
+        return [];
+      }
+      return [text];
+    });
+    return {
+      name: hook.name,
+      url: hook.url,
+      events: hook.events,
+      secrets,
+      timeoutMs: hook.timeout,
+      maxAgeMs: hook.maxAge,
+      initialBackoffMs: hook.backoff.initial,
+      maxBackoffMs: hook.backoff.max,
+    };
+  });
+  return { pollIntervalMs: hooks.pollInterval, retentionMs: hooks.retention, webhooks };
+}
 
 function resolvePublicUrl(file: ParsedFile, report: Report): URL {
   const fallback = new URL(`http://localhost:${file.server.port}`);

@@ -9,6 +9,7 @@ import { parseAllowedDomain } from '../shared/allowed-domain.js';
 import { LOOPBACK_CIDRS, parseCidrList } from '../shared/cidr-list.js';
 import { JWS_ALGS } from '../shared/jws-algs.js';
 import { parseDuration, parseDurationMs } from '../shared/duration.js';
+import { HOOK_EVENT_TYPES } from '../shared/hook-event-types.js';
 
 const nonEmpty = z.string().trim().min(1);
 
@@ -187,6 +188,49 @@ export const adminSchema = z.strictObject({
   tokenFile: nonEmpty.optional(),
 });
 
+/** A duration in milliseconds, more than 0 and at most `maxMs`. */
+const durationMs = (maxMs: number, example: string) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms === undefined || ms <= 0 || ms > maxMs) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like ${example} (more than 0, at most ${maxMs / 1000}s), got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** One webhook secret: its value, a file holding it, or an environment variable holding it. */
+const webhookSecretSchema = z
+  .strictObject({ value: nonEmpty.optional(), file: nonEmpty.optional(), env: nonEmpty.optional() })
+  .refine((s) => [s.value, s.file, s.env].filter((v) => v !== undefined).length === 1, { message: 'set exactly one of value, file or env' });
+
+export const webhookSchema = z.strictObject({
+  /** Stable: keys the subscriber's cursor in the database ('webhook:<name>'). */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, ".", "_" and "-", at most 64, starting with a letter or digit'),
+  url: httpUrl('the receiver, e.g. https://hooks.example.com/scimgate'),
+  /** Named opt-in for an http:// URL that is not loopback (bodies and signatures then travel in clear). */
+  allowInsecureHttp: z.boolean().default(false),
+  /** Event types to send; default every type. */
+  events: z.array(z.enum(HOOK_EVENT_TYPES)).min(1).optional(),
+  /** One secret, or two while rotating (both signatures are sent). */
+  secrets: z.array(webhookSecretSchema).min(1).max(2),
+  timeout: durationMs(300_000, '"10s"').default(10_000),
+  maxAge: durationMs(30 * 86_400_000, '"24h"').default(86_400_000),
+  backoff: z
+    .strictObject({ initial: durationMs(3_600_000, '"1s"').default(1_000), max: durationMs(86_400_000, '"10m"').default(600_000) })
+    .prefault({}),
+});
+
+export const hooksSchema = z.strictObject({
+  /** How often the delivery worker looks for events other processes appended (its own wake it at once). */
+  pollInterval: durationMs(60_000, '"1s" or "100ms"').default(1_000),
+  /** How long delivered events and finished deliveries are kept (replay reaches this far back). */
+  retention: durationMs(365 * 86_400_000, '"7d"').default(WEEK_MS),
+  webhooks: z.array(webhookSchema).default([]),
+});
+
 export const auditSchema = z.strictObject({
   /** Audit rows older than this are deleted (whole prefixes, the cut recorded: docs/audit.md); "forever" keeps them. */
   retention: z.union([z.literal('forever'), duration.refine((seconds) => seconds >= 3600, { message: 'must be at least 1h (or "forever")' })]).default(365 * 86_400),
@@ -223,6 +267,7 @@ export const fileSchema = z.strictObject({
   admin: adminSchema.prefault({}),
   audit: auditSchema.prefault({}),
   ssf: ssfSchema.prefault({}),
+  hooks: hooksSchema.prefault({}),
   logging: loggingSchema.prefault({}),
 });
 

@@ -56,6 +56,26 @@ export interface RouteConfig {
   policy: CompiledPolicy;
 }
 
+/** A webhook subscriber (issue 14, docs/hooks.md), secrets read and checked. Durations in ms. */
+export interface WebhookConfig {
+  name: string;
+  url: string;
+  /** Event types sent; undefined: every type. */
+  events: readonly string[] | undefined;
+  /** 1 or 2 `whsec_…` secrets; every one signs every message (rotation). */
+  secrets: readonly string[];
+  timeoutMs: number;
+  maxAgeMs: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface HooksConfig {
+  pollIntervalMs: number;
+  retentionMs: number;
+  webhooks: readonly WebhookConfig[];
+}
+
 export interface Config {
   server: {
     host: string;
@@ -103,5 +123,7 @@ export interface Config {
     pushTimeoutMs: number;
     allowInsecurePush: boolean;
   };
+  /** Session revocation hooks: the delivery worker and the webhooks it delivers to. */
+  hooks: HooksConfig;
   logging: { level: LogLevel };
 }

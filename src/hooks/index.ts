@@ -33,3 +33,10 @@ export function createHookEvents(store: Pick<Store, 'sqlite' | 'writes'>, option
   const recorder = createEventRecorder({ outbox, userById: options.userById ?? (() => undefined) });
   return { outbox, ...recorder };
 }
+export { startDeliveryWorker, DEFAULT_DELIVERY, type DeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from './delivery-worker.js';
+export type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
+export { createWebhookSource, type WebhookSource } from './webhooks/webhook-source.js';
+export { createWebhookSubscriber, webhookSubscriberId } from './webhooks/webhook-subscriber.js';
+export { signWebhook } from './webhooks/signature.js';
+export { webhookPayload, type WebhookPayload } from './webhooks/payload.js';
+export { createHookAdmin, type AttemptStatus, type DeliveryQuery, type DeliveryState, type DeliveryStatus, type HookAdmin, type SubscriberStatus } from './sqlite/delivery-admin.js';

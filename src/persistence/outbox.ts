@@ -5,18 +5,10 @@
  * by the delivery worker (src/hooks/). The SQLite implementation is src/hooks/sqlite/outbox.ts;
  * the contract is test/contract/outbox-contract.ts. Shapes fixed for issue 14 (notes: HOOKS-SPEC).
  */
+import type { HookEventTypeName } from '../shared/hook-event-types.js';
 
-export type HookEventType =
-  | 'user.deactivated'
-  | 'user.reactivated'
-  | 'user.deleted'
-  /** Effective (transitive) groups changed, directly or through nesting. */
-  | 'user.groups_changed'
-  | 'session.created'
-  | 'session.revoked'
-  | 'scim_token.created'
-  | 'scim_token.revoked';
-
+/** user.groups_changed: effective (transitive) groups changed, directly or through nesting. The list: src/shared/hook-event-types.ts. */
+export type HookEventType = HookEventTypeName;
 export type SessionRevokeReason = 'deprovisioned' | 'signed-out' | 'admin' | 'expired-early';
 
 export interface HookUser {
