@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `scimgate` command: serve, migrate, token, seed, policy, access, sessions, audit. */
+/** The `scimgate` command: serve, migrate, token, seed, policy, access, sessions, hooks, audit. */
 import { startServer } from '../main.js';
 import { openStore } from '../store/index.js';
 import { openTokenStore } from './token-store.js';
@@ -15,6 +15,8 @@ import { openDirectoryReader, type DirectoryReader } from './directory-reader.js
 import { runPolicyCommand, testHasFixtures } from './policy-command.js';
 import { readyBanner } from './ready-banner.js';
 import { runSessionsOn } from './session-admin.js';
+import { runHooksOn } from './hooks-admin.js';
+import { webhookSubscriberId } from '../hooks/webhooks/webhook-subscriber.js';
 import { createAuditReader, createSqliteAuditLog } from '../audit/index.js';
 import { createUserLookup } from '../directory/sqlite/user-lookup.js';
 import { runAuditCommand } from './audit-command.js';
@@ -53,6 +55,13 @@ commands:
   sessions revoke --user USER
                         end every live session of USER (id or userName) on every server at
                         its next request; reason "admin", announced like any other revocation
+  hooks list            hook subscribers (webhooks, SSF streams), each one's cursor, lag, dead letters
+  hooks deliveries [--failed] [--subscriber ID] [--limit N] [--format table|json]
+                        deliveries, newest first (--failed: dead-lettered ones)
+  hooks retry ID        send a dead-lettered delivery again
+  hooks replay --since TIME [--subscriber ID]
+                        re-send every event since TIME (ISO 8601, or 2h / 7d ago), in order,
+                        with the original ids (for a receiver that lost data)
   audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
                         the audit log: SCIM writes, sign-ins, revocations, denies, reloads
   audit verify          check the audit log's hash chain; exit 1 naming the first bad row
@@ -142,6 +151,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'sessions':
       return runSessionsOn(databasePath, rest, flags, console);
+    case 'hooks':
+      return runHooksOn(
+        databasePath,
+        config.hooks.webhooks.map((w) => ({ id: webhookSubscriberId(w.name), target: w.url, events: w.events })),
+        rest,
+        flags,
+        console,
+      );
     case 'audit': {
       const store = openExistingStore(databasePath, (line) => console.error(line));
       if (!store) return 1;
