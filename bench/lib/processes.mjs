@@ -86,9 +86,15 @@ export async function startChild({ name, args, env, healthUrl, cwd, nodeArgs = [
         return undefined;
       }
     },
+    /** Sends `signal` (the hooks' crash scenario: SIGKILL) and resolves once the child has exited. */
+    async kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await exited;
+    },
     /** SIGTERM first so the server closes its database and writes any CPU profile; SIGKILL if it hangs. */
     async stop() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

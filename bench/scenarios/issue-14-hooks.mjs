@@ -1,0 +1,96 @@
+/**
+ * Issue 14, speed: how soon a receiver hears of a deactivation, and what hooks cost SCIM writes.
+ *
+ * - Latency: one deactivation at a time (Entra's `PATCH active "False"`) against a server with one
+ *   webhook; from the moment the SCIM answer has been read to the moment the receiver (in this
+ *   process, verifying with `standardwebhooks`) has the verified webhook. p50 and p99 over
+ *   BENCH_HOOK_LATENCY_SAMPLES deactivations (default 100 per second of BENCH_DURATION). Negative
+ *   values are webhooks that arrived before the client had read the answer; they count as 0.
+ * - Throughput: PATCHes that each change a user's `active` (so each one appends an event), with two
+ *   webhook subscribers against the same server with none, in alternating rounds on private copies
+ *   of one tenant (target ≥ 0.9×); once with both receivers up and once with both hanging (every
+ *   request read and never answered: the worker waits out its timeout and retries, and SCIM must
+ *   not notice).
+ */
+import { alternate } from '../lib/rounds.mjs';
+import { eventOf, hooksConfigFile, setActive } from '../lib/hooks.mjs';
+import { loadRow, metricRow } from '../lib/rows.mjs';
+import { newWebhookSecret, startReceiver } from '../lib/webhook-receiver.mjs';
+
+export const issue = 14;
+export const title = 'hooks: deactivation → webhook latency; SCIM PATCH throughput with two subscribers (up, hanging) vs none';
+
+export async function run(ctx) {
+  const rows = [];
+  const only = (name) => !ctx.config.cases || ctx.config.cases.test(name);
+  if (only('latency')) rows.push(...(await latency(ctx)));
+  if (only('throughput')) rows.push(...(await throughput(ctx, 'up')));
+  if (only('hanging')) rows.push(...(await throughput(ctx, 'hang')));
+  return rows;
+}
+
+async function latency(ctx) {
+  const samples = Number(process.env.BENCH_HOOK_LATENCY_SAMPLES ?? Math.max(50, Math.round(100 * ctx.config.duration)));
+  const database = await ctx.tenant(Math.max(ctx.config.smallUsers, samples));
+  const users = ctx.readUsers(database, samples);
+  const secret = newWebhookSecret();
+  const receiver = await startReceiver({ secret });
+  const config = hooksConfigFile([{ name: 'latency', url: receiver.url, secret, events: ['user.deactivated'] }]);
+  const server = await ctx.scimgate(database, 'hooks-latency', { SCIMGATE_CONFIG: config });
+  try {
+    const latencies = [];
+    for (const user of users) {
+      const res = await fetch(`${server.scimBase}/Users/${user.id}`, { method: 'PATCH', headers: server.headers, body: setActive(false) });
+      await res.arrayBuffer();
+      const answered = performance.now();
+      if (res.status !== 200 && res.status !== 204) throw new Error(`deactivation answered ${res.status}`);
+      const mine = (d) => eventOf(d.body).userId === user.id;
+      await receiver.until((all) => all.some(mine));
+      latencies.push(Math.max(0, receiver.deliveries.find(mine).at - answered));
+    }
+    latencies.sort((a, b) => a - b);
+    const pick = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
+    ctx.log(`latency over ${latencies.length} deactivations: p50 ${pick(50).toFixed(2)} ms, p99 ${pick(99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms`);
+    return [
+      metricRow({ issue, scenario: `deactivation → webhook received, p50 (${latencies.length} one at a time)`, value: pick(50), unit: 'ms' }),
+      metricRow({ issue, scenario: `deactivation → webhook received, p99 (${latencies.length} one at a time)`, value: pick(99), unit: 'ms', max: 250 }),
+    ];
+  } finally {
+    await server.stop();
+    await receiver.close();
+  }
+}
+
+/** Two servers on copies of one tenant: `none` without hooks, `two` with two webhooks whose receivers are `mode`. */
+async function throughput(ctx, mode) {
+  const users = ctx.readUsers(await ctx.tenant(ctx.config.smallUsers), ctx.config.smallUsers);
+  // Each user deactivated then reactivated by the same connection (autocannon keeps a connection's
+  // list in order, and connections start at different offsets): every PATCH changes `active`.
+  const requests = users.flatMap((u) => [false, true].map((active) => ({ method: 'PATCH', path: `/scim/v2/Users/${u.id}`, body: setActive(active) })));
+  const receivers = await Promise.all([0, 1].map(() => newWebhookSecret()).map(async (secret) => ({ secret, receiver: await startReceiver({ secret, mode }) })));
+  const config = hooksConfigFile(receivers.map(({ secret, receiver }, i) => ({ name: `bench-${mode}-${i}`, url: receiver.url, secret })));
+  const none = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-none-${mode}`, { SCIMGATE_CONFIG: hooksConfigFile([]) });
+  const two = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-two-${mode}`, { SCIMGATE_CONFIG: config });
+  try {
+    const shape = (server) => ({ url: server.url, headers: server.headers, requests, cpuSeconds: server.cpuSeconds });
+    await ctx.load({ ...shape(none), duration: ctx.config.warmup, warmup: 0 });
+    await ctx.load({ ...shape(two), duration: ctx.config.warmup, warmup: 0 });
+    ctx.log(`${ctx.config.rounds} alternating rounds: two subscribers (${mode}) vs none`);
+    const { a, b, ratios } = await alternate(ctx.config.rounds, () => ctx.load({ ...shape(two), warmup: 0 }), () => ctx.load({ ...shape(none), warmup: 0 }));
+    const stats = receivers.map(({ receiver }) => receiver.stats());
+    const row = loadRow({
+      issue,
+      scenario: `SCIM PATCH active, two webhook subscribers ${mode === 'up' ? 'up' : 'hanging (never answer)'}`,
+      measure: a,
+      baseline: b,
+      ratios,
+      versus: 'no hooks',
+      minRpsRatio: 0.9,
+    });
+    row.note = `${row.note ? `${row.note}; ` : ''}receivers: ${JSON.stringify(stats)} (${mode === 'up' ? 'delivered so far' : 'requests left hanging'})`;
+    return [row];
+  } finally {
+    await Promise.all([none.stop(), two.stop()]);
+    await Promise.all(receivers.map(({ receiver }) => receiver.close()));
+  }
+}
