@@ -7,7 +7,8 @@
  * Beyond its share a request is refused at once with 429 and `Retry-After` (RFC 6585 §4), in
  * SCIM's error format; Microsoft Entra's provisioning service pauses that job for the time the
  * header says and retries only what failed. The default share is several times the rate Entra
- * provisions at (a few tens of requests a second per app), so real provisioning never sees a 429.
+ * provisions at (a few tens of requests a second per app; the numbers are `scim.rateLimit`'s
+ * defaults, src/config/schema.ts), so real provisioning never sees a 429.
  * Only verified tokens get a bucket: the map is as large as the set of valid tokens, never as
  * large as what an attacker makes up.
  */
@@ -21,8 +22,6 @@ export interface ScimRateLimit {
   /** Requests a token may make at once after being idle (the bucket's size). */
   burst: number;
 }
-
-export const DEFAULT_SCIM_RATE_LIMIT: ScimRateLimit = { requestsPerSecond: 200, burst: 400 };
 
 /** 429 Too Many Requests with its Retry-After; the app's SCIM error renderer copies `headers`. */
 export class ScimRateLimited extends ScimError {

@@ -17,7 +17,7 @@ import { userRoutes } from './users-routes.js';
 
 export type { ScimDeps, ScimLimits } from './deps.js';
 export { DEFAULT_SCIM_LIMITS } from './deps.js';
-export { createTokenRateLimiter, DEFAULT_SCIM_RATE_LIMIT, type ScimRateLimit } from './rate-limit.js';
+export { createTokenRateLimiter, type ScimRateLimit } from './rate-limit.js';
 
 export function scimRoutes(deps: ScimDeps): Hono {
   const routers = new Hono();
