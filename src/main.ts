@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createWebhookSource, startDeliveryWorker, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
+import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, type DeliveryWorker, type EnrolSubscriber, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -179,7 +179,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }
     const publicUrl = config.server.publicUrl.origin;
-    const ssf = config.ssf.enabled ? startSsf(store, config, logger, auditLog) : undefined;
+    const ssf = config.ssf.enabled ? startSsf(store, config, logger, auditLog, createSubscriberEnrolment(store, hooks.outbox)) : undefined;
     if (ssf) {
       stopSsf = ssf.stop;
       ssfSource = ssf.transmitter.source;
@@ -285,7 +285,13 @@ async function listen(
 const SSF_UPKEEP_MS = 3_600_000;
 
 /** The Shared Signals transmitter (src/ssf/) over the store, with its hourly upkeep. */
-function startSsf(store: ReturnType<typeof openStore>, config: Config, logger: Logger, audit: AuditLog): { transmitter: SsfTransmitter; stop(): void } {
+function startSsf(
+  store: ReturnType<typeof openStore>,
+  config: Config,
+  logger: Logger,
+  audit: AuditLog,
+  enrol: EnrolSubscriber,
+): { transmitter: SsfTransmitter; stop(): void } {
   const transmitter = createSsfTransmitter(store, {
     issuer: config.server.publicUrl.origin,
     defaultSubjects: config.ssf.defaultSubjects,
@@ -295,6 +301,7 @@ function startSsf(store: ReturnType<typeof openStore>, config: Config, logger: L
     pushTimeoutMs: config.ssf.pushTimeoutMs,
     logger,
     audit,
+    enrol,
   });
   const upkeep = () =>
     void transmitter.maintain().catch((error: unknown) => logger.warn({ err: error }, 'SSF upkeep failed; it runs again in an hour'));

@@ -12,6 +12,7 @@ import { createSqliteOutbox } from './sqlite/outbox.js';
 
 export { createEventRecorder, hookRevokeReason, hookUser, type EventRecorder } from './event-recorder.js';
 export { createSqliteOutbox, newEventId, OutboxOutsideWrite } from './sqlite/outbox.js';
+export { createSubscriberEnrolment, type EnrolSubscriber } from './sqlite/subscriber-enrolment.js';
 
 export interface HookEvents extends EventRecorder {
   outbox: Outbox;

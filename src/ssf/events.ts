@@ -18,7 +18,7 @@
  * made-up one would break that MUST for every receiver that has not agreed to it. Token changes go
  * to webhooks (scim_token.*) and the audit log instead; docs/hooks.md says so.
  */
-import type { HookEvent, HookUser, SessionRevokeReason } from './hook-shapes.js';
+import type { HookEvent, HookUser, SessionRevokeReason } from '../persistence/outbox.js';
 import type { PrincipalIds, SimpleSubject, Subject } from './subjects.js';
 
 export const CAEP_SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';

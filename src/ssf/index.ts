@@ -15,7 +15,7 @@ import { createSqliteStreamStore } from './sqlite/stream-store.js';
 import type { StreamStore } from './stream.js';
 import { createSsfSubscriberSource, type DefaultSubjects } from './subscriber-source.js';
 import { createTransmitter } from './transmitter.js';
-import type { SubscriberSource } from './hook-shapes.js';
+import type { SubscriberSource } from '../hooks/subscriber.js';
 import type { PollTiming } from './poll-route.js';
 import type { AuditLog } from '../persistence/audit.js';
 import { auditedTokens, streamChangeRecorder } from './audit.js';
@@ -39,6 +39,8 @@ export interface SsfOptions {
   now?: () => Date;
   logger?: Logger;
   poll?: Partial<PollTiming>;
+  /** Enrols a new stream with the delivery worker in the write that creates it; without it the worker enrols it when it first sees it. */
+  enrol?: (subscriberId: string) => void;
   /** Where stream changes are recorded (each in the change's own write); none: not recorded. */
   audit?: AuditLog;
 }
@@ -80,6 +82,7 @@ export function createSsfTransmitter(store: Store, options: SsfOptions): SsfTran
     now,
     ...(options.poll ? { poll: options.poll } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.enrol ? { enrol: options.enrol } : {}),
     ...(options.audit ? { recordChange: streamChangeRecorder(options.audit) } : {}),
   });
   return {

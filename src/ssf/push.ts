@@ -7,7 +7,7 @@
  * 401/403, 429, 5xx) is retried by the delivery worker, honouring Retry-After. Redirects are not
  * followed: the SET and its credentials go only where the receiver said.
  */
-import type { SendOutcome } from './hook-shapes.js';
+import type { SendOutcome } from '../hooks/subscriber.js';
 
 export const SET_MEDIA_TYPE = 'application/secevent+jwt';
 const MAX_ERROR_BODY = 4096;

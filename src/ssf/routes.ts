@@ -22,7 +22,7 @@ import type { SigningKeys } from './sqlite/signing-keys.js';
 import { readStreamRequest, streamJson, type StreamWireContext } from './stream-config.js';
 import { PUSH_METHOD, STREAM_STATUSES, type Stream, type StreamStatus, type StreamStore } from './stream.js';
 import { canonicalSubject, parseSubject } from './subjects.js';
-import type { DefaultSubjects } from './subscriber-source.js';
+import { streamSubscriberId, type DefaultSubjects } from './subscriber-source.js';
 import type { Transmitter } from './transmitter.js';
 
 /** What a stream change is, for the audit log (src/persistence/audit.ts) when one is given. */
@@ -42,6 +42,8 @@ export interface SsfRouteDeps {
   poll?: Partial<PollTiming>;
   logger?: Logger;
   /** Called inside the write of each stream change (the audit log, when there is one). */
+  /** Enrols a new stream with the delivery worker inside the write that creates it (src/hooks/sqlite/subscriber-enrolment.ts). */
+  enrol?: (subscriberId: string) => void;
   recordChange?: (change: StreamChange, receiver: string, streamId: string, data: Record<string, unknown>) => void;
 }
 
@@ -88,7 +90,10 @@ export function ssfRoutes(deps: SsfRouteDeps): Hono {
       if (!config.ok) throw config.error;
       const now = at();
       const stream: Stream = { id: newStreamId(), receiver, audience: receiver, config: config.value, status: 'enabled', createdAt: now, updatedAt: now };
-      deps.streams.create(stream, () => deps.recordChange?.('ssf.stream_created', receiver, stream.id, { method: stream.config.delivery.method }));
+      deps.streams.create(stream, () => {
+        deps.enrol?.(streamSubscriberId(stream.id));
+        deps.recordChange?.('ssf.stream_created', receiver, stream.id, { method: stream.config.delivery.method });
+      });
       return c.json(streamJson(stream, wire), 201);
     }),
   );

@@ -6,7 +6,8 @@
  * added or removed), and the stream is not disabled. While paused, its events are held: `send`
  * answers "retry later" and the worker keeps them in order (SSF 1.0 §8.1.2: SHOULD hold).
  */
-import type { HookEvent, HookSubscriber, SubscriberSource } from './hook-shapes.js';
+import type { HookSubscriber, SubscriberSource } from '../hooks/subscriber.js';
+import type { HookEvent } from '../persistence/outbox.js';
 import { mapHookEvent, possibleTypes } from './events.js';
 import { eventsDelivered } from './stream-config.js';
 import type { Stream, StreamStore } from './stream.js';
@@ -19,6 +20,9 @@ export type DefaultSubjects = 'ALL' | 'NONE';
 export const PAUSED_RETRY_MS = 5_000;
 
 export const SUBSCRIBER_PREFIX = 'ssf:';
+
+/** The delivery worker's id for a stream: its cursor and lease rows are keyed by it. */
+export const streamSubscriberId = (streamId: string): string => `${SUBSCRIBER_PREFIX}${streamId}`;
 
 export interface SsfSourceDeps {
   streams: StreamStore;
@@ -52,7 +56,7 @@ function streamSubscriber(stream: Stream, deps: SsfSourceDeps): HookSubscriber {
     }));
   };
   return {
-    id: `${SUBSCRIBER_PREFIX}${stream.id}`,
+    id: streamSubscriberId(stream.id),
     accepts(event) {
       if (stream.status === 'disabled' || !possibleTypes(event.type).some((type) => delivered.has(type))) return false;
       return (drafts(event)?.length ?? 0) > 0;

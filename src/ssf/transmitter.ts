@@ -4,7 +4,7 @@
  * poll (RFC 8936, sqlite/poll-queue.ts). Used by the delivery worker's subscribers
  * (subscriber-source.ts) and by the verification endpoint.
  */
-import type { SendOutcome } from './hook-shapes.js';
+import type { SendOutcome } from '../hooks/subscriber.js';
 import { pushSet } from './push.js';
 import { signSet, type SetContent } from './set-token.js';
 import type { PollQueue } from './sqlite/poll-queue.js';

@@ -11,8 +11,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload }
 import { onTestFinished } from 'vitest';
 import { createNodeListener } from '../../src/app.js';
 import { createDirectory } from '../../src/directory/index.js';
-import type { HookEvent } from '../../src/ssf/hook-shapes.js';
-import type { SendOutcome } from '../../src/ssf/hook-shapes.js';
+import type { SendOutcome } from '../../src/hooks/subscriber.js';
+import type { HookEvent } from '../../src/persistence/outbox.js';
 import { createSsfTransmitter, type SsfOptions, type SsfTransmitter } from '../../src/ssf/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
