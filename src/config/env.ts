@@ -27,6 +27,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'SCIMGATE_DATABASE', path: ['database', 'path'], kind: 'string' },
   { name: 'SCIMGATE_SCIM_TOKEN', path: ['scim', 'token'], kind: 'string' },
   { name: 'SCIMGATE_SCIM_READ_CACHE_MB', path: ['scim', 'readCacheMb'], kind: 'int' },
+  { name: 'SCIMGATE_SCIM_RATE_LIMIT', path: ['scim', 'rateLimit', 'requestsPerSecond'], kind: 'int' },
   { name: 'SCIMGATE_OIDC_ISSUER', path: ['oidc', 'issuer'], kind: 'string' },
   { name: 'SCIMGATE_OIDC_CLIENT_ID', path: ['oidc', 'clientId'], kind: 'string' },
   { name: 'SCIMGATE_OIDC_CLIENT_SECRET', path: ['oidc', 'clientSecret'], kind: 'string' },
