@@ -74,6 +74,16 @@ http {
       proxy_set_header X-Forwarded-For $remote_addr;
     }
 
+    # The Shared Signals transmitter (docs/hooks.md): discovery, JWKS and stream management are
+    # scimgate's own, public or behind receivers' bearer tokens, never behind the sign-in.
+    location = /.well-known/ssf-configuration {
+      proxy_pass http://scimgate;
+    }
+
+    location /ssf/ {
+      proxy_pass http://scimgate;
+    }
+
     location @signin {
       return 302 /oauth2/start?rd=$request_uri;
     }

@@ -1,11 +1,15 @@
 // Starts the built scimgate (`node dist/cli/index.js serve --config FILE`) as a child process
 // with a temp SQLite file and a YAML config pointing at the test OP: what an operator would run
 // behind nginx.
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { startChild, waitForHttp } from './child-process.js';
 import type { RunningChild } from './child-process.js';
+
+const run = promisify(execFile);
 
 /** The built CLI; SCIMGATE_E2E_CLI points the suite at another build of it. */
 export const SCIMGATE_CLI = process.env.SCIMGATE_E2E_CLI ?? resolve(import.meta.dirname, '../../../dist/cli/index.js');
@@ -28,6 +32,8 @@ export interface Scimgate {
   origin: string;
   configPath: string;
   child: RunningChild;
+  /** Runs a `scimgate` command (e.g. `ssf token create NAME`) on this server's config; its stdout. */
+  cli(args: string[]): Promise<string>;
   /** Rewrites the config file with other routes (same everything else); the caller signals or waits for the watch. */
   writeRoutes(routes: Record<string, unknown>[]): void;
   stop(): Promise<void>;
@@ -65,13 +71,19 @@ export async function startScimgate(o: ScimgateOptions): Promise<Scimgate> {
     name: 'scimgate',
     command: process.execPath,
     args: [SCIMGATE_CLI, 'serve', '--config', configPath],
-    // The YAML file alone configures it: variables that would override it are cleared.
-    env: Object.fromEntries(Object.keys(process.env).filter(overridesConfig).map((name) => [name, undefined])),
+    env: configOnlyEnv(),
   });
   const origin = `http://127.0.0.1:${o.port}`;
   await waitForHttp(child, `${origin}/scim/v2/ServiceProviderConfig`);
   const writeRoutes = (routes: Record<string, unknown>[]) => writeFileSync(configPath, stringify({ ...config, routes }));
-  return { origin, configPath, child, writeRoutes, stop: () => child.stop() };
+  const cli = async (args: string[]) =>
+    (await run(process.execPath, [SCIMGATE_CLI, ...args, '--config', configPath], { env: { ...process.env, ...configOnlyEnv() } })).stdout;
+  return { origin, configPath, child, cli, writeRoutes, stop: () => child.stop() };
+}
+
+/** The YAML file alone configures scimgate: variables that would override it are cleared. */
+function configOnlyEnv(): Record<string, undefined> {
+  return Object.fromEntries(Object.keys(process.env).filter(overridesConfig).map((name) => [name, undefined]));
 }
 
 /** Environment variables scimgate reads over its config file (docs/configuration.md). */
