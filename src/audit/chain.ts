@@ -27,7 +27,11 @@ export interface PrunedData {
   /** Rows older than this were eligible. */
   before: string;
   deleted: number;
+  /** What ran it: `schedule` (the server's hourly retention) or `manual` (`scimgate audit prune`). */
+  trigger?: PruneTrigger;
 }
+
+export type PruneTrigger = 'schedule' | 'manual';
 
 type Hashed = Omit<AuditRow, 'hash'>;
 

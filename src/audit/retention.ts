@@ -3,7 +3,7 @@
  * than the configured retention are pruned as a whole prefix with the cut recorded
  * (src/audit/sqlite/audit-log.ts `prune`). `scimgate audit prune` does the same on demand.
  */
-import type { SqliteAuditLog } from './sqlite/audit-log.js';
+import { SCHEDULED_PRUNE, type SqliteAuditLog } from './sqlite/audit-log.js';
 
 export interface AuditRetentionOptions {
   log: Pick<SqliteAuditLog, 'prune'>;
@@ -31,7 +31,7 @@ export function startAuditRetention(options: AuditRetentionOptions): AuditRetent
     if (retentionSeconds === undefined) return 0;
     const before = new Date(now().getTime() - retentionSeconds * 1000);
     try {
-      const deleted = options.log.prune(before);
+      const deleted = options.log.prune(before, SCHEDULED_PRUNE);
       if (deleted > 0) options.onPruned?.(deleted, before);
       return deleted;
     } catch (error) {

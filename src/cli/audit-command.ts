@@ -3,11 +3,11 @@
  *
  *   audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
  *   audit verify            exit 0 when the chain is intact; 1 naming the first bad row
- *   audit prune [--before TIME]   delete rows past audit.retention (or before TIME), cut recorded
+ *   audit prune [--before TIME [--force]]   delete rows past audit.retention (or before TIME), cut recorded
  *
  * Returns an exit code (0 ok, 1 failed or tampered, 2 usage) instead of exiting, so it is testable.
  */
-import { createChainVerifier, type AuditReader, type SqliteAuditLog } from '../audit/index.js';
+import { createChainVerifier, MANUAL_PRUNE, type AuditReader, type SqliteAuditLog } from '../audit/index.js';
 import type { AuditRow } from '../persistence/audit.js';
 import { parseDuration } from '../shared/duration.js';
 import type { CommandOutput } from './token-command.js';
@@ -18,8 +18,9 @@ export const AUDIT_USAGE = [
   '                         rows in order; TIME is ISO 8601 or a duration back from now (24h, 7d);',
   '                         U a userName or user id; T a type (signin.failed) or prefix (signin.*)',
   '  scimgate audit verify  check the hash chain: exit 0 when intact, 1 naming the first bad row',
-  '  scimgate audit prune [--before TIME]',
+  '  scimgate audit prune [--before TIME [--force]]',
   '                         delete rows older than audit.retention (or TIME), recording the cut',
+  '                         with actor operator; a TIME inside audit.retention needs --force',
 ].join('\n');
 
 export interface AuditCommandDeps {
@@ -120,17 +121,25 @@ function verify(deps: AuditCommandDeps, out: CommandOutput): number {
 
 function prune(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: CommandOutput): number {
   const beforeText = flags.get('before');
-  let before: Date | undefined;
+  let before: Date;
+  const retained = deps.retentionSeconds === undefined ? undefined : new Date(deps.now().getTime() - deps.retentionSeconds * 1000);
   if (beforeText !== undefined) {
-    before = parseTime(beforeText, deps.now());
-    if (before === undefined) return usage(out, `--before must be an ISO 8601 time or a duration such as 400d, got "${beforeText}"`);
-  } else if (deps.retentionSeconds !== undefined) {
-    before = new Date(deps.now().getTime() - deps.retentionSeconds * 1000);
+    const parsed = parseTime(beforeText, deps.now());
+    if (parsed === undefined) return usage(out, `--before must be an ISO 8601 time or a duration such as 400d, got "${beforeText}"`);
+    before = parsed;
+    // Rows younger than the retention are ones the operator promised to keep: cutting them takes
+    // a deliberate --force, so a slip (`--before 1d` for `400d`) cannot wipe the recent log.
+    if (retained !== undefined && before > retained && !flags.has('force')) {
+      out.error(`error: --before ${before.toISOString()} is inside audit.retention (rows since ${retained.toISOString()} are kept); add --force to prune them anyway`);
+      return 2;
+    }
+  } else if (retained !== undefined) {
+    before = retained;
   } else {
     out.error('error: audit.retention is "forever"; pass --before TIME to prune anyway');
     return 2;
   }
-  const deleted = deps.log.prune(before);
+  const deleted = deps.log.prune(before, MANUAL_PRUNE);
   out.log(deleted === 0 ? `nothing older than ${before.toISOString()} to prune` : `pruned ${deleted} rows older than ${before.toISOString()} (the cut is recorded in the log)`);
   return 0;
 }

@@ -65,8 +65,9 @@ commands:
   audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
                         the audit log: SCIM writes, sign-ins, revocations, denies, reloads
   audit verify          check the audit log's hash chain; exit 1 naming the first bad row
-  audit prune [--before TIME]
-                        delete audit rows past audit.retention (the cut is recorded)
+  audit prune [--before TIME [--force]]
+                        delete audit rows past audit.retention (the cut is recorded;
+                        a TIME inside the retention needs --force)
 
 options (environment variable in brackets; flags win over the config file and the environment):
   --config FILE         YAML configuration [SCIMGATE_CONFIG] (see docs/configuration.md);

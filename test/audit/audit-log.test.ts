@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditOutsideWrite, createAuditReader, createChainVerifier, createSqliteAuditLog, rowHash, type ChainReport, type SqliteAuditLog } from '../../src/audit/index.js';
+import { AuditOutsideWrite, createAuditReader, createChainVerifier, createSqliteAuditLog, rowHash, SCHEDULED_PRUNE, type ChainReport, type SqliteAuditLog } from '../../src/audit/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { useTwoConnections } from '../support/two-connections.js';
 
@@ -100,7 +100,7 @@ describe('audit log: retention', () => {
     append('old-2');
     time.advance(10 * 86_400_000);
     append('young-1');
-    expect(log.prune(new Date(time.now().getTime() - 86_400_000))).toBe(2);
+    expect(log.prune(new Date(time.now().getTime() - 86_400_000), SCHEDULED_PRUNE)).toBe(2);
     const rows = [...createAuditReader(store.sqlite).rows()];
     expect(rows.map((r) => [r.seq, r.type])).toEqual([
       [3, 'young-1'],
@@ -111,7 +111,7 @@ describe('audit log: retention', () => {
     // A second cut, past the first cut's own row.
     time.advance(10 * 86_400_000);
     append('young-2');
-    expect(log.prune(new Date(time.now().getTime() - 86_400_000))).toBe(2);
+    expect(log.prune(new Date(time.now().getTime() - 86_400_000), SCHEDULED_PRUNE)).toBe(2);
     expect(verify(store).problem).toBeUndefined();
     expect([...createAuditReader(store.sqlite).rows()].map((r) => r.type)).toEqual(['young-2', 'audit.pruned']);
   });
@@ -119,7 +119,7 @@ describe('audit log: retention', () => {
   it('a cut of every row still leaves a chain that verifies', () => {
     append('old-1');
     time.advance(86_400_000);
-    expect(log.prune(time.now())).toBe(1);
+    expect(log.prune(time.now(), SCHEDULED_PRUNE)).toBe(1);
     append('next');
     expect(verify(store).problem).toBeUndefined();
   });
@@ -130,13 +130,13 @@ describe('audit log: retention', () => {
     append('young');
     time.advance(-10 * 86_400_000);
     append('old-again');
-    expect(log.prune(new Date(Date.parse('2025-01-05T00:00:00Z')))).toBe(1);
+    expect(log.prune(new Date(Date.parse('2025-01-05T00:00:00Z')), SCHEDULED_PRUNE)).toBe(1);
     expect([...createAuditReader(store.sqlite).rows()].map((r) => r.type)).toEqual(['young', 'old-again', 'audit.pruned']);
   });
 
   it('nothing old enough: nothing deleted, no row written', () => {
     append('young');
-    expect(log.prune(new Date(0))).toBe(0);
+    expect(log.prune(new Date(0), SCHEDULED_PRUNE)).toBe(0);
     expect([...createAuditReader(store.sqlite).rows()].map((r) => r.type)).toEqual(['young']);
   });
 

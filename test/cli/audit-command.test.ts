@@ -150,6 +150,19 @@ describe('scimgate audit (reading)', () => {
     expect(run([], { since: '2999-01-01' }).log.split('\n')).toEqual(['seq\ttime\ttype\tactor\tuser\trequest\tdata']);
   });
 
+  it('a manual prune is recorded as the operator\'s, with its trigger; a --before inside audit.retention needs --force', () => {
+    const later = new Date(Date.now() + 5_000);
+    const refused = run(['prune'], { before: '1s' }, later);
+    expect(refused).toMatchObject({ code: 2, error: expect.stringContaining('is inside audit.retention') });
+    expect(store.sqlite.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(5);
+    expect(run(['prune'], { before: '1s', force: 'true' }, later)).toMatchObject({ code: 0, log: expect.stringContaining('pruned 5 rows') });
+    const rows = [...createAuditReader(store.sqlite).rows()];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ type: 'audit.pruned', actor: 'operator' });
+    expect(JSON.parse(rows[0]!.data!)).toMatchObject({ through: 5, deleted: 5, trigger: 'manual' });
+    expect(run(['verify'])).toMatchObject({ code: 0 });
+  });
+
   it('bad options are usage errors (exit 2) that say which', () => {
     expect(run([], { since: 'yesterday' })).toMatchObject({ code: 2, error: expect.stringContaining('--since must be') });
     expect(run([], { format: 'xml' })).toMatchObject({ code: 2, error: expect.stringContaining('--format must be table or jsonl') });

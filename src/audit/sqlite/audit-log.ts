@@ -10,16 +10,27 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditLog } from '../../persistence/audit.js';
 import type { Store } from '../../store/index.js';
-import { GENESIS_HASH, PRUNED_TYPE, rowHash, type PrunedData } from '../chain.js';
+import { GENESIS_HASH, PRUNED_TYPE, rowHash, type PrunedData, type PruneTrigger } from '../chain.js';
 
 export interface SqliteAuditLog extends AuditLog {
   /**
    * Deletes the oldest rows, a whole prefix: every row up to (not including) the first one that
    * occurred at or after `before`, and appends an audit.pruned row naming the cut, in one write.
-   * Returns how many rows were deleted (0: nothing written).
+   * Returns how many rows were deleted (0: nothing written). `by` is recorded on that row: who
+   * pruned (`retention` for the server's schedule, `operator` for the CLI) and what triggered it.
    */
-  prune(before: Date): number;
+  prune(before: Date, by: PruneBy): number;
 }
+
+export interface PruneBy {
+  actor: string;
+  trigger: PruneTrigger;
+}
+
+/** The server's hourly retention run. */
+export const SCHEDULED_PRUNE: PruneBy = { actor: 'retention', trigger: 'schedule' };
+/** `scimgate audit prune`, run by an operator. */
+export const MANUAL_PRUNE: PruneBy = { actor: 'operator', trigger: 'manual' };
 
 export interface AuditLogDeps extends Pick<Store, 'sqlite' | 'writes'> {
   now?: () => Date;
@@ -69,7 +80,7 @@ export function createSqliteAuditLog(deps: AuditLogDeps): SqliteAuditLog {
       append(entry);
     },
 
-    prune(before) {
+    prune(before, by) {
       return writes.write(() => {
         const cutoff = before.toISOString();
         const last = tail.get();
@@ -82,9 +93,9 @@ export function createSqliteAuditLog(deps: AuditLogDeps): SqliteAuditLog {
         if (!cut) return 0;
         const deleted = deletePrefix.run(through).changes;
         if (deleted === 0) return 0;
-        const data: PrunedData = { through, hash: cut.hash, before: cutoff, deleted };
+        const data: PrunedData = { through, hash: cut.hash, before: cutoff, deleted, trigger: by.trigger };
         // Linked to the tail as it was before the delete, which may have taken it too.
-        append({ type: PRUNED_TYPE, actor: 'retention', data: { ...data } }, last);
+        append({ type: PRUNED_TYPE, actor: by.actor, data: { ...data } }, last);
         return deleted;
       });
     },
