@@ -7,8 +7,8 @@
  * `audit.pruned` row naming the cut (the last deleted seq and its hash), so a chain may start there.
  *
  * What a chain cannot show on its own: rows cut from the *end*, or a chain rewritten from the edit
- * onwards by someone who can write the database. `verify` prints the head (seq and hash) so an
- * operator can keep it elsewhere and compare.
+ * onwards by someone who can write the database. For those it takes an anchor kept elsewhere: a
+ * head (seq and hash) the server logged earlier, or `verify` printed, checked with `expected`.
  */
 import { sha256 } from '../crypto/sha256.js';
 import type { AuditRow } from '../persistence/audit.js';
@@ -48,7 +48,13 @@ export function rowHash(row: Hashed): string {
   return sha256(canonicalEncoding(row), 'hex');
 }
 
-export type ChainProblemKind = 'hash-mismatch' | 'broken-link' | 'missing-rows' | 'bad-start' | 'bad-data';
+export type ChainProblemKind = 'hash-mismatch' | 'broken-link' | 'missing-rows' | 'bad-start' | 'bad-data' | 'anchor-mismatch' | 'anchor-missing';
+
+/** A row's seq and hash as seen earlier and kept outside the database (a logged auditHead). */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+}
 
 export interface ChainProblem {
   /** The first row found wrong (for missing rows: the row after the gap). */
@@ -69,8 +75,9 @@ export interface ChainReport {
  * Walks rows in seq order (one at a time: the table is never loaded whole) and stops at the first
  * problem. Call `add` for each row, then `finish`.
  */
-export function createChainVerifier(): { add(row: AuditRow): boolean; finish(): ChainReport } {
+export function createChainVerifier(expected: readonly ChainAnchor[] = []): { add(row: AuditRow): boolean; finish(): ChainReport } {
   const report: ChainReport = { rows: 0 };
+  const unseen = new Map(expected.map((anchor) => [anchor.seq, anchor]));
   let previous: AuditRow | undefined;
   /** The latest retention cut seen in the chain: it must explain where the chain starts. */
   let lastCut: PrunedData | undefined;
@@ -95,6 +102,11 @@ export function createChainVerifier(): { add(row: AuditRow): boolean; finish(): 
         return problem(row.seq, 'broken-link', `prev_hash does not match row ${previous.seq}'s hash (that row was replaced, or this one)`);
       }
       if (rowHash(row) !== row.hash) return problem(row.seq, 'hash-mismatch', 'hash does not match the row\'s content (edited)');
+      const anchor = unseen.get(row.seq);
+      if (anchor) {
+        unseen.delete(row.seq);
+        if (anchor.hash !== row.hash) return problem(row.seq, 'anchor-mismatch', `row ${row.seq} has hash ${row.hash}, not the expected ${anchor.hash} (the chain was rewritten from there or earlier)`);
+      }
       if (row.type === PRUNED_TYPE) {
         const cut = parseCut(row.data);
         if (!cut) return problem(row.seq, 'bad-data', 'an audit.pruned row without a readable cut');
@@ -119,9 +131,30 @@ export function createChainVerifier(): { add(row: AuditRow): boolean; finish(): 
           };
         }
       }
+      if (!report.problem) checkUnseen();
       return report;
     },
   };
+
+  /** Expected rows not met in the walk: gone, unless a retention cut covers them. */
+  function checkUnseen(): void {
+    for (const anchor of [...unseen.values()].sort((a, b) => a.seq - b.seq)) {
+      const first = report.first;
+      const cut = lastCut !== undefined && first !== undefined && anchor.seq < first.seq && anchor.seq <= lastCut.through ? lastCut : undefined;
+      if (cut === undefined) {
+        report.problem = {
+          seq: anchor.seq,
+          kind: 'anchor-missing',
+          detail: `expected row ${anchor.seq} is gone and no retention cut covers it (${report.head ? `the chain ends at row ${report.head.seq}` : 'the log is empty'}): rows were cut from the end`,
+        };
+        return;
+      }
+      if (cut.through === anchor.seq && cut.hash !== anchor.hash) {
+        report.problem = { seq: anchor.seq, kind: 'anchor-mismatch', detail: `the cut recorded row ${anchor.seq} with hash ${cut.hash}, not the expected ${anchor.hash}` };
+        return;
+      }
+    }
+  }
 }
 
 function parseCut(data: string | null): PrunedData | undefined {

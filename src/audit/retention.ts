@@ -2,11 +2,14 @@
  * Audit retention by age, applied by the server: once at start and then every hour, rows older
  * than the configured retention are pruned as a whole prefix with the cut recorded
  * (src/audit/sqlite/audit-log.ts `prune`). `scimgate audit prune` does the same on demand.
+ * Each run (retention on or off) also reports the log's head, which the server logs as
+ * `auditHead`: shipped logs then hold anchors that `scimgate audit verify --expect` checks, the
+ * only way to see rows cut from the end or a chain rewritten by someone who can write the database.
  */
-import { SCHEDULED_PRUNE, type SqliteAuditLog } from './sqlite/audit-log.js';
+import { SCHEDULED_PRUNE, type AuditHead, type SqliteAuditLog } from './sqlite/audit-log.js';
 
 export interface AuditRetentionOptions {
-  log: Pick<SqliteAuditLog, 'prune'>;
+  log: Pick<SqliteAuditLog, 'prune' | 'head'>;
   /** Rows older than this are pruned; undefined keeps every row (nothing runs). */
   retentionSeconds: number | undefined;
   now?: () => Date;
@@ -14,6 +17,8 @@ export interface AuditRetentionOptions {
   onPruned?: (deleted: number, before: Date) => void;
   /** A prune that failed (a busy database): tried again at the next interval. */
   onFailure?: (error: unknown) => void;
+  /** The head after each run (undefined: no rows yet), to be logged outside the database. */
+  onHead?: (head: AuditHead | undefined) => void;
 }
 
 export interface AuditRetention {
@@ -28,6 +33,15 @@ export function startAuditRetention(options: AuditRetentionOptions): AuditRetent
   const { retentionSeconds } = options;
   const now = options.now ?? (() => new Date());
   const run = (): number => {
+    const deleted = prune();
+    try {
+      options.onHead?.(options.log.head());
+    } catch (error) {
+      options.onFailure?.(error);
+    }
+    return deleted;
+  };
+  const prune = (): number => {
     if (retentionSeconds === undefined) return 0;
     const before = new Date(now().getTime() - retentionSeconds * 1000);
     try {
@@ -39,8 +53,9 @@ export function startAuditRetention(options: AuditRetentionOptions): AuditRetent
       return 0;
     }
   };
-  const timer = retentionSeconds === undefined ? undefined : setInterval(run, options.intervalMs ?? RETENTION_INTERVAL_MS);
-  timer?.unref();
+  // Runs hourly even with retention off: the head is logged each time.
+  const timer = setInterval(run, options.intervalMs ?? RETENTION_INTERVAL_MS);
+  timer.unref();
   run();
   return { run, stop: () => clearInterval(timer) };
 }

@@ -2,12 +2,12 @@
  * `scimgate audit`: read, verify and prune the audit log (docs/audit.md).
  *
  *   audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
- *   audit verify            exit 0 when the chain is intact; 1 naming the first bad row
+ *   audit verify [--expect SEQ:HASH[,…]]   exit 0 when the chain is intact (and holds the anchors); 1 naming the first bad row
  *   audit prune [--before TIME [--force]]   delete rows past audit.retention (or before TIME), cut recorded
  *
  * Returns an exit code (0 ok, 1 failed or tampered, 2 usage) instead of exiting, so it is testable.
  */
-import { createChainVerifier, MANUAL_PRUNE, type AuditReader, type SqliteAuditLog } from '../audit/index.js';
+import { createChainVerifier, MANUAL_PRUNE, type AuditReader, type ChainAnchor, type SqliteAuditLog } from '../audit/index.js';
 import type { AuditRow } from '../persistence/audit.js';
 import { parseDuration } from '../shared/duration.js';
 import type { CommandOutput } from './token-command.js';
@@ -17,7 +17,9 @@ export const AUDIT_USAGE = [
   '  scimgate audit [--since TIME] [--user U] [--type T] [--format table|jsonl]',
   '                         rows in order; TIME is ISO 8601 or a duration back from now (24h, 7d);',
   '                         U a userName or user id; T a type (signin.failed) or prefix (signin.*)',
-  '  scimgate audit verify  check the hash chain: exit 0 when intact, 1 naming the first bad row',
+  '  scimgate audit verify [--expect SEQ:HASH[,SEQ:HASH…]]',
+  '                         check the hash chain: exit 0 when intact, 1 naming the first bad row;',
+  '                         --expect: a head logged earlier (auditHead) must still be there, unchanged',
   '  scimgate audit prune [--before TIME [--force]]',
   '                         delete rows older than audit.retention (or TIME), recording the cut',
   '                         with actor operator; a TIME inside audit.retention needs --force',
@@ -48,7 +50,7 @@ export function runAuditCommand(args: string[], flags: ReadonlyMap<string, strin
     case 'list':
       return list(flags, deps, out);
     case 'verify':
-      return verify(deps, out);
+      return verify(flags, deps, out);
     case 'prune':
       return prune(flags, deps, out);
     default:
@@ -101,8 +103,22 @@ function jsonOf(row: AuditRow): Record<string, unknown> {
   return { seq: row.seq, occurredAt: row.occurredAt, type: row.type, actor: row.actor, userId: row.userId, requestId: row.requestId, data, prevHash: row.prevHash, hash: row.hash };
 }
 
-function verify(deps: AuditCommandDeps, out: CommandOutput): number {
-  const verifier = createChainVerifier();
+/** `SEQ:HASH` pairs, comma-separated: heads kept outside the database. */
+export function parseAnchors(text: string): ChainAnchor[] | undefined {
+  const anchors: ChainAnchor[] = [];
+  for (const part of text.split(',')) {
+    const match = /^(\d{1,15}):([0-9a-f]{64})$/.exec(part.trim().toLowerCase());
+    if (!match) return undefined;
+    anchors.push({ seq: Number(match[1]), hash: match[2]! });
+  }
+  return anchors;
+}
+
+function verify(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: CommandOutput): number {
+  const expectText = flags.get('expect');
+  const expected = expectText === undefined ? [] : parseAnchors(expectText);
+  if (expected === undefined) return usage(out, `--expect must be SEQ:HASH (a seq and a 64-digit hex hash, as verify prints and the server logs as auditHead), got "${expectText}"`);
+  const verifier = createChainVerifier(expected);
   for (const row of deps.reader.rows()) if (!verifier.add(row)) break;
   const report = verifier.finish();
   if (report.problem) {
@@ -110,12 +126,21 @@ function verify(deps: AuditCommandDeps, out: CommandOutput): number {
     return 1;
   }
   if (!report.head || !report.first) {
-    out.log('audit log intact: no rows');
+    // An audit log is empty only in a database nothing has used yet: every SCIM write and sign-in
+    // leaves a row, and retention always leaves its audit.pruned row. Empty beside used tables is
+    // a log deleted whole — or a database upgraded from before the audit log that nothing has
+    // written to since, which the message names so an operator can tell.
+    const used = deps.reader.evidenceOfUse();
+    if (used !== undefined) {
+      out.error(`audit log EMPTIED: no rows, but this database has been used (${used}): the log was deleted, unless the database predates the audit log and nothing was recorded since the upgrade [emptied]`);
+      return 1;
+    }
+    out.log('audit log intact: no rows (a database nothing has written to yet)');
     return 0;
   }
-  out.log(`audit log intact: ${report.rows} rows, seq ${report.first.seq}–${report.head.seq}${report.first.seq > 1 ? ` (rows before ${report.first.seq} pruned by retention)` : ''}`);
-  // A chain cannot show rows cut from its end: keep the head elsewhere and compare next time.
-  out.log(`head: seq ${report.head.seq} hash ${report.head.hash}`);
+  out.log(`audit log intact: ${report.rows} rows, seq ${report.first.seq}–${report.head.seq}${report.first.seq > 1 ? ` (rows before ${report.first.seq} pruned by retention)` : ''}${expected.length > 0 ? `; expected row(s) ${expected.map((a) => a.seq).join(', ')} held` : ''}`);
+  // A chain cannot show rows cut from its end: keep the head elsewhere and pass it as --expect next time.
+  out.log(`head: seq ${report.head.seq} hash ${report.head.hash}  (next time: --expect ${report.head.seq}:${report.head.hash})`);
   return 0;
 }
 

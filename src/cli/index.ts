@@ -64,7 +64,9 @@ commands:
                         with the original ids (for a receiver that lost data)
   audit [--since TIME] [--user U] [--type T] [--format table|jsonl]
                         the audit log: SCIM writes, sign-ins, revocations, denies, reloads
-  audit verify          check the audit log's hash chain; exit 1 naming the first bad row
+  audit verify [--expect SEQ:HASH]
+                        check the audit log's hash chain; exit 1 naming the first bad row;
+                        --expect: a head the server logged (auditHead) must still be there
   audit prune [--before TIME [--force]]
                         delete audit rows past audit.retention (the cut is recorded;
                         a TIME inside the retention needs --force)

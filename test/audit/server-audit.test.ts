@@ -2,10 +2,11 @@
 // database file — the bootstrap token, a SCIM write over HTTP, config reloads (applied and
 // refused), and retention applied at start.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuditReader, createChainVerifier, createSqliteAuditLog } from '../../src/audit/index.js';
+import { createAuditReader, createChainVerifier, createSqliteAuditLog, type ChainAnchor } from '../../src/audit/index.js';
 import { ConfigError, loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/http/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
@@ -85,5 +86,32 @@ describe('the server records', () => {
     const verifier = createChainVerifier();
     for (const row of all) verifier.add(row);
     expect(verifier.finish().problem).toBeUndefined();
+  });
+
+  it('the head as an anchor: logged as auditHead at start; verify --expect with it fails once the tail is cut', async () => {
+    const cfg = await config('30d');
+    const store = openStore(cfg.database.path);
+    const log = createSqliteAuditLog(store);
+    for (let i = 0; i < 3; i++) store.writes.write(() => log.record({ type: 'early' }));
+    store.close();
+    const lines: string[] = [];
+    const destination = new PassThrough();
+    destination.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+    running.push(await startServer(cfg, { logger: createLogger({ destination }) }));
+    const logged = lines.map((l) => JSON.parse(l) as { auditHead?: ChainAnchor }).find((l) => l.auditHead !== undefined);
+    expect(logged?.auditHead).toMatchObject({ seq: 3, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const anchor = logged!.auditHead!;
+    const verifyWith = (expected: ChainAnchor[]) => {
+      const verifier = createChainVerifier(expected);
+      for (const row of rows(cfg.database.path)) verifier.add(row);
+      return verifier.finish();
+    };
+    expect(verifyWith([anchor]).problem).toBeUndefined();
+    // Someone who can write the database removes the tail: alone, the chain still verifies.
+    const raw = openStore(cfg.database.path, { migrate: false });
+    raw.sqlite.exec('DELETE FROM audit_log WHERE seq >= 3');
+    raw.close();
+    expect(verifyWith([]).problem).toBeUndefined();
+    expect(verifyWith([anchor]).problem).toMatchObject({ seq: 3, kind: 'anchor-missing' });
   });
 });

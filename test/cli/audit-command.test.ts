@@ -163,6 +163,32 @@ describe('scimgate audit (reading)', () => {
     expect(run(['verify'])).toMatchObject({ code: 0 });
   });
 
+  it('verify --expect SEQ:HASH: a tail cut or a rewritten chain fails naming the row; a row a retention cut covers passes', () => {
+    const head = /head: seq (\d+) hash ([0-9a-f]{64})/.exec(run(['verify']).log)!;
+    const expectHead = `${head[1]}:${head[2]}`;
+    expect(run(['verify'], { expect: expectHead })).toMatchObject({ code: 0, log: expect.stringContaining('expected row(s) 5 held') });
+    expect(run(['verify'], { expect: 'five:abc' })).toMatchObject({ code: 2, error: expect.stringContaining('--expect must be SEQ:HASH') });
+    // The last two rows cut: alone, the chain verifies; against the anchor it does not.
+    sql('DELETE FROM audit_log WHERE seq >= 4');
+    expect(run(['verify'])).toMatchObject({ code: 0 });
+    expect(run(['verify'], { expect: expectHead })).toMatchObject({ code: 1, error: expect.stringContaining('row 5: expected row 5 is gone and no retention cut covers it') });
+    // Row 3 rewritten with a recomputed hash (and nothing after it): the chain is consistent, the anchor is not.
+    const row3 = [...createAuditReader(store.sqlite).rows()][2]!;
+    const forged = { ...row3, actor: 'someone-else' };
+    sql('UPDATE audit_log SET actor = ?, hash = ? WHERE seq = 3', forged.actor, rowHash(forged));
+    expect(run(['verify'])).toMatchObject({ code: 0 });
+    expect(run(['verify'], { expect: `3:${row3.hash}` })).toMatchObject({ code: 1, error: expect.stringContaining('[anchor-mismatch]') });
+  });
+
+  it('verify --expect of a row that retention pruned since passes; an emptied log in a used database does not', () => {
+    const row2 = [...createAuditReader(store.sqlite).rows()][1]!;
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    expect(run(['prune'], {}, later)).toMatchObject({ code: 0 });
+    expect(run(['verify'], { expect: `2:${row2.hash}` })).toMatchObject({ code: 0 });
+    sql('DELETE FROM audit_log');
+    expect(run(['verify'])).toMatchObject({ code: 1, error: expect.stringContaining('no rows, but this database has been used (users has 1 row(s))') });
+  });
+
   it('bad options are usage errors (exit 2) that say which', () => {
     expect(run([], { since: 'yesterday' })).toMatchObject({ code: 2, error: expect.stringContaining('--since must be') });
     expect(run([], { format: 'xml' })).toMatchObject({ code: 2, error: expect.stringContaining('--format must be table or jsonl') });

@@ -20,6 +20,13 @@ export interface SqliteAuditLog extends AuditLog {
    * pruned (`retention` for the server's schedule, `operator` for the CLI) and what triggered it.
    */
   prune(before: Date, by: PruneBy): number;
+  /** The last row's seq and hash (undefined: no rows), for anchoring outside the database. */
+  head(): AuditHead | undefined;
+}
+
+export interface AuditHead {
+  seq: number;
+  hash: string;
 }
 
 export interface PruneBy {
@@ -75,6 +82,7 @@ export function createSqliteAuditLog(deps: AuditLogDeps): SqliteAuditLog {
   }
 
   return {
+    head: () => tail.get(),
     record(entry) {
       if (!sqlite.inTransaction) throw new AuditOutsideWrite();
       append(entry);

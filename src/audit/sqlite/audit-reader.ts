@@ -34,12 +34,29 @@ export interface AuditReader {
   rows(): IterableIterator<AuditRow>;
   /** The rows the query selects, in seq order. */
   query(query: AuditQuery): IterableIterator<AuditRow>;
+  /**
+   * What shows this database has been used (so an empty audit log in it was emptied, not never
+   * written): directory rows, sessions, or change events ever written; undefined for a new one.
+   */
+  evidenceOfUse(): string | undefined;
 }
+
+/** Tables every stored SCIM write or sign-in leaves rows in, each of which also leaves an audit row. */
+const USE_TABLES = ['users', 'groups', 'sessions'] as const;
 
 export function createAuditReader(sqlite: Database.Database): AuditReader {
   const all = sqlite.prepare<[], RawRow>(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq`);
   return {
     rows: () => mapRows(all.iterate()),
+    evidenceOfUse() {
+      for (const table of USE_TABLES) {
+        const count = sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+        if (count > 0) return `${table} has ${count} row(s)`;
+      }
+      // The change log's AUTOINCREMENT high-water mark survives deleting its rows.
+      const events = sqlite.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'events'").pluck().get() as number | undefined;
+      return events ? `the change log has had ${events} event(s)` : undefined;
+    },
     query(query) {
       const where: string[] = [];
       const params: (string | number)[] = [];
