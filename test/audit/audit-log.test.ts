@@ -39,6 +39,12 @@ describe('audit log: appends', () => {
     expect(verify(store).problem).toBeUndefined();
   });
 
+  it('an honest row with a lone UTF-16 surrogate in its strings verifies (hashed as SQLite stores it)', () => {
+    store.writes.write(() => log.record({ type: 'signin.succeeded\uDC00', actor: 'ada\uD800', userId: 'u\uD801', requestId: 'r\uDFFF', data: { subject: 'x\uD800' } }));
+    expect(verify(store).problem).toBeUndefined();
+    expect([...createAuditReader(store.sqlite).rows()][0]).toMatchObject({ actor: 'ada\uFFFD', type: 'signin.succeeded\uFFFD' });
+  });
+
   it('rolls back with the write that carried it', () => {
     expect(() =>
       store.writes.write(() => {

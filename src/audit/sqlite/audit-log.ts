@@ -68,14 +68,16 @@ export function createSqliteAuditLog(deps: AuditLogDeps): SqliteAuditLog {
 
   /** `last`: the tail when the caller knows it (a prune that may have deleted every row). */
   function append(entry: AuditEntry, last: Tail | undefined = tail.get()): void {
+    // Hashed over exactly what SQLite will store: it stores a lone UTF-16 surrogate as U+FFFD,
+    // so a row hashed over the raw string would fail verify though nobody touched it.
     const row = {
       seq: (last?.seq ?? 0) + 1,
       occurredAt: now().toISOString(),
-      type: entry.type,
-      actor: entry.actor ?? null,
-      userId: entry.userId ?? null,
-      requestId: entry.requestId || null,
-      data: entry.data === undefined ? null : JSON.stringify(entry.data),
+      type: wellFormed(entry.type),
+      actor: nullableWellFormed(entry.actor),
+      userId: nullableWellFormed(entry.userId),
+      requestId: nullableWellFormed(entry.requestId || undefined),
+      data: entry.data === undefined ? null : wellFormed(JSON.stringify(entry.data)),
       prevHash: last?.hash ?? GENESIS_HASH,
     };
     insert.run(row.seq, row.occurredAt, row.type, row.actor, row.userId, row.requestId, row.data, row.prevHash, rowHash(row));
@@ -108,4 +110,13 @@ export function createSqliteAuditLog(deps: AuditLogDeps): SqliteAuditLog {
       });
     },
   };
+}
+
+/** String.prototype.toWellFormed (Node 20; not yet in the ES2023 lib TypeScript is given here). */
+function wellFormed(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
+}
+
+function nullableWellFormed(text: string | null | undefined): string | null {
+  return text === undefined || text === null ? null : wellFormed(text);
 }
