@@ -10,6 +10,7 @@
 import { createChainVerifier, MANUAL_PRUNE, type AuditReader, type ChainAnchor, type SqliteAuditLog } from '../audit/index.js';
 import type { AuditRow } from '../persistence/audit.js';
 import { parseDuration } from '../shared/duration.js';
+import { printable } from './printable.js';
 import type { CommandOutput } from './token-command.js';
 
 export const AUDIT_USAGE = [
@@ -88,7 +89,8 @@ function list(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: C
     return 0;
   }
   out.log(['seq', 'time', 'type', 'actor', 'user', 'request', 'data'].join('\t'));
-  for (const row of rows) out.log([row.seq, row.occurredAt, row.type, row.actor ?? '-', row.userId ?? '-', row.requestId ?? '-', row.data ?? '-'].join('\t'));
+  // Every text column escaped: a tab or newline in an actor or a user id could fake columns or rows.
+  for (const row of rows) out.log([String(row.seq), row.occurredAt, row.type, row.actor ?? '-', row.userId ?? '-', row.requestId ?? '-', row.data ?? '-'].map(printable).join('\t'));
   return 0;
 }
 

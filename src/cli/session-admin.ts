@@ -31,11 +31,13 @@ export function openSessionAdmin(databasePath: string, report: (line: string) =>
       return user ? changedUserOf(user) : undefined;
     },
   });
+  const log = createSqliteAuditLog(store);
   const sessions = createSessionStore({
     store,
     recordRevocation: ({ id, userId, reason }) => directory.recordSessionRevoked(id, { userId, reason }),
-    // An operator's revoke is a security event like any other (docs/audit.md).
-    audit: createSqliteAuditLog(store),
+    // An operator's revoke is a security event like any other (docs/audit.md); every revocation
+    // this process makes is the operator's, so the rows name them as the actor.
+    audit: { record: (entry) => log.record({ ...entry, actor: entry.actor ?? 'operator' }) },
     events: hooks.sessions,
   });
   const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)] });

@@ -6,6 +6,7 @@
  * Returns an exit code (0 ok, 1 failed, 2 usage) instead of exiting, so it is testable.
  */
 import { SESSION_REVOKE_REASON, type SessionStore, type StoredSession } from '../access/sessions/index.js';
+import { printable } from './printable.js';
 import type { CommandOutput } from './token-command.js';
 
 export const SESSIONS_USAGE = [
@@ -108,7 +109,8 @@ function list(flags: ReadonlyMap<string, string>, ref: string | undefined, deps:
     out.log(ended ? 'No sessions stored.' : 'No live sessions.');
     return 0;
   }
-  for (const line of table(rows.map((r) => [r.id, r.userName, r.createdAt, r.lastSeenAt, r.expiresAt, r.state]))) out.log(line);
+  // userName is the SCIM client's: escaped, so a tab or newline in it cannot fake a row.
+  for (const line of table(rows.map((r) => [r.id, r.userName, r.createdAt, r.lastSeenAt, r.expiresAt, r.state].map(printable)))) out.log(line);
   if (found.length > limit) out.log(`(the newest ${limit} shown; narrow with --user or raise --limit)`);
   return 0;
 }

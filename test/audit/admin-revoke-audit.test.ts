@@ -24,7 +24,7 @@ afterEach(() => {
 });
 
 describe('audit: an operator ends a user\'s sessions', () => {
-  it('each ended session leaves session.revoked with reason admin', () => {
+  it('each ended session leaves its own session.revoked, actor operator, reason admin', () => {
     const created = createDirectory({ store }).users.create({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@example.com' });
     if (!created.ok) throw new Error('user not created');
     const sessions = createSessionStore({ store });
@@ -32,9 +32,9 @@ describe('audit: an operator ends a user\'s sessions', () => {
     const log: string[] = [];
     expect(runSessionsOn(file, ['revoke'], new Map([['user', 'ada@example.com']]), { log: (l) => log.push(l), error: (l) => log.push(l) })).toBe(0);
     const rows = [...createAuditReader(store.sqlite).rows()].filter((r) => r.type === 'session.revoked');
-    expect(rows.map((r) => [r.userId, JSON.parse(r.data ?? '{}').reason])).toEqual([
-      [created.value.id, 'admin'],
-      [created.value.id, 'admin'],
+    expect(rows.map((r) => [r.userId, r.actor, JSON.parse(r.data ?? '{}').reason])).toEqual([
+      [created.value.id, 'operator', 'admin'],
+      [created.value.id, 'operator', 'admin'],
     ]);
   });
 });

@@ -189,6 +189,14 @@ describe('scimgate audit (reading)', () => {
     expect(run(['verify'])).toMatchObject({ code: 1, error: expect.stringContaining('no rows, but this database has been used (users has 1 row(s))') });
   });
 
+  it('table output escapes control characters, so an actor with a tab or newline cannot fake a row', () => {
+    store.writes.write(() => createSqliteAuditLog(store).record({ type: 'signin.succeeded', actor: 'eve\n99\t2026-01-01T00:00:00Z\tscim.write\tbootstrap', userId: 'u\tx' }));
+    const lines = run([], { type: 'signin.succeeded' }).log.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]!.split('\t')).toHaveLength(7);
+    expect(lines[1]).toContain('eve\\n99\\t2026-01-01T00:00:00Z\\tscim.write\\tbootstrap\tu\\tx');
+  });
+
   it('bad options are usage errors (exit 2) that say which', () => {
     expect(run([], { since: 'yesterday' })).toMatchObject({ code: 2, error: expect.stringContaining('--since must be') });
     expect(run([], { format: 'xml' })).toMatchObject({ code: 2, error: expect.stringContaining('--format must be table or jsonl') });

@@ -213,6 +213,14 @@ describe('runSessionsCommand', () => {
     expect(run(['list'], { user: 'alice@example.com' }).log).toBe('No live sessions.');
   });
 
+  it('a userName with a newline or tab is shown escaped: it cannot fake a row of the table', () => {
+    const eve = newUser('eve\nfake-session-id  admin@example.com\tx');
+    session(eve);
+    const lines = run(['list']).log.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('eve\\nfake-session-id  admin@example.com\\tx');
+  });
+
   it('--limit keeps the newest and says more are stored', () => {
     const alice = newUser('alice@example.com');
     for (let i = 0; i < 3; i++) {
