@@ -10,13 +10,15 @@
 import { createChainVerifier, MANUAL_PRUNE, type AuditReader, type ChainAnchor, type SqliteAuditLog } from '../audit/index.js';
 import type { AuditRow } from '../persistence/audit.js';
 import { parseDuration } from '../shared/duration.js';
+import { parseInstant } from '../shared/instant.js';
 import { printable } from './printable.js';
 import type { CommandOutput } from './token-command.js';
 
 export const AUDIT_USAGE = [
   'Usage:',
   '  scimgate audit [--since TIME] [--user U] [--type T] [--format table|jsonl]',
-  '                         rows in order; TIME is ISO 8601 or a duration back from now (24h, 7d);',
+  '                         rows in order; TIME is ISO 8601 (UTC unless it names a zone) or a',
+  '                         duration back from now with its unit (24h, 7d);',
   '                         U a userName or user id; T a type (signin.failed) or prefix (signin.*)',
   '  scimgate audit verify [--expect SEQ:HASH[,SEQ:HASH…]]',
   '                         check the hash chain: exit 0 when intact, 1 naming the first bad row;',
@@ -65,13 +67,18 @@ function usage(out: CommandOutput, problem: string): number {
   return 2;
 }
 
-/** ISO 8601 (a date or a date-time), or a duration back from now. */
+/**
+ * ISO 8601 (a date or a date-time; without a zone read as UTC: src/shared/instant.ts), or a
+ * duration back from now **with its unit** (`24h`, `7d`, `1h30m`). A bare number is refused: is
+ * `2026` a year or 2026 seconds ago?
+ */
 export function parseTime(value: string, now: Date): Date | undefined {
-  const seconds = /^\d/.test(value) && !/^\d{4}-/.test(value) ? parseDuration(value) : undefined;
-  if (seconds !== undefined) return new Date(now.getTime() - seconds * 1000);
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : new Date(t);
+  const text = value.trim();
+  if (/^(\d+[dhms])+$/.test(text)) {
+    const seconds = parseDuration(text);
+    return seconds === undefined ? undefined : new Date(now.getTime() - seconds * 1000);
+  }
+  return parseInstant(text);
 }
 
 function list(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: CommandOutput): number {
@@ -79,7 +86,7 @@ function list(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: C
   if (format !== 'table' && format !== 'jsonl') return usage(out, `--format must be table or jsonl, got "${format}"`);
   const sinceText = flags.get('since');
   const since = sinceText === undefined ? undefined : parseTime(sinceText, deps.now());
-  if (sinceText !== undefined && since === undefined) return usage(out, `--since must be an ISO 8601 time or a duration such as 24h, got "${sinceText}"`);
+  if (sinceText !== undefined && since === undefined) return usage(out, `--since must be an ISO 8601 time (UTC unless it names a zone) or a duration with its unit such as 24h, got "${sinceText}"`);
   const user = flags.get('user');
   const type = flags.get('type');
   if (type === 'true' || user === 'true') return usage(out, `--${type === 'true' ? 'type' : 'user'} needs a value`);
@@ -152,7 +159,7 @@ function prune(flags: ReadonlyMap<string, string>, deps: AuditCommandDeps, out: 
   const retained = deps.retentionSeconds === undefined ? undefined : new Date(deps.now().getTime() - deps.retentionSeconds * 1000);
   if (beforeText !== undefined) {
     const parsed = parseTime(beforeText, deps.now());
-    if (parsed === undefined) return usage(out, `--before must be an ISO 8601 time or a duration such as 400d, got "${beforeText}"`);
+    if (parsed === undefined) return usage(out, `--before must be an ISO 8601 time (UTC unless it names a zone) or a duration with its unit such as 400d, got "${beforeText}"`);
     before = parsed;
     // Rows younger than the retention are ones the operator promised to keep: cutting them takes
     // a deliberate --force, so a slip (`--before 1d` for `400d`) cannot wipe the recent log.

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { explainAccess, formatExplanation, parsePolicyTests, runPolicyTests, type ExplainDeps, type PolicyTestDeps } from '../access/index.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { parseDuration } from '../shared/duration.js';
+import { parseInstant } from '../shared/instant.js';
 import type { CommandOutput } from './token-command.js';
 
 export const POLICY_USAGE = [
@@ -37,13 +38,14 @@ export function runPolicyCommand(
       const user = flags.get('user');
       const url = flags.get('url');
       if (!user || user === 'true' || !url || url === 'true' || rest.length > 0) return usage(out, 'policy explain takes --user USER and --url URL');
-      const at = flags.get('at');
-      if (at !== undefined && Number.isNaN(Date.parse(at))) return usage(out, `--at must be an ISO 8601 date-time, got "${at}"`);
+      const atText = flags.get('at');
+      const at = atText === undefined ? undefined : parseInstant(atText);
+      if (atText !== undefined && at === undefined) return usage(out, `--at must be an ISO 8601 date-time (UTC unless it names a zone), got "${atText}"`);
       const format = flags.get('format') ?? 'text';
       if (format !== 'text' && format !== 'json') return usage(out, `--format must be text or json, got "${format}"`);
       const session = sessionFlags(flags, repeated.get('claim') ?? (flags.has('claim') ? [flags.get('claim') as string] : []));
       if (!session.ok) return usage(out, session.error);
-      const result = explainAccess({ user, url, method: flags.get('method'), ip: flags.get('ip'), at: at ? new Date(at) : undefined, ...session.value }, deps.explain());
+      const result = explainAccess({ user, url, method: flags.get('method'), ip: flags.get('ip'), at, ...session.value }, deps.explain());
       if (!result.ok) return failed(out, result.error.message);
       if (format === 'json') out.log(JSON.stringify(result.value, null, 2));
       else for (const line of formatExplanation(result.value)) out.log(line);

@@ -171,6 +171,13 @@ describe('scimgate access user', () => {
 });
 
 describe('scimgate policy explain', () => {
+  it('--at is read by the same parser as audit TIME: an ISO 8601 time, not anything Date.parse takes', () => {
+    const flags = { user: 'bob@contoso.com', url: 'https://app.example.com/wiki/x' };
+    expect(policy(['explain'], { ...flags, at: '2026' })).toMatchObject({ code: 2 });
+    expect(policy(['explain'], { ...flags, at: 'Dec 2 2026' })).toMatchObject({ code: 2 });
+    expect(policy(['explain'], { ...flags, at: '2026-12-02T10:00:00' }).code).toBe(0);
+  });
+
   it('prints the decision and the evaluated tree with each criterion\'s fact', () => {
     const { code, log } = policy(['explain'], { user: 'bob@contoso.com', url: 'https://app.example.com/wiki/x', ip: '10.1.2.3', at: '2026-12-02T10:00:00Z' });
     expect(code).toBe(0);

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditReader, createSqliteAuditLog, rowHash } from '../../src/audit/index.js';
-import { runAuditCommand, type AuditCommandDeps } from '../../src/cli/audit-command.js';
+import { parseTime, runAuditCommand, type AuditCommandDeps } from '../../src/cli/audit-command.js';
 import { createUserLookup } from '../../src/directory/sqlite/user-lookup.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createTestScimApp } from '../support/scim-app.js';
@@ -195,6 +195,15 @@ describe('scimgate audit (reading)', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]!.split('\t')).toHaveLength(7);
     expect(lines[1]).toContain('eve\\n99\\t2026-01-01T00:00:00Z\\tscim.write\\tbootstrap\tu\\tx');
+  });
+
+  it('TIME: a duration needs its unit (2026 is not 2026 seconds ago); a zone-less time is UTC like a date', () => {
+    const now = new Date('2027-06-01T00:00:00Z');
+    expect(parseTime('2026', now)).toBeUndefined();
+    expect(run([], { since: '2026' })).toMatchObject({ code: 2, error: expect.stringContaining('with its unit') });
+    expect(parseTime('90m', now)?.toISOString()).toBe('2027-05-31T22:30:00.000Z');
+    expect(parseTime('2026-12-01T10:00:00', now)?.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+    expect(parseTime('2026-12-01', now)?.toISOString()).toBe('2026-12-01T00:00:00.000Z');
   });
 
   it('bad options are usage errors (exit 2) that say which', () => {
