@@ -73,7 +73,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // The audit log (docs/audit.md): rows appended inside the writes they record; denies and refused
   // sign-ins sampled and appended off the request path; retention applied at start and hourly.
   const auditLog = createSqliteAuditLog(store);
-  const sampledAudit = startSampledAudit({ log: auditLog, writes: store.writes });
+  const sampledAudit = startSampledAudit({
+    log: auditLog,
+    writes: store.writes,
+    onFailure: (error, entry) => logger.warn({ err: error, type: entry?.type }, entry ? 'a sampled audit entry could not be appended; dropped (counted in audit.dropped)' : 'sampled audit entries could not be written; tried again at the next tick'),
+  });
   const retention = startAuditRetention({
     log: auditLog,
     retentionSeconds: config.audit.retentionSeconds,

@@ -8,14 +8,18 @@
  *   and when the window ends the count is appended as a summary entry of the same type
  *   (`data.suppressed`, `data.windowStart`).
  * - A timer flushes the buffer with `writeIfFree`: when another process holds the write lock it
- *   tries again at the next tick instead of blocking the event loop.
+ *   tries again at the next tick instead of blocking the event loop — but after `busyTicks` ticks in
+ *   a row that found it busy, with a normal write (the bounded busy wait), so a process that keeps
+ *   the lock cannot hold the entries back forever. Only "busy" means "try later": an entry that
+ *   fails to append for any other reason is reported (`onFailure`), dropped and counted in
+ *   `audit.dropped`, so it cannot block the entries behind it.
  * - Bounded: past `maxKeys` windows or `maxBuffered` entries, further entries are counted and an
  *   `audit.dropped` entry says how many were lost. A crash (or kill -9) loses the buffered entries
  *   and the counts of open windows: at most about one flush interval's worth of first entries,
  *   and the suppressed counts of the current window.
  */
 import type { AuditEntry, AuditLog, SampledAudit } from '../persistence/audit.js';
-import type { UnitOfWork } from '../store/index.js';
+import { isBusyError, type UnitOfWork } from '../store/index.js';
 
 export interface SampledAuditOptions {
   log: AuditLog;
@@ -27,6 +31,10 @@ export interface SampledAuditOptions {
   flushMs?: number;
   maxKeys?: number;
   maxBuffered?: number;
+  /** Flushes in a row that found the lock busy before one waits for it (default 10). */
+  busyTicks?: number;
+  /** An entry that could not be appended (and was dropped), or a flush that failed other than busy. */
+  onFailure?: (error: unknown, entry?: AuditEntry) => void;
 }
 
 export interface RunningSampledAudit extends SampledAudit {
@@ -74,17 +82,48 @@ export function startSampledAudit(options: SampledAuditOptions): RunningSampledA
     }
   };
 
-  /** True once written: writeIfFree answers undefined for "not written". */
+  /**
+   * True once written: writeIfFree answers undefined for "not written". An entry whose own append
+   * throws (not a busy database: the lock is held here) is dropped and counted; SQLite undoes just
+   * that failed statement, so the rest of the batch still commits.
+   */
   const append = (entries: AuditEntry[], lost: number) => (): true => {
-    for (const entry of entries) log.record(entry);
-    if (lost > 0) log.record({ type: DROPPED_TYPE, data: { dropped: lost } });
+    let failed = 0;
+    for (const entry of entries) {
+      try {
+        log.record(entry);
+      } catch (error) {
+        if (isBusyError(error)) throw error;
+        failed += 1;
+        options.onFailure?.(error, entry);
+      }
+    }
+    if (lost + failed > 0) log.record({ type: DROPPED_TYPE, data: { dropped: lost + failed } });
     return true;
+  };
+
+  const busyTicks = options.busyTicks ?? 10;
+  let busyInARow = 0;
+  /** The batch through `writes.write` (waiting up to the busy timeout); undefined when not written. */
+  const waitAndWrite = (change: () => true): true | undefined => {
+    try {
+      return writes.write(change);
+    } catch (error) {
+      if (!isBusyError(error)) options.onFailure?.(error);
+      return undefined;
+    }
   };
 
   const flush = (): boolean => {
     sweep(now(), false);
     if (pending.length === 0 && dropped === 0) return true;
-    if (writes.writeIfFree(append(pending, dropped)) === undefined) return false;
+    const change = append(pending, dropped);
+    const written = busyInARow >= busyTicks ? waitAndWrite(change) : writes.writeIfFree(change);
+    if (written === undefined) {
+      busyInARow += 1;
+      return false;
+    }
+    busyInARow = 0;
     pending = [];
     dropped = 0;
     return true;

@@ -43,6 +43,35 @@ describe('sampled audit (policy denies, refused sign-ins)', () => {
     expect(entries(store)).toHaveLength(5);
   });
 
+  it('an entry that always fails to append is reported and dropped, not retried forever ahead of the rest', () => {
+    sampled.stop();
+    const failures: unknown[] = [];
+    sampled = startSampledAudit({ log: createSqliteAuditLog(store), writes: store.writes, now: () => t, flushMs: 3_600_000, onFailure: (error) => failures.push(error) });
+    // A BigInt cannot be serialised to JSON: this entry's append throws every time.
+    sampled.note('bad', { type: 'policy.denied', userId: 'u0', data: { route: 10n as unknown as string } });
+    deny('u1', 'app/');
+    expect(sampled.flush()).toBe(true);
+    expect(entries(store)).toEqual([
+      { type: 'policy.denied', userId: 'u1', data: { route: 'app/' } },
+      { type: 'audit.dropped', userId: null, data: { dropped: 1 } },
+    ]);
+    expect(failures).toHaveLength(1);
+    expect(sampled.flush()).toBe(true);
+  });
+
+  it('after some flushes in a row that found the lock busy, the next one waits for it with a normal write', () => {
+    sampled.stop();
+    let waited = 0;
+    const writes = { writeIfFree: () => undefined, write: <T>(change: () => T): T => { waited += 1; return store.writes.write(change); } };
+    sampled = startSampledAudit({ log: createSqliteAuditLog(store), writes, now: () => t, flushMs: 3_600_000, busyTicks: 3 });
+    deny('u1', 'app/');
+    expect([sampled.flush(), sampled.flush(), sampled.flush()]).toEqual([false, false, false]);
+    expect(waited).toBe(0);
+    expect(sampled.flush()).toBe(true);
+    expect(waited).toBe(1);
+    expect(entries(store)).toEqual([{ type: 'policy.denied', userId: 'u1', data: { route: 'app/' } }]);
+  });
+
   it('stop writes what is buffered and the counts of open windows', () => {
     deny('u1', 'app/');
     deny('u1', 'app/');
