@@ -48,6 +48,7 @@ interface Window {
   since: number;
   suppressed: number;
   entry: AuditEntry;
+  summaryData: Record<string, unknown> | undefined;
 }
 
 export const DROPPED_TYPE = 'audit.dropped';
@@ -65,7 +66,7 @@ export function startSampledAudit(options: SampledAuditOptions): RunningSampledA
   const summary = (w: Window): AuditEntry => ({
     ...w.entry,
     requestId: undefined,
-    data: { ...w.entry.data, suppressed: w.suppressed, windowStart: new Date(w.since).toISOString() },
+    data: { ...(w.summaryData ?? w.entry.data), suppressed: w.suppressed, windowStart: new Date(w.since).toISOString() },
   });
 
   const enqueue = (entry: AuditEntry) => {
@@ -133,7 +134,7 @@ export function startSampledAudit(options: SampledAuditOptions): RunningSampledA
   timer.unref();
 
   return {
-    note(key, entry) {
+    note(key, entry, summaryData) {
       const t = now();
       const open = windows.get(key);
       if (open && t - open.since < windowMs) {
@@ -150,7 +151,7 @@ export function startSampledAudit(options: SampledAuditOptions): RunningSampledA
           return;
         }
       }
-      windows.set(key, { since: t, suppressed: 0, entry });
+      windows.set(key, { since: t, suppressed: 0, entry, summaryData });
       enqueue(entry);
     },
     flush,

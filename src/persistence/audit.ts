@@ -45,7 +45,12 @@ export interface AuditedWrites {
  * buffered (docs/audit.md).
  */
 export interface SampledAudit {
-  note(key: string, entry: AuditEntry): void;
+  /**
+   * `summaryData`: what the window's summary entry carries besides its count (default: the first
+   * entry's data). Give the key's own fields when the rest of the data is the caller's to choose
+   * (a refused sign-in's reason): the summary then counts, and does not repeat a first reason.
+   */
+  note(key: string, entry: AuditEntry, summaryData?: Record<string, unknown>): void;
 }
 
 /** A stored entry: its place in the chain and the hashes that link it. */

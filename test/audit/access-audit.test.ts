@@ -51,6 +51,19 @@ describe('audit: sign-in and sessions', () => {
     expect(h.audit().filter((r) => r.type === 'signin.failed').map((r) => r.data.code)).toEqual(['no_pending_login']);
   });
 
+  it('refused sign-ins are sampled per client address too: one address\'s flood hides no other\'s; the summary counts, it does not repeat a reason', async () => {
+    const h = await createHarness(op);
+    h.peer.address = '198.51.100.66';
+    for (let i = 0; i < 5; i++) await h.request(`/oauth2/callback?state=x&code=y&n=${i}`);
+    h.peer.address = '203.0.113.7';
+    expect((await h.request('/oauth2/callback?state=x&code=y')).status).toBe(400);
+    const first = h.audit().filter((r) => r.type === 'signin.failed');
+    expect(first.map((r) => r.data.ip)).toEqual(['198.51.100.66', '203.0.113.7']);
+    h.advance(60_000);
+    const summary = h.audit().filter((r) => r.type === 'signin.failed')[2];
+    expect(summary?.data).toEqual({ code: first[0]?.data.code, ip: '198.51.100.66', suppressed: 4, windowStart: expect.any(String) });
+  });
+
   it('sign-out and deprovisioning leave session.revoked with their reasons, in the same write as the revocation', async () => {
     const h = await createHarness(op);
     const alice = await h.provision(ALICE);

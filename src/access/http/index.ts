@@ -30,8 +30,10 @@ export interface AccessHttp {
 
 export function accessRoutes(deps: AccessRouteDeps): AccessHttp {
   if (!deps.callbackPath.startsWith('/')) throw new Error('callbackPath must start with "/"');
+  const peer = deps.remoteAddress ?? socketAddress;
   const context: SignInContext = {
     deps,
+    peer,
     seal: createPendingLoginSeal(deps.pendingLoginKey),
     cookies: signInCookies({
       sessionName: deps.sessionCookie.name,
@@ -43,7 +45,6 @@ export function accessRoutes(deps: AccessRouteDeps): AccessHttp {
   };
   const forwardAuth = createForwardAuth(context);
   const app = new Hono();
-  const peer = deps.remoteAddress ?? socketAddress;
   mountForwardAuth(app, forwardAuth, peer);
   mountSignIn(app, context);
   mountSession(app, context);

@@ -4,9 +4,12 @@
  * (nOAuth-safe: immutable ids, provisioned and active users only) and a fresh session.
  * Every refusal is logged with its stable code and reason and shown as a page saying why.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { requestContextOf, requestLog } from '../../http/request-context.js';
+import { nodeRequest } from '../../http/node-request.js';
 import { requestHeader } from '../../http/request-header.js';
+import { clientAddress, CLIENT_ADDRESS_HEADERS } from '../forwarded.js';
 import { safeRedirect, type RedirectPolicy } from '../redirect.js';
 import { keptClaims } from '../sessions/kept-claims.js';
 import { SESSION_REVOKE_REASON } from '../sessions/revoke-reasons.js';
@@ -41,12 +44,16 @@ const NAVIGATION_DESTINATIONS = new Set(['document', 'iframe', 'frame', 'fencedf
 
 export interface SignInContext {
   deps: AccessRouteDeps;
+  /** The TCP peer's address (the client, or a proxy that may name it: src/access/forwarded.ts). */
+  peer: (incoming: IncomingMessage | undefined) => string | undefined;
   cookies: SignInCookies;
   seal: PendingLoginSeal;
   redirects: RedirectPolicy;
 }
 
-export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignInContext): void {
+export function mountSignIn(app: Hono, context: SignInContext): void {
+  const { deps, cookies, seal, redirects } = context;
+  const refuse = (c: Context, code: string, reason: string, extra?: RefusalExtra) => refuseSignIn(c, context, code, reason, extra);
   app.get('/oauth2/start', async (c) => {
     c.header('Cache-Control', 'no-store');
     const destination = requestHeader(c, 'sec-fetch-dest');
@@ -81,8 +88,8 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     if (!pending) {
       // Logins of this browser's are pending, but not the one this callback answers: a callback
       // this browser never asked for (login CSRF), or one it already spent.
-      if (own.length === 0 && present.length > 0) return refuse(c, deps, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
-      return refuse(c, deps, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
+      if (own.length === 0 && present.length > 0) return refuse(c, 'state_mismatch', 'the callback\'s state matches no login pending in this browser');
+      return refuse(c, 'no_pending_login', 'no readable pending-login cookie (expired, never started here, or tampered)');
     }
 
     const unavailable = providerUnavailable(c, deps);
@@ -90,10 +97,10 @@ export function mountSignIn(app: Hono, { deps, cookies, seal, redirects }: SignI
     // The OP redirected to our *public* URL; behind a proxy the request URL we see differs.
     const callbackUrl = `${deps.publicUrl.origin}${deps.callbackPath}${new URL(c.req.url).search}`;
     const login = await deps.oidc.finishLogin(callbackUrl, pending);
-    if (!login.ok) return refuse(c, deps, login.code, login.reason);
+    if (!login.ok) return refuse(c, login.code, login.reason);
 
     const linked = deps.link(login.identity);
-    if (!linked.ok) return refuse(c, deps, linked.code, linked.reason, { sub: login.identity.sub, tid: login.identity.tid });
+    if (!linked.ok) return refuse(c, linked.code, linked.reason, { sub: login.identity.sub, tid: login.identity.tid });
 
     // A fresh session at every sign-in (no fixation); a session this browser already had ends.
     const previous = cookies.readSession(c);
@@ -177,17 +184,27 @@ function providerUnavailable(c: Context, deps: AccessRouteDeps): Response | unde
   return renderRefusal(c, 'provider_unavailable');
 }
 
+/** A refusal's reason is the provider's (error_description) or ours: kept this long at most. */
+export const MAX_REASON_LENGTH = 512;
+
+interface RefusalExtra {
+  sub?: string;
+  tid?: string | undefined;
+}
+
 /**
- * A refused sign-in: logged, audited (sampled: one row per code and subject a minute, with a
- * count of the rest — anyone can call the callback, and a refusal must not cost a write each),
- * and shown as a page saying why.
+ * A refused sign-in: logged, audited (sampled: one row per code, subject and client address a
+ * minute, with a count of the rest — anyone can call the callback, and a refusal must not cost a
+ * write each; the address in the key keeps one client's flood, before the provider names anyone,
+ * from hiding everyone else's refusals), and shown as a page saying why.
  */
-function refuse(c: Context, deps: AccessRouteDeps, code: string, reason: string, extra: { sub?: string; tid?: string | undefined } = {}): Response {
-  requestLog(c).warn({ code, reason, ...extra }, 'sign-in refused');
-  deps.audit?.sampled.note(`signin.failed\u0000${code}\u0000${extra.sub ?? ''}`, {
-    type: 'signin.failed',
-    requestId: requestContextOf(c).requestId,
-    data: { code, reason, ...(extra.sub !== undefined ? { subject: extra.sub } : {}), ...(extra.tid ? { tenantId: extra.tid } : {}) },
-  });
+function refuseSignIn(c: Context, { deps, peer }: SignInContext, code: string, reason: string, extra: RefusalExtra = {}): Response {
+  const capped = reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 1)}…` : reason;
+  const ip = clientAddress(deps.trustedProxies, peer(nodeRequest(c)), CLIENT_ADDRESS_HEADERS.map((name) => c.req.header(name)));
+  requestLog(c).warn({ code, reason: capped, ip, ...extra }, 'sign-in refused');
+  // The key's own fields: what the minute's summary row carries with its count (the reason is the
+  // caller's words, often an attacker's error_description: never repeated for the others).
+  const keyed = { code, ...(ip !== undefined ? { ip } : {}), ...(extra.sub !== undefined ? { subject: extra.sub } : {}), ...(extra.tid ? { tenantId: extra.tid } : {}) };
+  deps.audit?.sampled.note(`signin.failed\u0000${code}\u0000${extra.sub ?? ''}\u0000${ip ?? ''}`, { type: 'signin.failed', requestId: requestContextOf(c).requestId, data: { ...keyed, reason: capped } }, keyed);
   return renderRefusal(c, code);
 }
