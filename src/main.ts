@@ -11,7 +11,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { buildAccess, createDirectoryGeneration, createPolicySource, oidcClientConfig } from './access/index.js';
 import { connectProvider, type ProviderConnection, type RetryPolicy } from './access/oidc/index.js';
-import { createSessionStore } from './access/sessions/index.js';
+import { createSessionStore, startSessionSweep } from './access/sessions/index.js';
 import { createNodeListener } from './app.js';
 import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSampledAudit } from './audit/index.js';
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
@@ -89,8 +89,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let provider: ProviderConnection | undefined;
   let stopSsf: (() => void) | undefined;
   let worker: DeliveryWorker | undefined;
+  let stopSessionSweep: (() => void) | undefined;
   const closeStore = async () => {
     provider?.stop();
+    stopSessionSweep?.();
     // Before the store closes: in-flight sends are aborted and this process's leases given up.
     await worker?.stop();
     retention.stop();
@@ -130,6 +132,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       audit: auditLog,
       events: hooks.sessions,
     });
+    // Idle sessions end with reason expired-early (hooks and audit hear of it); old rows go.
+    stopSessionSweep = startSessionSweep(sessions, {
+      onSwept: (ended, deleted) => logger.info({ ended, deleted }, 'idle sessions ended and expired rows deleted'),
+      onFailure: (error) => logger.warn({ err: error }, 'the session sweep could not run now; it tries again in a minute'),
+    }).stop;
     // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
     const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)], offThread });
     const generation = createDirectoryGeneration(directory.version);

@@ -80,6 +80,12 @@ export interface SessionStore {
   list(query: SessionQuery): StoredSession[];
   /** Deletes every session row of the user (the user itself is gone). */
   deleteAllForUser(userId: string): number;
+  /**
+   * Ends, as revocations with reason `expired-early`, the live sessions whose idle expiry has passed
+   * before their absolute expiry: downstream systems hear that they ended (hooks, audit) like any
+   * other revocation. Returns how many.
+   */
+  endIdle(): number;
   /** Deletes rows past their idle (hence also absolute) expiry, revoked ones included. */
   purgeExpired(): number;
 }

@@ -59,6 +59,25 @@ export function sessionContract(implementation: string, open: OpenStores): void 
       expect(sessions.purgeExpired()).toBe(1);
     });
 
+    it('an idle session is ended with reason expired-early; a live one and one at its absolute expiry are not', () => {
+      const alice = newUserId('alice@example.com');
+      const idle = sessions.create(session(alice));
+      clock += 300_000;
+      const busy = sessions.create(session(alice));
+      clock += 301_000; // idle's idle timeout (600 s) has passed, busy's has not
+      expect(sessions.endIdle()).toBe(1);
+      expect(sessions.endIdle()).toBe(0);
+      const listed = sessions.list({ userId: alice, ended: true, limit: 10 });
+      expect(listed.find((s) => s.id === idle.session.id)?.revokeReason).toBe('expired-early');
+      expect(sessions.lookup(busy.secret)?.id).toBe(busy.session.id);
+      // Idle and absolute expiry coincide: the session ran its full course, nothing ended it early.
+      const full = sessions.create({ ...session(alice), absoluteTtlSeconds: 600, idleTtlSeconds: 600 });
+      clock += 601_000;
+      expect(sessions.lookup(full.secret)).toBeUndefined();
+      expect(sessions.endIdle()).toBe(1); // busy, idle by now
+      expect(sessions.list({ userId: alice, ended: true, limit: 10 }).find((s) => s.id === full.session.id)?.revokeReason ?? null).toBeNull();
+    });
+
     it('deactivating a user ends every session of that user, in the same write, and no one else\'s', () => {
       const alice = newUserId('alice@example.com');
       const bob = newUserId('bob@example.com');

@@ -3,6 +3,7 @@
  * transaction as its cause — driven through the real SCIM HTTP app.
  */
 import { describe, expect, it } from 'vitest';
+import { startSessionSweep } from '../../src/access/sessions/index.js';
 import { createHookedApp, GROUP, PATCH, SESSION, USER, type HookedApp } from './support.js';
 
 async function createUser(t: HookedApp, userName: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -156,6 +157,20 @@ describe('sessions and SCIM tokens', () => {
       'session.revoked:admin',
     ]);
     expect(events[0]).toMatchObject({ user: { id, userName: 'erin@x' }, session: { id: a.session.id, issuer: SESSION.issuer, subject: SESSION.subject } });
+  });
+
+  it('a session left idle past its idle timeout → session.revoked expired-early, from the sweep the server runs', async () => {
+    const t = createHookedApp();
+    const id = await createUser(t, 'fay@x');
+    const idle = t.sessions.create({ ...SESSION, userId: id, idleTtlSeconds: 0.001 });
+    const head = t.hooks.outbox.head();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const sweep = startSessionSweep(t.sessions, { intervalMs: 3_600_000 });
+    sweep.sweep();
+    sweep.stop();
+    const events = after(t, head);
+    expect(events.map((e) => [e.type, e.session?.id, e.session?.reason])).toEqual([['session.revoked', idle.session.id, 'expired-early']]);
+    expect(events[0]?.user).toMatchObject({ id, userName: 'fay@x' });
   });
 
   it('a token created, then revoked → scim_token.created, scim_token.revoked (never the secret)', () => {

@@ -4,3 +4,4 @@ export { hashSecret, isSecretShaped, newSecret, SECRET_BYTES, type RandomBytes }
 export type { NewSession, RevokedSession, SessionQuery, SessionRecord, SessionStore, StoredSession } from './types.js';
 export { SESSION_REVOKE_REASON } from './revoke-reasons.js';
 export { claimsToKeep, DEFAULT_KEPT_CLAIMS, keptClaims, MAX_CLAIM_JSON } from './kept-claims.js';
+export { startSessionSweep, SESSION_SWEEP_MS, type SessionSweepOptions } from './session-sweep.js';

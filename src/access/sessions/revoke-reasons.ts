@@ -10,4 +10,6 @@ export const SESSION_REVOKE_REASON = {
   replacedBySignIn: 'replaced-by-sign-in',
   /** An operator's `scimgate sessions revoke`. */
   admin: 'admin',
+  /** Idle past its idle timeout before its absolute expiry: ended by the server's sweep. */
+  idleExpired: 'expired-early',
 } as const;

@@ -7,6 +7,7 @@
  */
 import { randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../../../store/index.js';
+import { SESSION_REVOKE_REASON } from '../revoke-reasons.js';
 import { hashSecret, isSecretShaped, newSecret, type RandomBytes } from '../secret.js';
 import type { AuditLog } from '../../../persistence/audit.js';
 import type { NewSession, RevokedSession, SessionEvents, SessionQuery, SessionRecord, SessionStore, StoredSession } from '../../../persistence/sessions.js';
@@ -134,6 +135,10 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   // idle_expires_at <= expires_at always, so this one range over its index covers both expiries;
   // revoked rows stay readable (who, when, why) until their idle expiry passes.
   const purge = sqlite.prepare<[number]>('DELETE FROM sessions WHERE idle_expires_at <= ?');
+  const endIdle = sqlite.prepare<[number, string, number], RevokedRow>(
+    `UPDATE sessions SET revoked_at = ?, revoke_reason = ?
+      WHERE idle_expires_at <= ? AND idle_expires_at < expires_at AND revoked_at IS NULL ${REVOKED}`,
+  );
 
   return {
     create(input: NewSession) {
@@ -203,6 +208,14 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
     deleteAllForUser(userId) {
       const n = writes.write(() => deleteByUser.run(userId).changes);
+      if (n > 0) onRevoke();
+      return n;
+    },
+
+    endIdle() {
+      const at = now().getTime();
+      const reason = SESSION_REVOKE_REASON.idleExpired;
+      const n = writes.write(() => record(endIdle.all(at, reason, at), reason));
       if (n > 0) onRevoke();
       return n;
     },
