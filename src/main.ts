@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, type DeliveryWorker, type EnrolSubscriber, type SubscriberSource } from './hooks/index.js';
+import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, webhookChanges, type DeliveryWorker, type EnrolSubscriber, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -219,6 +219,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     };
     // Requests without a Host header (HTTP/1.0 health checks) are read as addressed to the public host.
     const { listener } = createNodeListener(appDeps, { defaultHostname: config.server.publicUrl.host });
+    let auditedWebhooks = config.hooks.webhooks;
     const reloader = createConfigReloader({
       file: options.reload?.file,
       load: options.reload?.load ?? (() => ok(config)),
@@ -233,12 +234,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       watch: options.reload?.watch ?? options.reload?.file !== undefined,
       ...(options.reload?.debounceMs !== undefined ? { debounceMs: options.reload.debounceMs } : {}),
       onOutcome: (trigger, outcome) => {
+        // Webhooks added, removed or changed (a rotated secret included) are a hook change of their own.
+        const hooksChanged = outcome.status === 'applied' ? webhookChanges(auditedWebhooks, outcome.config.hooks.webhooks) : undefined;
+        if (outcome.status === 'applied') auditedWebhooks = outcome.config.hooks.webhooks;
         const data =
           outcome.status === 'applied'
             ? { trigger, outcome: 'applied', routes: outcome.config.routes.length, restartNeeded: outcome.restartNeeded }
             : { trigger, outcome: 'invalid', problems: outcome.problems.length };
         try {
-          store.writes.write(() => auditLog.record({ type: 'config.reloaded', actor: 'operator', data: { ...data, ...(options.reload?.file ? { file: options.reload.file } : {}) } }));
+          store.writes.write(() => {
+            auditLog.record({ type: 'config.reloaded', actor: 'operator', data: { ...data, ...(options.reload?.file ? { file: options.reload.file } : {}) } });
+            if (hooksChanged) auditLog.record({ type: 'hooks.changed', actor: 'operator', data: { ...hooksChanged } });
+          });
         } catch (error) {
           logger.warn({ err: error }, 'the config reload could not be recorded in the audit log');
         }

@@ -41,3 +41,4 @@ export { createWebhookSubscriber, webhookSubscriberId } from './webhooks/webhook
 export { signWebhook } from './webhooks/signature.js';
 export { webhookPayload, type WebhookPayload } from './webhooks/payload.js';
 export { createHookAdmin, type AttemptStatus, type DeliveryQuery, type DeliveryState, type DeliveryStatus, type HookAdmin, type SubscriberStatus } from './sqlite/delivery-admin.js';
+export { webhookChanges, type WebhookChanges } from './webhooks/webhook-changes.js';

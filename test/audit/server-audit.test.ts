@@ -43,6 +43,10 @@ function rows(path: string) {
 }
 
 const quiet = () => createLogger({ level: 'silent' });
+const SECRET_A = `whsec_${Buffer.from('a'.repeat(32)).toString('base64')}`;
+const SECRET_B = `whsec_${Buffer.from('b'.repeat(32)).toString('base64')}`;
+// A receiver nobody listens on: the reloads are what is tested, not deliveries.
+const WEBHOOK = { url: 'http://127.0.0.1:9/hook', events: undefined, timeoutMs: 1000, maxAgeMs: 60_000, initialBackoffMs: 100, maxBackoffMs: 1000 };
 
 describe('the server records', () => {
   it('the bootstrap token, a SCIM write over HTTP with its request id, and config reloads (applied, refused)', async () => {
@@ -70,6 +74,24 @@ describe('the server records', () => {
     expect(all[1]).toMatchObject({ userId: id, requestId: 'req-over-http' });
     expect(JSON.parse(all[2]?.data ?? '')).toMatchObject({ trigger: 'SIGHUP', outcome: 'applied' });
     expect(JSON.parse(all[3]?.data ?? '')).toMatchObject({ trigger: 'SIGHUP', outcome: 'invalid', problems: 1 });
+  });
+
+  it('a reload that adds, changes (a rotated secret) and removes webhooks records hooks.changed, never a secret', async () => {
+    const cfg = await config();
+    const hook = (name: string, secret: string) => ({ ...WEBHOOK, name, secrets: [secret] });
+    const first = { ...cfg, hooks: { ...cfg.hooks, webhooks: [hook('crm', SECRET_A), hook('siem', SECRET_A)] } };
+    let next: Config = first;
+    const server = await startServer(first, { logger: quiet(), reload: { file: undefined, load: () => ok(next) } });
+    running.push(server);
+    expect(server.reload('SIGHUP').status).toBe('applied'); // same webhooks: no hooks.changed
+    next = { ...cfg, hooks: { ...cfg.hooks, webhooks: [hook('crm', SECRET_B), hook('hr', SECRET_A)] } };
+    expect(server.reload('SIGHUP').status).toBe('applied');
+    const all = rows(cfg.database.path);
+    const changes = all.filter((r) => r.type === 'hooks.changed');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.actor).toBe('operator');
+    expect(JSON.parse(changes[0]?.data ?? '')).toEqual({ added: ['hr'], removed: ['siem'], changed: [{ name: 'crm', fields: ['secrets'] }] });
+    expect(all.map((r) => r.data ?? '').join('\n')).not.toMatch(/whsec_/);
   });
 
   it('retention: rows older than audit.retention are pruned at start, the cut recorded, the chain intact', async () => {
