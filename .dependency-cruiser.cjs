@@ -155,9 +155,9 @@ module.exports = {
       name: 'ssf-below-the-entry-points',
       severity: 'error',
       comment:
-        'The SSF transmitter reaches down only: the outbox and subscriber shapes it implements, tokens (receiver tokens), the store, HTTP plumbing and leaves; never the routers, the directory or access.',
+        'The SSF transmitter reaches down only: the outbox and subscriber shapes it implements, tokens (receiver tokens), the store, HTTP plumbing, the configuration (its `ssf` section, read in `start.ts`) and leaves; never the routers, the directory or access.',
       from: { path: '^src/ssf/' },
-      to: { path: ourExcept('ssf', 'hooks', 'persistence', 'tokens', 'store', 'http', 'shared', 'crypto') },
+      to: { path: ourExcept('ssf', 'hooks', 'persistence', 'tokens', 'store', 'http', 'shared', 'crypto', 'config') },
     },
     {
       name: 'only-entry-points-build-ssf',

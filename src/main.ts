@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, webhookChanges, type DeliveryWorker, type EnrolSubscriber, type SubscriberSource } from './hooks/index.js';
+import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -26,8 +26,7 @@ import { DEFAULT_SCIM_LIMITS } from './scim/routes.js';
 import { openedFile, openStore, startCheckpointer } from './store/index.js';
 import { serverKey } from './store/server-keys.js';
 import { createTokenService } from './tokens/index.js';
-import { createSsfTransmitter, type SsfTransmitter } from './ssf/index.js';
-import type { AuditLog } from './persistence/audit.js';
+import { startSsf } from './ssf/start.js';
 
 export interface RunningServer {
   url: string;
@@ -192,7 +191,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('sign-in disabled: no oidc section configured (SCIM only; /oauth2/* answers 404)');
     }
     const publicUrl = config.server.publicUrl.origin;
-    const ssf = config.ssf.enabled ? startSsf(store, config, logger, auditLog, createSubscriberEnrolment(store, hooks.outbox)) : undefined;
+    const ssf = config.ssf.enabled ? startSsf(store, config, logger, { audit: auditLog, enrol: createSubscriberEnrolment(store, hooks.outbox) }) : undefined;
     if (ssf) {
       stopSsf = ssf.stop;
       ssfSource = ssf.transmitter.source;
@@ -299,37 +298,6 @@ async function listen(
       if ('closeAllConnections' in server) server.closeAllConnections();
     }));
   return { url, server, close };
-}
-
-/** How often the SSF transmitter's upkeep runs (key rotation when due, old poll acknowledgements). */
-const SSF_UPKEEP_MS = 3_600_000;
-
-/** The Shared Signals transmitter (src/ssf/) over the store, with its hourly upkeep. */
-function startSsf(
-  store: ReturnType<typeof openStore>,
-  config: Config,
-  logger: Logger,
-  audit: AuditLog,
-  enrol: EnrolSubscriber,
-): { transmitter: SsfTransmitter; stop(): void } {
-  const transmitter = createSsfTransmitter(store, {
-    issuer: config.server.publicUrl.origin,
-    defaultSubjects: config.ssf.defaultSubjects,
-    rotateKeysAfterSeconds: config.ssf.keyRotationSeconds,
-    keyOverlapSeconds: config.ssf.keyOverlapSeconds,
-    allowInsecurePush: config.ssf.allowInsecurePush,
-    pushTimeoutMs: config.ssf.pushTimeoutMs,
-    logger,
-    audit,
-    enrol,
-  });
-  const upkeep = () =>
-    void transmitter.maintain().catch((error: unknown) => logger.warn({ err: error }, 'SSF upkeep failed; it runs again in an hour'));
-  upkeep();
-  const timer = setInterval(upkeep, SSF_UPKEEP_MS);
-  timer.unref();
-  logger.info({ issuer: config.server.publicUrl.origin }, 'Shared Signals transmitter enabled');
-  return { transmitter, stop: () => clearInterval(timer) };
 }
 
 /** The loader fills publicUrl with http://localhost:PORT when unset; SCIM then uses each request's own URL. */

@@ -23,6 +23,7 @@ import { runAuditCommand } from './audit-command.js';
 import { openExistingStore } from './existing-store.js';
 import { runSsfCommand } from './ssf-command.js';
 import { createSsfTokenService, createSsfTransmitter } from '../ssf/index.js';
+import { ssfOptionsFrom } from '../ssf/start.js';
 
 const USAGE = `usage: scimgate <command> [options]
 
@@ -196,14 +197,7 @@ async function main(argv: string[]): Promise<number> {
           {
             tokens: () => createSsfTokenService(store, createSqliteAuditLog(store)),
             keys: () =>
-              createSsfTransmitter(store, {
-                issuer: config.server.publicUrl.origin,
-                defaultSubjects: config.ssf.defaultSubjects,
-                rotateKeysAfterSeconds: config.ssf.keyRotationSeconds,
-                keyOverlapSeconds: config.ssf.keyOverlapSeconds,
-                allowInsecurePush: config.ssf.allowInsecurePush,
-                pushTimeoutMs: config.ssf.pushTimeoutMs,
-              }).keys,
+              createSsfTransmitter(store, ssfOptionsFrom(config)).keys,
           },
           console,
         );
