@@ -9,12 +9,12 @@
  * It only reads: its connection never joins a write group and never sees uncommitted rows (WAL
  * readers see the last commit), which is also all the request thread lets a list see.
  */
-import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { AttributeLookup } from '../../persistence/directory.js';
 import type { ResourceTypeName } from '../../scim/protocol/schemas/index.js';
 import { openStore } from '../../store/index.js';
 import { createDirectory } from './index.js';
+import { yieldCpuToOtherThreads } from './thread-priority.js';
 import type { Relations, SearchReply, SearchRequest } from './off-thread-search.js';
 
 /** Answers the list requests posted to this thread until told to stop. */
@@ -22,15 +22,8 @@ export function serveSearches(file: string, attributes: Readonly<Record<Resource
   const port = parentPort;
   if (!port) throw new Error('serveSearches runs on a worker thread');
   // Searches yield the CPU to the request thread: on a machine with few cores a heavy filter must
-  // not slow forward-auth decisions. Linux keeps nice values per thread, so pid 0 lowers only this
-  // thread; elsewhere it would lower the whole process, so there searches run as before.
-  if (process.platform === 'linux') {
-    try {
-      setPriority(0, 19);
-    } catch {
-      // Refused (a seccomp profile): the thread keeps the process's priority.
-    }
-  }
+  // not slow forward-auth decisions (./thread-priority.ts says how, and why nice alone is not enough).
+  yieldCpuToOtherThreads();
   // A search may read a whole table; its pages need not stay cached here as long as the request thread's.
   const store = openStore(file, { migrate: false, cacheKib: 8192 });
   const directory = createDirectory({ store });
