@@ -7,8 +7,14 @@
  *   connection reopened when the server closes it.
  * It counts what it got back, so a run can say whether it was refused (400), turned away (503),
  * throttled (429) or served.
+ *
+ * `startHostileClientProcess` runs it in a process of its own, as an attacker is: in the process
+ * that measures forward auth, reading its ~100 KB answers held up autocannon's event loop, and
+ * that wait was counted as forward auth's latency.
  */
+import { fork } from 'node:child_process';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 
 const TERMS = 64;
 const SUBQUERIES = 8;
@@ -101,4 +107,43 @@ export function startHostileClient({ url, token, heavyLoops = 4, slowBodies = 16
       await Promise.all(loops);
     },
   };
+}
+
+/**
+ * The hostile client in a child process (same options); `stop()` ends it and resolves to its
+ * stats, which are also readable as `stats` once stopped.
+ * @param {Parameters<typeof startHostileClient>[0]} options
+ */
+export async function startHostileClientProcess(options) {
+  const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the hostile client exited (${code}) before it started`)));
+  });
+  const handle = {
+    stats: { heavy: {}, trickledBytes: 0, slowConnections: 0, slowClosedByServer: 0 },
+    stopping: undefined,
+    stop() {
+      handle.stopping ??= new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(handle.stats);
+        child.once('message', (stats) => Object.assign(handle.stats, stats));
+        child.once('exit', () => resolve(handle.stats));
+        child.send('stop');
+      });
+      return handle.stopping;
+    },
+  };
+  return handle;
+}
+
+// Run as a child by startHostileClientProcess: start at once, report the stats when told to stop.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.send) {
+  const client = startHostileClient(JSON.parse(process.argv[2]));
+  process.on('message', async (message) => {
+    if (message !== 'stop') return;
+    await client.stop();
+    process.send(client.stats, () => process.exit(0));
+  });
+  process.send('started');
 }

@@ -4,12 +4,13 @@
  * its idle value. Forward auth: GET /oauth2/auth with a valid session cookie, on the large tenant
  * (the heavy filters cost what they cost there). Idle and hostile are measured in alternating rounds
  * (idle, hostile, hostile, idle …) so the machine's other load hits both; everything is on loopback
- * and stops with the scenario.
+ * and stops with the scenario. The hostile client runs in a process of its own, as an attacker would,
+ * so its work does not hold up the load generator that times forward auth.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from '../lib/config.mjs';
-import { startHostileClient } from '../lib/hostile-client.mjs';
+import { startHostileClientProcess } from '../lib/hostile-client.mjs';
 import { freePort } from '../lib/processes.mjs';
 import { alternate } from '../lib/rounds.mjs';
 import { errorRow, loadRow } from '../lib/rows.mjs';
@@ -26,6 +27,17 @@ const MAX_P99_RATIO = 2;
  * it follows a 503's; BENCH_HOSTILE_IGNORE_429=1 makes it send again at once instead.
  */
 const rateLimit = () => (process.env.BENCH_SCIM_RPS === undefined ? undefined : { rateLimit: { requestsPerSecond: Number(process.env.BENCH_SCIM_RPS) } });
+/**
+ * Parts of the attack, to see what each costs: BENCH_HOSTILE_HEAVY (loops sending the worst
+ * filters, default 4), BENCH_HOSTILE_SLOW (connections trickling bodies and as many trickling
+ * headers, default 16 each).
+ */
+const hostileParts = () => {
+  const parts = {};
+  if (process.env.BENCH_HOSTILE_HEAVY !== undefined) parts.heavyLoops = Number(process.env.BENCH_HOSTILE_HEAVY);
+  if (process.env.BENCH_HOSTILE_SLOW !== undefined) parts.slowBodies = parts.slowHeaders = Number(process.env.BENCH_HOSTILE_SLOW);
+  return parts;
+};
 /** Forward-auth load: a proxy's steady stream, not a flood (the flood is issue 4's scenario). */
 const CONNECTIONS = 10;
 const ORIGINAL_URL = 'http://app.example/x';
@@ -72,7 +84,7 @@ export async function run(ctx) {
 
     await ctx.load({ ...shape, duration: ctx.config.warmup, warmup: 0 });
     const underAttack = async () => {
-      hostile = startHostileClient({ url: server.url, token, ignoreRateLimit: process.env.BENCH_HOSTILE_IGNORE_429 === '1' });
+      hostile = await startHostileClientProcess({ url: server.url, token, ignoreRateLimit: process.env.BENCH_HOSTILE_IGNORE_429 === '1', ...hostileParts() });
       try {
         // Let the attack reach its steady state (search thread busy, slow connections open) first.
         await new Promise((resolve) => setTimeout(resolve, 1000));
