@@ -18,7 +18,8 @@
  * once per page that shows it — whole pages of 100 would fill the budget a hundred times over.
  *
  * Only what is asked for again is kept: a URL's first answer is computed and sent, and remembered
- * from its second request on (admission, src/shared/bounded-memo.ts). Random lookups over a large
+ * from its second request on (admission, src/shared/bounded-memo.ts) — except an answer the search
+ * thread computed, which is costly enough to keep at once. Random lookups over a large
  * tenant — almost every one a first read — then cost no memory and no eviction churn: kept, they
  * made those lookups slower and the process ~60 MB larger while hardly ever being read again.
  *
@@ -170,10 +171,12 @@ export function createReadCache(directoryVersion: () => number, options: ReadCac
     }
     const answer = compute();
     // Computed on the search thread: remembered under the stamp read before it was asked for, so
-    // an answer the directory moved under is refused by the memo, never kept.
+    // an answer the directory moved under is refused by the memo, never kept. Kept from its first
+    // request: only searches that may test every resource go there (seconds of a thread on a large
+    // tenant), and computing one twice before keeping it cost more than its bytes ever could.
     if (answer instanceof Promise) {
       return answer.then((computed) => {
-        if (admitted(key)) rememberPage(key, computed, stamp);
+        if (maxBytes > 0) rememberPage(key, computed, stamp);
         return listAnswerText(computed);
       });
     }

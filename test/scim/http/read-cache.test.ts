@@ -99,6 +99,21 @@ describe('createReadCache', () => {
       cache.readList('p', list);
       expect(computed).toBe(2);
     });
+
+    it('but a list answer computed on the search thread is kept from its first request (seconds of work, issue 11)', async () => {
+      const cache = createReadCache(() => version);
+      const offThread = () => {
+        computed++;
+        return Promise.resolve({ head: '{"Resources":[', items: [{ key: 'a', body: '{"id":"a"}' }], tail: ']}' });
+      };
+      expect(await cache.readList('heavy', offThread)).toBe('{"Resources":[{"id":"a"}]}');
+      expect(cache.readList('heavy', offThread)).toBe('{"Resources":[{"id":"a"}]}');
+      expect(computed).toBe(1);
+      // Stale as soon as the directory moves, like every remembered answer.
+      version++;
+      await cache.readList('heavy', offThread);
+      expect(computed).toBe(2);
+    });
   });
 
   describe('list answers', () => {
