@@ -17,3 +17,19 @@ export function nodeRequestOf(env: unknown): IncomingMessage | undefined {
 export function nodeRequest(c: Context): IncomingMessage | undefined {
   return nodeRequestOf(c.env);
 }
+
+/**
+ * Aborts when the client goes away before its answer was written (it closed the connection, or
+ * the server's request timeout cut it off): work still waiting for it may be dropped. Undefined
+ * without a node request (`app.request` in tests). The response is one per request, so its
+ * listener goes with it; the connection's would pile up on a keep-alive socket.
+ */
+export function clientGone(c: Context): AbortSignal | undefined {
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  if (!outgoing) return undefined;
+  const controller = new AbortController();
+  outgoing.once('close', () => {
+    if (!outgoing.writableFinished) controller.abort(new Error('the client went away'));
+  });
+  return controller.signal;
+}

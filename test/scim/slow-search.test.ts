@@ -6,15 +6,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BroadcastChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeListener } from '../../src/app.js';
 import { MAX_FILTER_TERMS } from '../../src/directory/sqlite/filter-sql.js';
 import { createDirectory, startOffThreadSearch, type OffThreadSearch } from '../../src/directory/index.js';
 import { openedFile, openStore, type Store } from '../../src/store/index.js';
 import { createTokenService } from '../../src/tokens/index.js';
+import { GATED_SEARCH_CHANNEL } from '../support/gated-search-channel.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SEARCH_THREAD_ENTRY = new URL('../../src/search-thread.ts', import.meta.url);
@@ -166,6 +168,11 @@ describe('a slow search cannot stall the server (issue 11)', () => {
   });
 });
 
+/** Waits until `done` holds, looking every few milliseconds; if it never does, vitest's hang guard ends the test. */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 function hasChrt(): boolean {
   try {
     execFileSync('chrt', ['--help'], { stdio: 'ignore' });
@@ -174,3 +181,78 @@ function hasChrt(): boolean {
     return false;
   }
 }
+
+describe('a search whose client went away is dropped before it runs (issue 11)', () => {
+  it('a client that closes its connection while its search waits takes the search out of the line; the thread never sees it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimgate-gated-search-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const store = openStore(join(dir, 'db.sqlite'));
+    cleanup.push(() => store.close());
+    const gate = new BroadcastChannel(GATED_SEARCH_CHANNEL);
+    cleanup.push(() => gate.close());
+    let handed = 0;
+    const handedUpdates: (() => void)[] = [];
+    gate.onmessage = (event) => {
+      handed = (event as unknown as { data: { handed: number } }).data.handed;
+      for (const wake of handedUpdates.splice(0)) wake();
+    };
+    const untilHanded = async (n: number) => {
+      while (handed < n) await new Promise<void>((resolve) => handedUpdates.push(resolve));
+    };
+    const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: new URL('../support/gated-search-thread.ts', import.meta.url) });
+    cleanup.push(() => offThread.stop());
+    const { token } = createTokenService(store).create('test');
+    const server = createServer(createNodeListener({ directory: createDirectory({ store, offThread }), tokens: createTokenService(store), scimReadCacheBytes: 0 }).listener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    cleanup.push(() => server.closeAllConnections());
+    const { port } = server.address() as AddressInfo;
+
+    // First: held by the thread. Second: waits in line, from a client that then hangs up. Third: waits behind it.
+    const first = get(port, HEAVY, token);
+    await untilHanded(1);
+    const leaver = connect(port, '127.0.0.1');
+    leaver.on('error', () => {});
+    leaver.write(`GET ${HEAVY} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+    await until(() => offThread.pending() === 2);
+    leaver.destroy();
+    // Its search leaves the line once the server sees the connection close, while the first still runs.
+    await until(() => offThread.pending() === 1);
+    const third = get(port, HEAVY, token);
+    await until(() => offThread.pending() === 2);
+    gate.postMessage('release');
+    expect((await first).status).toBe(200);
+    await untilHanded(2);
+    gate.postMessage('release');
+    expect((await third).status).toBe(200);
+    // Handed to the thread: the first and the third. Had the leaver's search run, it would be the second.
+    expect(handed).toBe(2);
+    expect(offThread.pending()).toBe(0);
+  });
+
+  it('a search abandoned while it waits is refused at once as busy; one already running is answered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimgate-gated-search-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const store = openStore(join(dir, 'db.sqlite'));
+    cleanup.push(() => store.close());
+    const gate = new BroadcastChannel(GATED_SEARCH_CHANNEL);
+    cleanup.push(() => gate.close());
+    // The thread says when it holds the running search: a release sent before its channel exists would be lost.
+    const held = new Promise<void>((resolve) => (gate.onmessage = () => resolve()));
+    const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: new URL('../support/gated-search-thread.ts', import.meta.url) });
+    cleanup.push(() => offThread.stop());
+    const request = { resourceType: 'User' as const, query: { offset: 0, limit: 5 }, withRelations: false };
+    const runningGone = new AbortController();
+    const waitingGone = new AbortController();
+    const running = offThread.run(request, runningGone.signal);
+    const waiting = offThread.run(request, waitingGone.signal);
+    waitingGone.abort();
+    runningGone.abort();
+    await expect(waiting).rejects.toMatchObject({ code: 'search_busy', message: expect.stringMatching(/went away/) });
+    expect(offThread.pending()).toBe(1);
+    await held;
+    gate.postMessage('release');
+    await expect(running).resolves.toMatchObject({ ok: true });
+    expect(offThread.pending()).toBe(0);
+  });
+});

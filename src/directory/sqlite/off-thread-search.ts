@@ -10,9 +10,12 @@
  * Entra's `userName eq`, which must stay as fast as they are — run inline as before.
  *
  * What really happens under abuse: the thread runs one search at a time, each to its end (it
- * cannot be interrupted either); searches wait in a bounded queue; beyond it the request gets a
- * 503 with Retry-After at once (SearchBusy), rather than a place in an ever longer line. The
- * request thread meanwhile goes on answering everything else. If the thread dies, its waiting
+ * cannot be interrupted either); searches wait in a bounded queue, here on the request thread, and
+ * are handed over one by one; beyond it the request gets a 503 with Retry-After at once
+ * (SearchBusy), rather than a place in an ever longer line. A waiting search whose client went
+ * away (closed its connection, or was cut off by the request timeout) leaves the queue unrun: a
+ * client that fires heavy searches and disconnects cannot keep the thread busy after it is gone.
+ * The request thread meanwhile goes on answering everything else. If the thread dies, its waiting
  * searches get the same 503 and the next search starts a new thread.
  *
  * A query crosses to the thread as data: its filter and sortBy, and the name of its resource
@@ -55,8 +58,9 @@ export class SearchBusy extends Error {
 }
 
 export interface OffThreadSearch {
-  run(request: Omit<SearchRequest, 'id'>): Promise<SearchReply>;
-  /** Searches sent and not yet answered (for tests and the log). */
+  /** `abandoned`: the client went away; if the search is still waiting then, it is dropped unrun (SearchBusy). */
+  run(request: Omit<SearchRequest, 'id'>, abandoned?: AbortSignal): Promise<SearchReply>;
+  /** Searches sent and not yet answered, the running one included (for tests and the log). */
   pending(): number;
   stop(): Promise<void>;
 }
@@ -83,26 +87,58 @@ function entryScript(url: URL): string {
     : `import(${JSON.stringify(entry)})`;
 }
 
+interface Search {
+  request: SearchRequest;
+  resolve: (reply: SearchReply) => void;
+  reject: (error: Error) => void;
+  /** Stops listening for the client going away. */
+  settle: () => void;
+}
+
 export function startOffThreadSearch(file: string, options: OffThreadSearchOptions): OffThreadSearch {
   const maxQueued = options.maxQueued ?? DEFAULT_MAX_QUEUED_SEARCHES;
-  const waiting = new Map<number, { resolve: (reply: SearchReply) => void; reject: (error: Error) => void }>();
+  /** Handed to the thread, not yet answered: at most one, so a waiting search can still be dropped. */
+  let running: Search | undefined;
+  const waiting: Search[] = [];
   let nextId = 1;
   let worker: Worker | undefined;
   let stopped = false;
 
   const failAll = (reason: string) => {
-    for (const { reject } of waiting.values()) reject(new SearchBusy(`the search thread failed (${reason}); retry`));
-    waiting.clear();
+    const all = running ? [running, ...waiting] : [...waiting];
+    running = undefined;
+    waiting.length = 0;
+    for (const search of all) {
+      search.settle();
+      search.reject(new SearchBusy(`the search thread failed (${reason}); retry`));
+    }
+  };
+
+  /** Hands the next waiting search to the thread when it has none. */
+  const pump = () => {
+    if (running || stopped) return;
+    const next = waiting.shift();
+    if (!next) {
+      worker?.unref();
+      return;
+    }
+    worker ??= start();
+    running = next;
+    // Held while a search is out, so a process with nothing else to do still gets its answers.
+    worker.ref();
+    worker.postMessage(next.request);
   };
 
   const start = (): Worker => {
     const w = new Worker(entryScript(options.entry), { eval: true, workerData: { file } });
     w.unref();
     w.on('message', (reply: SearchReply) => {
-      const entry = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      entry?.resolve(reply);
-      if (waiting.size === 0) w.unref();
+      const search = running;
+      if (search?.request.id !== reply.id) return;
+      running = undefined;
+      search.settle();
+      search.resolve(reply);
+      pump();
     });
     const gone = (reason: string) => {
       if (worker !== w) return;
@@ -116,20 +152,28 @@ export function startOffThreadSearch(file: string, options: OffThreadSearchOptio
   };
 
   return {
-    run(request) {
+    run(request, abandoned) {
       if (stopped) return Promise.reject(new SearchBusy('the server is shutting down'));
-      if (waiting.size > maxQueued) return Promise.reject(new SearchBusy(`${waiting.size} searches are already waiting; retry`));
-      worker ??= start();
-      const id = nextId++;
-      const sent = worker;
+      if (abandoned?.aborted) return Promise.reject(new SearchBusy('the client went away before its search started'));
+      const queued = waiting.length + (running ? 1 : 0);
+      if (queued > maxQueued) return Promise.reject(new SearchBusy(`${queued} searches are already waiting; retry`));
       return new Promise<SearchReply>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        // Held while searches are out, so a process with nothing else to do still gets its answers.
-        sent.ref();
-        sent.postMessage({ ...request, id } satisfies SearchRequest);
+        const search: Search = { request: { ...request, id: nextId++ }, resolve, reject, settle: () => {} };
+        if (abandoned) {
+          const drop = () => {
+            const at = waiting.indexOf(search);
+            if (at < 0) return; // running already: it cannot be interrupted, and its answer may be remembered
+            waiting.splice(at, 1);
+            reject(new SearchBusy('the client went away before its search started'));
+          };
+          abandoned.addEventListener('abort', drop, { once: true });
+          search.settle = () => abandoned.removeEventListener('abort', drop);
+        }
+        waiting.push(search);
+        pump();
       });
     },
-    pending: () => waiting.size,
+    pending: () => waiting.length + (running ? 1 : 0),
     async stop() {
       stopped = true;
       const w = worker;
@@ -153,13 +197,14 @@ export function listOffThread<R, X extends Relations>(
   resourceType: ResourceTypeName,
   query: SearchQuery,
   withRelations: boolean,
+  abandoned?: AbortSignal,
 ): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined {
   if (search === undefined || runsInline(query, resourceType)) return undefined;
   if (query.attributes !== undefined && query.attributes.resourceType !== resourceType) {
     throw new Error(`a search of ${query.attributes.resourceType} attributes asked of the ${resourceType} table`);
   }
   const { attributes: _lookup, ...posted } = query;
-  return search.run({ resourceType, query: posted, withRelations }).then((reply): DirectoryResult<OffThreadPage<R, X>> => {
+  return search.run({ resourceType, query: posted, withRelations }, abandoned).then((reply): DirectoryResult<OffThreadPage<R, X>> => {
     if (reply.ok) return ok({ page: reply.page as Page<R>, relations: reply.relations as X | undefined });
     // A failure of the thread itself is a bug, answered as any unexpected error is.
     if ('crash' in reply) throw new Error(`search thread: ${reply.crash}`);
