@@ -8,7 +8,9 @@
  * Why a slow or dead receiver never slows SCIM writes or forward auth: sends are asynchronous with
  * a timeout, one in flight per subscriber; the worker's writes are small steps of their own
  * (`writeIfFree`: never waiting for the write lock — when it is taken, the step is tried again
- * shortly), and no write is held across a network call.
+ * shortly), and no write is held across a network call. A subscriber that is behind has up to
+ * MAX_BATCH attempts claimed in one write, then sent one at a time, each outcome recorded in a
+ * small write before the next send (./sqlite/delivery-store.ts says why).
  *
  * It wakes when a write in this process appended events (`wake`, after the write has committed),
  * when a retry falls due, and every `pollIntervalMs` (another process's events, leases to take
@@ -18,8 +20,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { HookEvent, Outbox } from '../persistence/outbox.js';
 import type { Store } from '../store/index.js';
-import type { RetryPlan } from './backoff.js';
-import { createDeliveryStore, type Finished, type Step } from './sqlite/delivery-store.js';
+import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, type Step } from './sqlite/delivery-store.js';
 import { createHookRetention } from './sqlite/retention.js';
 import type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
 
@@ -63,6 +64,11 @@ export const DEFAULT_DELIVERY: Required<DeliveryPolicy> = {
 
 /** The lease outlives an attempt's send timeout by this much, so it never expires mid-send. */
 const LEASE_MARGIN_MS = 5_000;
+/**
+ * At most this many attempts claimed for one subscriber in one write, when it is that far behind:
+ * the claim and the outcomes each cost one write per batch instead of one per event.
+ */
+const MAX_BATCH = 50;
 /** When the write lock was taken, a step is tried again this soon. */
 const BUSY_RETRY_MS = 25;
 /** Retention runs at start and this often; each run prunes in small writes, one per turn of the event loop. */
@@ -72,8 +78,8 @@ const PRUNE_WRITES_PER_RUN = 50;
 interface Lane {
   subscriber: HookSubscriber;
   running: boolean;
-  /** An attempt's outcome not yet recorded (the lock was taken when it came back). */
-  finished: Finished | undefined;
+  /** What became of the last step's claims, not yet recorded (the next step records it; or the lock was taken when it came back). */
+  finished: Settled | undefined;
 }
 
 export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
@@ -181,23 +187,29 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     running.add(done);
   }
 
+  const inputOf = (lane: Lane): AdvanceInput => {
+    const policy = policyOf(lane.subscriber);
+    const sendLeaseMs = policy.timeoutMs + LEASE_MARGIN_MS;
+    const leaseMs = Math.max(idleLeaseMs, sendLeaseMs);
+    return {
+      subscriber: lane.subscriber,
+      owner,
+      now: now(),
+      plan: { initialBackoffMs: policy.initialBackoffMs, maxBackoffMs: policy.maxBackoffMs, maxAgeMs: policy.maxAgeMs },
+      sendLeaseMs,
+      leaseMs,
+      // With no room in the lease for a second send, claim one at a time.
+      maxBatch: leaseMs > sendLeaseMs ? MAX_BATCH : 1,
+      finished: lane.finished,
+      random,
+    };
+  };
+
   async function drive(lane: Lane): Promise<void> {
     while (!stopped) {
       const subscriber = lane.subscriber;
-      const policy = policyOf(subscriber);
-      const plan: RetryPlan = { initialBackoffMs: policy.initialBackoffMs, maxBackoffMs: policy.maxBackoffMs, maxAgeMs: policy.maxAgeMs };
-      const step: Step | undefined = store.writes.writeIfFree(() =>
-        deliveries.advance({
-          subscriber,
-          owner,
-          now: now(),
-          plan,
-          sendLeaseMs: policy.timeoutMs + LEASE_MARGIN_MS,
-          idleLeaseMs: Math.max(idleLeaseMs, policy.timeoutMs + LEASE_MARGIN_MS),
-          finished: lane.finished,
-          random,
-        }),
-      );
+      const input = inputOf(lane);
+      const step: Step | undefined = store.writes.writeIfFree(() => deliveries.advance(input));
       if (step === undefined) {
         // The write lock is taken (another process's commit): the step, and any outcome to record, wait a moment.
         schedule(now() + BUSY_RETRY_MS);
@@ -205,14 +217,48 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       }
       lane.finished = undefined;
       if (step.kind === 'send') {
-        const outcome = await send(subscriber, step.event, policy.timeoutMs);
-        if (!outcome.ok) options.log?.warn({ subscriber: subscriber.id, event: step.event.id, attempt: step.attempt, reason: outcome.reason }, 'hook delivery attempt failed');
-        lane.finished = { deliveryId: step.deliveryId, attempt: step.attempt, outcome };
+        lane.finished = await sendInOrder(lane, step, policyOf(subscriber).timeoutMs);
         continue;
       }
       if (step.kind === 'wait' || step.kind === 'elsewhere') schedule(step.until);
       return;
     }
+    // Stopping: an outcome not yet recorded is recorded and claims never sent are undone, so the
+    // next process neither sends a delivered event again nor waits for this one's lease to run out.
+    const finished = lane.finished;
+    if (finished && store.writes.writeIfFree(() => deliveries.record(inputOf(lane), finished)) !== undefined) lane.finished = undefined;
+  }
+
+  /**
+   * Sends a step's claims one at a time, in order. Each outcome is recorded in a small write of
+   * its own before the next send, so that after a crash only the send in flight is repeated and a
+   * receiver never sees the sequence go back. Stops at the first failure (what follows must not
+   * overtake it), before any send that could outlast the lease, at shutdown, or when an outcome
+   * could not be recorded (the lock was taken); what is left is returned for the next step to
+   * record and undo.
+   */
+  async function sendInOrder(lane: Lane, step: Extract<Step, { kind: 'send' }>, timeoutMs: number): Promise<Settled | undefined> {
+    const subscriber = lane.subscriber;
+    const claims = step.claimed;
+    for (let i = 0; i < claims.length; i++) {
+      const claim = claims[i] as Claimed;
+      // The first send starts right after its claim; a later one only while the lease still outlives it.
+      if (stopped || (i > 0 && now() > step.sendBy)) return { sent: [], unsent: claims.slice(i).map(unsentOf) };
+      let outcome = await send(subscriber, claim.event, timeoutMs);
+      // Cut off by our own shutdown, not by the receiver: the next process may try again at once.
+      if (!outcome.ok && outcome.retryable && stopped) outcome = { ...outcome, retryAfterMs: 1 };
+      if (!outcome.ok) options.log?.warn({ subscriber: subscriber.id, event: claim.event.id, attempt: claim.attempt, reason: outcome.reason }, 'hook delivery attempt failed');
+      const settled: Settled = {
+        sent: [{ deliveryId: claim.deliveryId, attempt: claim.attempt, outcome }],
+        unsent: outcome.ok && !stopped ? [] : claims.slice(i + 1).map(unsentOf),
+      };
+      const input = inputOf(lane);
+      if (store.writes.writeIfFree(() => deliveries.record(input, settled)) === undefined) {
+        return { sent: settled.sent, unsent: claims.slice(i + 1).map(unsentOf) };
+      }
+      if (settled.unsent.length > 0 || !outcome.ok) return undefined;
+    }
+    return undefined;
   }
 
   async function send(subscriber: HookSubscriber, event: HookEvent, timeoutMs: number): Promise<SendOutcome> {
@@ -259,6 +305,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     },
   };
 }
+
+const unsentOf = ({ deliveryId, attempt }: Claimed) => ({ deliveryId, attempt });
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -344,9 +344,10 @@ export const hookDeliveries = sqliteTable(
 );
 
 /**
- * Every attempt to send a delivery, claimed in its own write before the request goes out: the
- * primary key (delivery, attempt number) is what makes two processes unable to make the same
- * attempt twice. `outcome` stays null while in flight (or when the process died during it).
+ * Every attempt to send a delivery, claimed in a write before the request goes out (with the
+ * others of its batch): the primary key (delivery, attempt number) is what makes two processes
+ * unable to make the same attempt twice. `outcome` stays null while in flight (or when the process
+ * died before recording it); a claim never sent is deleted again.
  */
 export const hookAttempts = sqliteTable(
   'hook_attempts',

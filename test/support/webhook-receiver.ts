@@ -70,6 +70,8 @@ export interface ReceiverOptions {
   mode?: ReceiverMode;
   /** Fixed port (default: an ephemeral one). */
   port?: number;
+  /** Asked as each request arrives (by its webhook-id): a mode for this request alone (not `refuse`: it has connected), or undefined for the current mode. */
+  decide?: (id: string | undefined) => ReceiverMode | undefined;
 }
 
 export async function startWebhookReceiver(options: ReceiverOptions): Promise<WebhookReceiver> {
@@ -117,7 +119,7 @@ export async function startWebhookReceiver(options: ReceiverOptions): Promise<We
       res.writeHead(404).end();
       return;
     }
-    const current = mode;
+    const current = options.decide?.(id) ?? mode;
     if (current.kind === 'unavailable') {
       attempts.push({ id, outcome: 'answered-503' });
       res.writeHead(503, current.retryAfterSeconds === undefined ? {} : { 'retry-after': String(current.retryAfterSeconds) }).end();

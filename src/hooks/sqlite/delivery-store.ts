@@ -1,17 +1,26 @@
 /**
  * The delivery worker's state over SQLite (hook_subscribers, hook_deliveries, hook_attempts):
- * each subscriber's cursor in the outbox and its lease, the head-of-line delivery, and every
- * attempt claimed before it is sent. `advance` is the worker's one write per step; it must run
- * inside the store's unit of work (the worker uses `writeIfFree`, so it never waits for the lock).
+ * each subscriber's cursor in the outbox and its lease, its line of pending deliveries, and every
+ * attempt claimed before it is sent. Two writes, both run inside the store's unit of work (the
+ * worker uses `writeIfFree`, so it never waits for the lock):
+ * - `advance`, one per step: takes the lease and claims, in commit order, up to `maxBatch` due
+ *   attempts at once (a subscriber that is behind costs one claim per batch, not one per event);
+ * - `record`, one per send: that send's outcome (and, after a failure, the undoing of the claims
+ *   behind it), before the next send goes out — so after a crash only the send in flight is
+ *   repeated, and a receiver never sees the sequence go back.
  *
  * Why it is safe with several processes on one database:
- * - A subscriber is delivered to by the holder of its lease only; a lease is taken or renewed in
- *   the same write that claims an attempt, and runs past that attempt's send timeout, so it
- *   cannot expire while the send is in flight (the send is aborted at its timeout).
+ * - A subscriber is delivered to by the holder of its lease only; the lease is taken or renewed in
+ *   the write that claims, and a send starts only while the lease outlives it by its timeout plus
+ *   a margin (`sendBy`), so it cannot expire while a send is in flight (sends are aborted at their
+ *   timeout).
  * - An attempt is a row keyed (delivery, attempt number), inserted before the request goes out:
- *   two processes cannot claim the same attempt. An outcome is recorded only while the recorder
- *   still holds the lease; a process that lost it (frozen past its lease) records nothing, and the
- *   new holder's next attempt re-sends the same event id (at-least-once).
+ *   two processes cannot claim the same attempt. Outcomes and undos are conditioned on the
+ *   delivery still being at that attempt: a process that lost its lease (frozen past it) changes
+ *   nothing another has claimed since, and the new holder re-sends the same event id
+ *   (at-least-once). A claim never sent is undone (its row deleted, the count put back), so it is
+ *   neither an attempt nor lost; if its process died first, it stays as an attempt without an
+ *   outcome and the next holder makes the next attempt.
  */
 import { randomBytes } from 'node:crypto';
 import type { HookEvent, Outbox } from '../../persistence/outbox.js';
@@ -19,19 +28,36 @@ import type { Store } from '../../store/index.js';
 import { nextRetry, type RetryPlan } from '../backoff.js';
 import type { SendOutcome } from '../subscriber.js';
 
+/** An attempt claimed for sending (its row is in hook_attempts before the request goes out). */
+export interface Claimed {
+  deliveryId: string;
+  attempt: number;
+  event: HookEvent;
+}
+
 /** What the worker does next for one subscriber. */
 export type Step =
-  | { kind: 'send'; deliveryId: string; attempt: number; event: HookEvent }
+  /**
+   * Send `claimed` in order, one at a time, stopping at the first failure; a send may start only
+   * until `sendBy` (the lease then still outlives it by its timeout plus a margin).
+   */
+  | { kind: 'send'; claimed: Claimed[]; sendBy: number }
   | { kind: 'wait'; until: number }
   | { kind: 'idle' }
   /** Another process holds the lease until `until`. */
   | { kind: 'elsewhere'; until: number };
 
-/** An attempt whose outcome is to be recorded (by the next `advance`). */
+/** A sent attempt whose outcome is to be recorded (by the next `advance`). */
 export interface Finished {
   deliveryId: string;
   attempt: number;
   outcome: SendOutcome;
+}
+
+/** What became of a `send` step's claims: the ones sent, with their outcomes, and the ones never sent (after a failure, past `sendBy`, or at shutdown). */
+export interface Settled {
+  sent: Finished[];
+  unsent: { deliveryId: string; attempt: number }[];
 }
 
 export interface LaneSubscriber {
@@ -44,11 +70,13 @@ export interface AdvanceInput {
   owner: string;
   now: number;
   plan: RetryPlan;
-  /** How long the lease runs past an attempt's start: its send timeout plus a margin. */
+  /** How long the lease must run past the start of one send: its timeout plus a margin. */
   sendLeaseMs: number;
-  /** How long the lease runs while idle or waiting for a retry (another process takes over after it if this one dies). */
-  idleLeaseMs: number;
-  finished?: Finished | undefined;
+  /** How long the lease runs from this step (idle, waiting, or sending: at least `sendLeaseMs`); another process takes over after it if this one dies. */
+  leaseMs: number;
+  /** At most this many attempts claimed in one step (1: one at a time). */
+  maxBatch: number;
+  finished?: Settled | undefined;
   random: () => number;
 }
 
@@ -68,8 +96,8 @@ interface DeliveryRow {
   state: string;
 }
 
-/** Outbox events read per step while skipping those the subscriber does not accept. */
-const SCAN = 200;
+/** Outbox events read at a time while looking for the ones the subscriber accepts. */
+const PAGE = 64;
 
 export const newDeliveryId = (): string => `dlv_${randomBytes(12).toString('base64url')}`;
 
@@ -81,17 +109,19 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   // A subscriber new to the database starts at the outbox head: events from now on, not history.
   const ensure = sqlite.prepare<{ id: string; head: number; now: number }>(
     `INSERT INTO hook_subscribers (id, cursor, lease_until, first_seen_at, last_seen_at) VALUES (@id, @head, 0, @now, @now)
-     ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+     ON CONFLICT (id) DO NOTHING`,
   );
+  // Takes or renews the lease, and says the subscriber was seen: one statement per step when the row exists.
   const lease = sqlite.prepare<{ id: string; owner: string; now: number; until: number }>(
-    `UPDATE hook_subscribers SET lease_owner = @owner, lease_until = @until
+    `UPDATE hook_subscribers SET lease_owner = @owner, lease_until = @until, last_seen_at = @now
       WHERE id = @id AND (lease_owner IS NULL OR lease_owner = @owner OR lease_until <= @now)`,
   );
   const moveCursor = sqlite.prepare<[number, string]>('UPDATE hook_subscribers SET cursor = ? WHERE id = ?');
   const release = sqlite.prepare<[number, string]>('UPDATE hook_subscribers SET lease_owner = NULL, lease_until = ? WHERE lease_owner = ?');
-  const headOfLine = sqlite.prepare<[string], DeliveryRow>(
+  // The subscriber's line: pending deliveries in commit order, after `seq`.
+  const line = sqlite.prepare<[string, number, number], DeliveryRow>(
     `SELECT id, event_seq AS eventSeq, attempts, age_from AS ageFrom, next_attempt_at AS nextAttemptAt, state
-       FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending' ORDER BY event_seq LIMIT 1`,
+       FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending' AND event_seq > ? ORDER BY event_seq LIMIT ?`,
   );
   const dueAt = sqlite.prepare<[string], number | null>(
     "SELECT min(next_attempt_at) FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending'",
@@ -99,12 +129,19 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   const deliveryById = sqlite.prepare<[string], DeliveryRow>(
     'SELECT id, event_seq AS eventSeq, attempts, age_from AS ageFrom, next_attempt_at AS nextAttemptAt, state FROM hook_deliveries WHERE id = ?',
   );
+  // A new delivery is inserted with its first attempt claimed (attempts = 1).
   const insertDelivery = sqlite.prepare<{ id: string; sub: string; seq: number; eventId: string; type: string; now: number; ageFrom: number }>(
     `INSERT INTO hook_deliveries (id, subscriber_id, event_seq, event_id, event_type, state, attempts, created_at, age_from, next_attempt_at, updated_at)
-     VALUES (@id, @sub, @seq, @eventId, @type, 'pending', 0, @now, @ageFrom, @now, @now)`,
+     VALUES (@id, @sub, @seq, @eventId, @type, 'pending', 1, @now, @ageFrom, @now, @now)`,
   );
   const claim = sqlite.prepare<[number, number, string, number]>('UPDATE hook_deliveries SET attempts = ?, updated_at = ? WHERE id = ? AND attempts = ?');
+  const unclaim = sqlite.prepare<[number, string, number]>(
+    "UPDATE hook_deliveries SET attempts = attempts - 1, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
+  );
   const insertAttempt = sqlite.prepare<[string, number, string, number]>('INSERT INTO hook_attempts (delivery_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)');
+  const dropAttempt = sqlite.prepare<[string, number, string]>(
+    'DELETE FROM hook_attempts WHERE delivery_id = ? AND attempt = ? AND owner = ? AND finished_at IS NULL',
+  );
   const finishAttempt = sqlite.prepare<[number, string, string | null, string, number, string]>(
     'UPDATE hook_attempts SET finished_at = ?, outcome = ?, error = ? WHERE delivery_id = ? AND attempt = ? AND owner = ?',
   );
@@ -119,25 +156,42 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   );
   const eventAt = sqlite.prepare<[number], number>('SELECT seq FROM hook_outbox WHERE seq = ?').pluck();
 
-  const record = (input: AdvanceInput, finished: Finished) => {
+  /** One sent attempt's outcome. A delivery that moved on meanwhile (an operator's retry, a replay's superseding) is left as it is. */
+  type RecordInput = Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>;
+
+  const record = (input: RecordInput, finished: Finished) => {
     const { now } = input;
     const { outcome } = finished;
-    const row = deliveryById.get(finished.deliveryId);
     finishAttempt.run(now, outcome.ok ? 'ok' : 'failed', outcome.ok ? null : outcome.reason, finished.deliveryId, finished.attempt, input.owner);
-    if (!row || row.state !== 'pending' || row.attempts !== finished.attempt) return;
     if (outcome.ok) {
       delivered.run(now, finished.deliveryId, finished.attempt);
       return;
     }
+    const row = deliveryById.get(finished.deliveryId);
+    if (!row || row.state !== 'pending' || row.attempts !== finished.attempt) return;
     const decision = outcome.retryable ? nextRetry(input.plan, finished.attempt, now, row.ageFrom, input.random, outcome.retryAfterMs) : { dead: true as const };
     if ('dead' in decision) deadLetter.run(now, outcome.retryable ? `max age passed; last: ${outcome.reason}` : outcome.reason, finished.deliveryId, finished.attempt);
     else retryLater.run(decision.retryAt, now, outcome.reason, finished.deliveryId, finished.attempt);
   };
 
+  /**
+   * A claim that was never sent is undone: the delivery stays pending, due at once, with its
+   * attempt count as before, and its attempt row goes (no request carried it). Only when the
+   * delivery is still at that attempt: if another process has gone on meanwhile, its attempts stay.
+   */
+  const undo = (input: RecordInput, claim: { deliveryId: string; attempt: number }) => {
+    if (unclaim.run(input.now, claim.deliveryId, claim.attempt).changes === 1) dropAttempt.run(claim.deliveryId, claim.attempt, input.owner);
+  };
+
+  const settle = (input: RecordInput, settled: Settled) => {
+    for (const finished of settled.sent) record(input, finished);
+    for (const claim of settled.unsent) undo(input, claim);
+  };
+
   const readEvent = (seq: number): HookEvent | undefined => (eventAt.get(seq) === undefined ? undefined : outbox.readAfter(seq - 1, 1)[0]);
 
-  /** Claims the next attempt of `row` (the head of the line, due now). */
-  const claimAttempt = (input: AdvanceInput, row: DeliveryRow): Step | undefined => {
+  /** Claims the next attempt of a pending delivery; undefined when its event is gone (dead-lettered instead). */
+  const claimPending = (input: AdvanceInput, row: DeliveryRow): Claimed | undefined => {
     const event = readEvent(row.eventSeq);
     if (!event) {
       deadLetter.run(input.now, 'the event is no longer in the outbox (pruned)', row.id, row.attempts);
@@ -146,8 +200,7 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
     const attempt = row.attempts + 1;
     claim.run(attempt, input.now, row.id, row.attempts);
     insertAttempt.run(row.id, attempt, input.owner, input.now);
-    lease.run({ id: input.subscriber.id, owner: input.owner, now: input.now, until: input.now + input.sendLeaseMs });
-    return { kind: 'send', deliveryId: row.id, attempt, event };
+    return { deliveryId: row.id, attempt, event };
   };
 
   const accepts = (input: AdvanceInput, event: HookEvent): boolean => {
@@ -157,6 +210,54 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
       // A filter that throws cannot hold the whole line up: the event is not for this subscriber.
       return false;
     }
+  };
+
+  /** Takes or renews the subscriber's lease (creating its row at the outbox head if it is new); false when another process holds it. */
+  const takeLease = (input: AdvanceInput): boolean => {
+    const { subscriber: sub, owner, now } = input;
+    const taken = () => lease.run({ id: sub.id, owner, now, until: now + input.leaseMs }).changes === 1;
+    if (taken()) return true;
+    if (subscriber.get(sub.id)) return false;
+    ensure.run({ id: sub.id, head: outbox.head(), now });
+    return taken();
+  };
+
+  /** Claims, in commit order, pending deliveries that are due, then new events the subscriber accepts: at most `limit`. */
+  const claimLine = (input: AdvanceInput, limit: number): Claimed[] | { waitUntil: number } => {
+    const sub = input.subscriber;
+    const claimed: Claimed[] = [];
+    let after = -1;
+    for (;;) {
+      const wanted = limit - claimed.length;
+      const rows = line.all(sub.id, after, wanted);
+      for (const row of rows) {
+        // A delivery waiting for its retry holds everything after it back.
+        if (row.nextAttemptAt > input.now) return claimed.length > 0 ? claimed : { waitUntil: row.nextAttemptAt };
+        after = row.eventSeq;
+        const claim = claimPending(input, row);
+        if (claim) claimed.push(claim);
+      }
+      if (claimed.length >= limit) return claimed;
+      if (rows.length < wanted) break;
+    }
+    const row = subscriber.get(sub.id) as SubscriberRow;
+    let cursor = row.cursor;
+    for (;;) {
+      const events = outbox.readAfter(cursor, PAGE);
+      for (const event of events) {
+        cursor = event.seq;
+        if (!accepts(input, event)) continue;
+        const id = newDeliveryId();
+        const ageFrom = Math.max(Date.parse(event.occurredAt) || input.now, row.rewoundAt);
+        insertDelivery.run({ id, sub: sub.id, seq: event.seq, eventId: event.id, type: event.type, now: input.now, ageFrom });
+        insertAttempt.run(id, 1, input.owner, input.now);
+        claimed.push({ deliveryId: id, attempt: 1, event });
+        if (claimed.length >= limit) break;
+      }
+      if (claimed.length >= limit || events.length < PAGE) break;
+    }
+    if (cursor !== row.cursor) moveCursor.run(cursor, sub.id);
+    return claimed;
   };
 
   return {
@@ -173,38 +274,32 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
       return { now: head > row.cursor };
     },
 
-    /** One step for one subscriber, inside a write: records `finished`, then claims the next attempt if one is due. */
+    /**
+     * One step for one subscriber, inside a write: takes or renews the lease, records what became
+     * of the previous step's claims (`finished`), then claims the next attempts that are due — up
+     * to `maxBatch` in commit order, so a subscriber that is behind costs one write per batch
+     * rather than one per event.
+     */
     advance(input: AdvanceInput): Step {
-      const { subscriber: sub, owner, now } = input;
-      ensure.run({ id: sub.id, head: outbox.head(), now });
-      if (lease.run({ id: sub.id, owner, now, until: now + input.idleLeaseMs }).changes === 0) {
-        return { kind: 'elsewhere', until: subscriber.get(sub.id)?.leaseUntil ?? now };
-      }
-      if (input.finished) record(input, input.finished);
-      for (;;) {
-        const pending = headOfLine.get(sub.id);
-        if (pending) {
-          if (pending.nextAttemptAt > now) return { kind: 'wait', until: pending.nextAttemptAt };
-          const step = claimAttempt(input, pending);
-          if (step) return step;
-          continue;
-        }
-        const row = subscriber.get(sub.id) as SubscriberRow;
-        const events = outbox.readAfter(row.cursor, SCAN);
-        let cursor = row.cursor;
-        for (const event of events) {
-          cursor = event.seq;
-          if (!accepts(input, event)) continue;
-          moveCursor.run(cursor, sub.id);
-          const id = newDeliveryId();
-          const ageFrom = Math.max(Date.parse(event.occurredAt) || now, row.rewoundAt);
-          insertDelivery.run({ id, sub: sub.id, seq: event.seq, eventId: event.id, type: event.type, now, ageFrom });
-          const step = claimAttempt(input, { id, eventSeq: event.seq, attempts: 0, ageFrom, nextAttemptAt: now, state: 'pending' });
-          if (step) return step;
-        }
-        if (cursor !== row.cursor) moveCursor.run(cursor, sub.id);
-        if (events.length < SCAN) return { kind: 'idle' };
-      }
+      const { now } = input;
+      if (!takeLease(input)) return { kind: 'elsewhere', until: subscriber.get(input.subscriber.id)?.leaseUntil ?? now };
+      if (input.finished) settle(input, input.finished);
+      const claimed = claimLine(input, Math.max(1, Math.floor(input.maxBatch)));
+      if (!Array.isArray(claimed)) return { kind: 'wait', until: claimed.waitUntil };
+      if (claimed.length === 0) return { kind: 'idle' };
+      return { kind: 'send', claimed, sendBy: now + input.leaseMs - input.sendLeaseMs };
+    },
+
+    /**
+     * Records what became of claims without claiming more: after each send (so that a crash
+     * repeats at most the send in flight, never ones already answered), and at shutdown. Needs no
+     * lease: every statement is conditioned on the delivery still being at that attempt, so an
+     * outcome a newer claim has overtaken changes nothing. Inside a write; true, so that `writeIfFree` tells a
+     * recorded outcome from a busy lock.
+     */
+    record(input: Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>, settled: Settled): true {
+      settle(input, settled);
+      return true;
     },
 
     /** Gives up this process's leases (at shutdown), so another process takes over at once. Inside a write. */
