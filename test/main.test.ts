@@ -54,6 +54,17 @@ describe('startServer', () => {
     running.push(await startServer(await configOn(port), { logger: quiet() }));
     await expect(startServer(await configOn(port), { logger: quiet() })).rejects.toThrow(/EADDRINUSE/);
   });
+
+  it('refuses to serve a database a newer scimgate migrated, saying so, and listens on nothing', async () => {
+    const port = await freePort();
+    const config = await configOn(port);
+    openStore(config.database.path).close();
+    const newer = openStore(config.database.path, { migrate: false });
+    newer.sqlite.prepare('INSERT INTO __drizzle_migrations (hash, created_at) VALUES (?, ?)').run('f'.repeat(64), Date.now() + 86_400_000);
+    newer.close();
+    await expect(startServer(config, { logger: quiet() })).rejects.toThrow(/is from a newer scimgate \(1 migration\(s\) this version does not know\)/);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
 });
 
 describe('startServer wires the hooks (issue 14)', () => {

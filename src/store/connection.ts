@@ -63,6 +63,10 @@ export function openedFile(sqlite: Database.Database, fallback: string): string 
   return main?.file ? main.file : fallback;
 }
 
+/** This build's migrations, read once: every store opened for writing asks. */
+let migrationFiles: ReturnType<typeof readMigrationFiles> | undefined;
+const ourMigrations = () => (migrationFiles ??= readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }));
+
 /**
  * How many of our migrations the database has had, how many it still lacks, and how many it has
  * that this build does not know (a newer scimgate migrated it). Commands other than `serve` and
@@ -71,7 +75,7 @@ export function openedFile(sqlite: Database.Database, fallback: string): string 
  * writes would skip what the newer schema expects beside them (the audit rows, the outbox).
  */
 export function migrationState(store: Pick<Store, 'sqlite'>): { applied: number; pending: number; unknown: number } {
-  const ours = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER });
+  const ours = ourMigrations();
   const table = store.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!table) return { applied: 0, pending: ours.length, unknown: 0 };
   const rows = store.sqlite.prepare('SELECT hash, created_at AS createdAt FROM __drizzle_migrations').all() as { hash: string; createdAt: number | string | null }[];
@@ -112,6 +116,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       if (migrationState({ sqlite }).pending > 0) throw error;
     }
     sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // A newer scimgate migrated it: this build would serve it (drizzle applies nothing older than
+    // the newest row) while its writes skip what the newer schema expects beside them.
+    const { unknown } = migrationState({ sqlite });
+    if (unknown > 0) {
+      sqlite.close();
+      throw new Error(`database ${path} is from a newer scimgate (${unknown} migration(s) this version does not know); run that version or a newer one`);
+    }
   }
   // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched. The
   // file SQLite opened, not `path`: SQLite resolves symlinks, and its -shm sits by the target.

@@ -51,3 +51,17 @@ describe('openExistingStore', () => {
     expect(said.join('\n')).toContain('from a newer scimgate');
   });
 });
+
+describe('serve and migrate', () => {
+  it('refuse a database from a newer scimgate, naming it, and leave it as it was', () => {
+    addFutureMigration();
+    const before = openStore(file, { migrate: false });
+    const rows = before.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get();
+    before.close();
+    // openStore with migrations is what `scimgate serve` (startServer) and `scimgate migrate` open the file with.
+    expect(() => openStore(file)).toThrow(`database ${file} is from a newer scimgate (1 migration(s) this version does not know); run that version or a newer one`);
+    const after = openStore(file, { migrate: false });
+    expect(after.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(rows);
+    after.close();
+  });
+});
