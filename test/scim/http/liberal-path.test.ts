@@ -1,5 +1,6 @@
 // Microsoft's SCIM reference implementation (and its test collection) uses any letter case and
 // trailing slashes for endpoint names: scimgate accepts them too, through the whole app.
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { liberalScimPath } from '../../../src/scim/http/liberal-path.js';
 import { createTestScimApp, type TestScimApp } from '../../support/scim-app.js';
@@ -21,6 +22,39 @@ describe('liberalScimPath', () => {
     ['/oauth2/start/', '/oauth2/start/'],
   ])('%s → %s', (given, served) => {
     expect(liberalScimPath(given)).toBe(served);
+  });
+
+  // The function skips its rewrite for paths already spelled as served; whatever it skips must be
+  // exactly what the rewrite would have given back. The rule as first written, as the reference.
+  const reference = (path: string): string => {
+    const root = '/scim/v2';
+    if (!path.startsWith(root) || (path.length > root.length && path[root.length] !== '/')) return path;
+    const rest = path.slice(root.length + 1).replace(/\/+$/, '');
+    if (rest === '') return root;
+    const segments = rest.split('/');
+    const names = ['Users', 'Groups', 'ServiceProviderConfig', 'Schemas', 'ResourceTypes'];
+    const endpoint = names.find((n) => n.toLowerCase() === (segments[0] ?? '').toLowerCase());
+    if (endpoint === undefined) return path;
+    segments[0] = endpoint;
+    if (segments.length === 2 && segments[1]?.toLowerCase() === '.search') segments[1] = '.search';
+    return `${root}/${segments.join('/')}`;
+  };
+
+  it('agrees with the rewrite rule on every spelling (property)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('Users', 'users', 'USERS', 'Groups', 'gRoups', 'Schemas', 'schemas', 'ResourceTypes', 'ServiceProviderConfig', 'serviceproviderconfig'),
+      fc.constantFrom('.search', '.SEARCH', '.Search', '.searcH', '.abcdef', '.search2', '', 'AbC-1', 'urn:ietf:params:scim:schemas:core:2.0:User', 'Unknown'),
+      fc.string({ maxLength: 9 }),
+    );
+    const path = fc.tuple(fc.constantFrom('/scim/v2', '/scim/v2x', '/scim/v', '/oauth2', ''), fc.array(segment, { maxLength: 4 }), fc.constantFrom('', '/', '//')).map(
+      ([root, segments, tail]) => `${root}${segments.map((s) => `/${s}`).join('')}${tail}`,
+    );
+    fc.assert(
+      fc.property(path, (p) => {
+        expect(liberalScimPath(p)).toBe(reference(p));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
