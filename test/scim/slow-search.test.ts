@@ -182,25 +182,40 @@ function hasChrt(): boolean {
   }
 }
 
+/**
+ * A store and an off-thread search whose thread (test/support/gated-search-thread.ts) holds each
+ * search until `release()`; `untilHanded(n)` waits until the thread has been handed n searches (a
+ * release sent before the thread's channel exists would be lost, so tests wait for the first).
+ */
+function gatedSearch() {
+  const dir = mkdtempSync(join(tmpdir(), 'scimgate-gated-search-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const store = openStore(join(dir, 'db.sqlite'));
+  cleanup.push(() => store.close());
+  const gate = new BroadcastChannel(GATED_SEARCH_CHANNEL);
+  cleanup.push(() => gate.close());
+  let handed = 0;
+  const wakes: (() => void)[] = [];
+  gate.onmessage = (event) => {
+    handed = (event as unknown as { data: { handed: number } }).data.handed;
+    for (const wake of wakes.splice(0)) wake();
+  };
+  const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: new URL('../support/gated-search-thread.ts', import.meta.url) });
+  cleanup.push(() => offThread.stop());
+  return {
+    store,
+    offThread,
+    handed: () => handed,
+    async untilHanded(n: number) {
+      while (handed < n) await new Promise<void>((resolve) => wakes.push(resolve));
+    },
+    release: () => gate.postMessage('release'),
+  };
+}
+
 describe('a search whose client went away is dropped before it runs (issue 11)', () => {
   it('a client that closes its connection while its search waits takes the search out of the line; the thread never sees it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scimgate-gated-search-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = openStore(join(dir, 'db.sqlite'));
-    cleanup.push(() => store.close());
-    const gate = new BroadcastChannel(GATED_SEARCH_CHANNEL);
-    cleanup.push(() => gate.close());
-    let handed = 0;
-    const handedUpdates: (() => void)[] = [];
-    gate.onmessage = (event) => {
-      handed = (event as unknown as { data: { handed: number } }).data.handed;
-      for (const wake of handedUpdates.splice(0)) wake();
-    };
-    const untilHanded = async (n: number) => {
-      while (handed < n) await new Promise<void>((resolve) => handedUpdates.push(resolve));
-    };
-    const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: new URL('../support/gated-search-thread.ts', import.meta.url) });
-    cleanup.push(() => offThread.stop());
+    const { store, offThread, handed, untilHanded, release } = gatedSearch();
     const { token } = createTokenService(store).create('test');
     const server = createServer(createNodeListener({ directory: createDirectory({ store, offThread }), tokens: createTokenService(store), scimReadCacheBytes: 0 }).listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -220,27 +235,18 @@ describe('a search whose client went away is dropped before it runs (issue 11)',
     await until(() => offThread.pending() === 1);
     const third = get(port, HEAVY, token);
     await until(() => offThread.pending() === 2);
-    gate.postMessage('release');
+    release();
     expect((await first).status).toBe(200);
     await untilHanded(2);
-    gate.postMessage('release');
+    release();
     expect((await third).status).toBe(200);
     // Handed to the thread: the first and the third. Had the leaver's search run, it would be the second.
-    expect(handed).toBe(2);
+    expect(handed()).toBe(2);
     expect(offThread.pending()).toBe(0);
   });
 
   it('a search abandoned while it waits is refused at once as busy; one already running is answered', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'scimgate-gated-search-'));
-    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const store = openStore(join(dir, 'db.sqlite'));
-    cleanup.push(() => store.close());
-    const gate = new BroadcastChannel(GATED_SEARCH_CHANNEL);
-    cleanup.push(() => gate.close());
-    // The thread says when it holds the running search: a release sent before its channel exists would be lost.
-    const held = new Promise<void>((resolve) => (gate.onmessage = () => resolve()));
-    const offThread = startOffThreadSearch(openedFile(store.sqlite, store.path), { entry: new URL('../support/gated-search-thread.ts', import.meta.url) });
-    cleanup.push(() => offThread.stop());
+    const { offThread, untilHanded, release } = gatedSearch();
     const request = { resourceType: 'User' as const, query: { offset: 0, limit: 5 }, withRelations: false };
     const runningGone = new AbortController();
     const waitingGone = new AbortController();
@@ -250,8 +256,8 @@ describe('a search whose client went away is dropped before it runs (issue 11)',
     runningGone.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'search_busy', message: expect.stringMatching(/went away/) });
     expect(offThread.pending()).toBe(1);
-    await held;
-    gate.postMessage('release');
+    await untilHanded(1);
+    release();
     await expect(running).resolves.toMatchObject({ ok: true });
     expect(offThread.pending()).toBe(0);
   });
