@@ -10,9 +10,10 @@
  *   changes, so each candidate's state is read before anything could have moved it.
  * - finish() reads the candidates' memberships of the candidate groups again and diffs.
  *
- * A 10,000-member add costs two indexed reads over those 10,000 users (json_each of their keys),
- * plus one read of the users that changed; a one-member add into a huge group costs reads of one
- * user (bench/README.md has the figures).
+ * A 10,000-member add costs two indexed reads over those 10,000 users (json_each of their keys,
+ * keeping in SQL only their memberships of groups under a candidate), plus one read of the users
+ * that changed; a one-member add into a huge group costs reads of one user (bench/README.md has
+ * the figures).
  */
 import type Database from 'better-sqlite3';
 import type { EffectiveGroupsChange, GroupRef } from '../../persistence/directory.js';
@@ -39,12 +40,19 @@ export function createGroupEffects(sqlite: Database.Database) {
     `SELECT key, id, display_name AS displayName FROM groups
       WHERE key = @g OR key IN (SELECT ancestor_key FROM group_closure WHERE descendant_key = @g)`,
   );
-  // The candidates' direct groups in one statement (json_each drives the user index); which
-  // candidate groups each direct group lies under is asked once per direct group, not per user.
-  const directGroups = sqlite.prepare<{ users: string }, Pair>(
-    'SELECT gu.user_key AS u, gu.group_key AS g FROM json_each(@users) j CROSS JOIN group_users gu ON gu.user_key = j.value',
+  // Every group whose direct members are members of a candidate group, with that candidate: the
+  // candidates themselves and their descendants. Small: the candidates are one group and its ancestors.
+  const underCandidates = sqlite.prepare<{ groups: string }, { c: number; d: number }>(
+    `SELECT value AS c, value AS d FROM json_each(@groups)
+     UNION SELECT gc.ancestor_key, gc.descendant_key FROM json_each(@groups) j CROSS JOIN group_closure gc ON gc.ancestor_key = j.value`,
   );
-  const ancestorsOf = sqlite.prepare<[number], number>('SELECT ancestor_key FROM group_closure WHERE descendant_key = ?').pluck();
+  // The users' direct memberships of those groups only, in one statement: json_each drives the
+  // user index, and the IN list is built once per statement, so SQLite (not JavaScript) skips the
+  // many direct groups that lie under no candidate.
+  const directGroupsUnder = sqlite.prepare<{ users: string; groups: string }, Pair>(
+    `SELECT gu.user_key AS u, gu.group_key AS g FROM json_each(@users) j CROSS JOIN group_users gu ON gu.user_key = j.value
+      WHERE gu.group_key IN (SELECT value FROM json_each(@groups))`,
+  );
   const subtreeUsers = sqlite
     .prepare<{ groups: string }, number>(
       `WITH roots(k) AS (SELECT value FROM json_each(@groups)),
@@ -57,25 +65,20 @@ export function createGroupEffects(sqlite: Database.Database) {
        FROM json_each(@users) j JOIN users u ON u.key = j.value`,
   );
 
-  /** Each user's memberships among `candidates`: direct, or an ancestor of a direct group (as the closure is now). */
+  /** Each user's memberships among `candidates`: direct, or through a direct group under one (as the closure is now). */
   const pairsOf = (userKeys: readonly number[], candidates: ReadonlySet<number>): Map<number, Set<number>> => {
     const found = new Map<number, Set<number>>();
     if (userKeys.length === 0) return found;
-    const under = new Map<number, number[]>();
-    const candidatesOver = (g: number): number[] => {
-      let list = under.get(g);
-      if (!list) {
-        list = [g, ...ancestorsOf.all(g)].filter((k) => candidates.has(k));
-        under.set(g, list);
-      }
-      return list;
-    };
-    for (const { u, g } of directGroups.iterate({ users: JSON.stringify(userKeys) })) {
-      const over = candidatesOver(g);
-      if (over.length === 0) continue;
+    const over = new Map<number, number[]>();
+    for (const { c, d } of underCandidates.all({ groups: JSON.stringify([...candidates]) })) {
+      const list = over.get(d);
+      if (list) list.push(c);
+      else over.set(d, [c]);
+    }
+    for (const { u, g } of directGroupsUnder.iterate({ users: JSON.stringify(userKeys), groups: JSON.stringify([...over.keys()]) })) {
       let set = found.get(u);
       if (!set) found.set(u, (set = new Set()));
-      for (const k of over) set.add(k);
+      for (const k of over.get(g) ?? []) set.add(k);
     }
     return found;
   };
@@ -120,12 +123,21 @@ export function createGroupEffects(sqlite: Database.Database) {
         for (const row of candidateGroups.all({ g: groupKey })) names.set(row.key, { id: row.id, displayName: row.displayName });
         const ref = (g: number): GroupRef => names.get(g) ?? { id: String(g), displayName: '' };
         const byName = (a: GroupRef, b: GroupRef) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0);
+        // Users of one write mostly share one delta (all 10,000 added to G gain G and its ancestors):
+        // each distinct list is named and sorted once, and shared.
+        const named = new Map<string, GroupRef[]>();
+        const refs = (keys: number[]): GroupRef[] => {
+          const id = keys.join(',');
+          let list = named.get(id);
+          if (!list) named.set(id, (list = keys.map(ref).sort(byName)));
+          return list;
+        };
         return usersByKey.all({ users: JSON.stringify([...deltas.keys()]) }).map((row) => {
           const delta = deltas.get(row.key) ?? { added: [], removed: [] };
           return {
             user: { id: row.id, userName: row.userName, externalId: row.externalId, email: row.email ?? undefined },
-            added: delta.added.map(ref).sort(byName),
-            removed: delta.removed.map(ref).sort(byName),
+            added: refs(delta.added),
+            removed: refs(delta.removed),
           };
         });
       },
