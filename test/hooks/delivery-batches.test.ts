@@ -7,16 +7,14 @@
  * the first holds them, and no send starts that its lease could not outlive.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebhookConfig } from '../../src/config/types.js';
 import { createHookEvents, createWebhookSubscriber, startDeliveryWorker, webhookSubscriberId, type DeliveryWorkerOptions, type HookEvents } from '../../src/hooks/index.js';
-import { openStore, type Store } from '../../src/store/index.js';
+import type { Store } from '../../src/store/index.js';
+import { openTempStore, tempDatabase, type Cleanups } from '../support/temp-store.js';
 import { startWebhookReceiver, type ReceiverOptions, type WebhookReceiver } from '../support/webhook-receiver.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -25,17 +23,8 @@ const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const NAME = 'batches';
 const SUBSCRIBER = webhookSubscriberId(NAME);
 
-function database(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scimgate-batches-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'db.sqlite');
-}
-
-function open(path: string): Store {
-  const store = openStore(path);
-  cleanups.push(() => store.close());
-  return store;
-}
+const database = (): string => tempDatabase(cleanups, 'scimgate-batches');
+const open = (path: string): Store => openTempStore(cleanups, path);
 
 async function receiver(options: Omit<ReceiverOptions, 'secrets'> = {}): Promise<WebhookReceiver> {
   const r = await startWebhookReceiver({ secrets: [SECRET], ...options });

@@ -3,30 +3,19 @@
  * subscriber, at-least-once with the stable id, retries then dead letters, restart, two workers
  * on one database. Time is the real clock, but every wait is bounded by events, not by time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHookEvents, startDeliveryWorker, type DeliveryWorker, type HookSubscriber, type SendOutcome } from '../../src/hooks/index.js';
 import type { HookEvent } from '../../src/persistence/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { openTempStore, tempDatabase, type Cleanups } from '../support/temp-store.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function database(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scimgate-worker-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'db.sqlite');
-}
-
-function open(path: string): Store {
-  const store = openStore(path);
-  cleanups.push(() => store.close());
-  return store;
-}
+const database = (): string => tempDatabase(cleanups, 'scimgate-worker');
+const open = (path: string): Store => openTempStore(cleanups, path);
 
 /** A subscriber that records what it got and answers as `answer` says. */
 function recorder(id: string, answer: (event: HookEvent, n: number) => SendOutcome | Promise<SendOutcome> = () => ({ ok: true })) {
