@@ -18,11 +18,12 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { HookEvent, Outbox } from '../persistence/outbox.js';
+import type { Outbox } from '../persistence/outbox.js';
 import type { Store } from '../store/index.js';
 import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, type Step } from './sqlite/delivery-store.js';
 import { createHookRetention } from './sqlite/retention.js';
-import type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
+import { timedSend } from './timed-send.js';
+import type { DeliveryPolicy, HookSubscriber, SubscriberSource } from './subscriber.js';
 
 export interface WorkerLog {
   warn(details: Record<string, unknown>, message: string): void;
@@ -244,7 +245,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       const claim = claims[i] as Claimed;
       // The first send starts right after its claim; a later one only while the lease still outlives it.
       if (stopped || (i > 0 && now() > step.sendBy)) return { sent: [], unsent: claims.slice(i).map(unsentOf) };
-      let outcome = await send(subscriber, claim.event, timeoutMs);
+      let outcome = await timedSend(subscriber, claim.event, timeoutMs, inFlight);
       // Cut off by our own shutdown, not by the receiver: the next process may try again at once.
       if (!outcome.ok && outcome.retryable && stopped) outcome = { ...outcome, retryAfterMs: 1 };
       if (!outcome.ok) options.log?.warn({ subscriber: subscriber.id, event: claim.event.id, attempt: claim.attempt, reason: outcome.reason }, 'hook delivery attempt failed');
@@ -261,28 +262,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     return undefined;
   }
 
-  async function send(subscriber: HookSubscriber, event: HookEvent, timeoutMs: number): Promise<SendOutcome> {
-    const controller = new AbortController();
-    inFlight.add(controller);
-    let timeout: NodeJS.Timeout | undefined;
-    // A subscriber that ignores its signal still cannot hold the line past the timeout.
-    const expired = new Promise<SendOutcome>((resolve) => {
-      timeout = setTimeout(() => {
-        controller.abort(new Error(`no answer within ${timeoutMs} ms`));
-        resolve({ ok: false, retryable: true, reason: `timeout after ${timeoutMs} ms` });
-      }, timeoutMs);
-      controller.signal.addEventListener('abort', () => resolve({ ok: false, retryable: true, reason: describe(controller.signal.reason) }), { once: true });
-    });
-    try {
-      return await Promise.race([
-        subscriber.send(event, controller.signal).catch((error: unknown): SendOutcome => ({ ok: false, retryable: true, reason: describe(error) })),
-        expired,
-      ]);
-    } finally {
-      clearTimeout(timeout);
-      inFlight.delete(controller);
-    }
-  }
+
 
   schedule(now());
   setImmediate(() => prune());
@@ -308,10 +288,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 
 const unsentOf = ({ deliveryId, attempt }: Claimed) => ({ deliveryId, attempt });
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 function definedOnly(policy: DeliveryPolicy | undefined): DeliveryPolicy {
   const out: DeliveryPolicy = {};
