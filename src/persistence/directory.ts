@@ -133,7 +133,7 @@ export interface UserStore {
    * The same search answered asynchronously, with each user's groups when asked, when it may be
    * slow (it may test every user); undefined when `list` should answer it at once.
    */
-  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: AbortSignal): Promise<DirectoryResult<OffThreadPage<UserRecord, Map<string, UserGroupRecord[]>>>> | undefined;
+  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: () => AbortSignal | undefined): Promise<DirectoryResult<OffThreadPage<UserRecord, Map<string, UserGroupRecord[]>>>> | undefined;
 }
 
 export interface GroupStore {
@@ -145,7 +145,7 @@ export interface GroupStore {
   delete(id: string, ifMatch?: string): DirectoryResult<void>;
   list(query: SearchQuery): DirectoryResult<Page<GroupRecord>>;
   /** As UserStore.listOffThread, with each group's members. */
-  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: AbortSignal): Promise<DirectoryResult<OffThreadPage<GroupRecord, Map<string, MemberRecord[]>>>> | undefined;
+  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: () => AbortSignal | undefined): Promise<DirectoryResult<OffThreadPage<GroupRecord, Map<string, MemberRecord[]>>>> | undefined;
 }
 
 export type MemberType = 'User' | 'Group';

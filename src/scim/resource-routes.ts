@@ -37,7 +37,7 @@ export interface ResourceKind<R extends VersionedRecord, X = unknown> {
    * The same search on the search thread, with the page's relationships read in its snapshot;
    * undefined when it runs here (an indexed lookup, or no search thread: directory/sqlite/search-cost.ts).
    */
-  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: AbortSignal): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined;
+  listOffThread(query: SearchQuery, withRelations: boolean, abandoned?: () => AbortSignal | undefined): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined;
   delete(id: string, ifMatch: string | undefined): DirectoryResult<void>;
   /** Whether rendering with this projection reads relationships (a user's groups, a group's members). */
   needsRelations(projection: ProjectionOptions): boolean;
@@ -106,7 +106,7 @@ export function resourceRoutes<R extends VersionedRecord, X>(deps: ScimDeps, kin
       const items = Resources.map((resource) => ({ key: typeof resource.id === 'string' ? renderingOf(resource.id) : `unshared ${++unshared}`, body: JSON.stringify(resource) }));
       return { head: empty.slice(0, -2), items, tail: ']}' };
     };
-    const away = kind.listOffThread(plan.query, kind.needsRelations(projection), clientGone(c));
+    const away = kind.listOffThread(plan.query, kind.needsRelations(projection), () => clientGone(c));
     if (away) return away.then((result) => {
       const { page, relations } = unwrap(result);
       return answer(page, relations);

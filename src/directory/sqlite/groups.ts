@@ -151,7 +151,7 @@ export function createGroupStore(deps: ResolvedDeps, events: EventLog, membershi
     delete: (id: string, ifMatch?: string): DirectoryResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
     /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
-    listOffThread: (query: SearchQuery, withRelations: boolean, abandoned?: AbortSignal) =>
+    listOffThread: (query: SearchQuery, withRelations: boolean, abandoned?: () => AbortSignal | undefined) =>
       listOffThread<GroupRecord, Map<string, MemberRecord[]>>(deps.offThread, 'Group', query, withRelations, abandoned),
   };
 }

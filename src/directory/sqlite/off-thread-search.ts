@@ -197,14 +197,15 @@ export function listOffThread<R, X extends Relations>(
   resourceType: ResourceTypeName,
   query: SearchQuery,
   withRelations: boolean,
-  abandoned?: AbortSignal,
+  /** Asked only for a search that goes to the thread: inline lookups (Entra's `userName eq`) pay nothing for it. */
+  abandoned?: () => AbortSignal | undefined,
 ): Promise<DirectoryResult<OffThreadPage<R, X>>> | undefined {
   if (search === undefined || runsInline(query, resourceType)) return undefined;
   if (query.attributes !== undefined && query.attributes.resourceType !== resourceType) {
     throw new Error(`a search of ${query.attributes.resourceType} attributes asked of the ${resourceType} table`);
   }
   const { attributes: _lookup, ...posted } = query;
-  return search.run({ resourceType, query: posted, withRelations }, abandoned).then((reply): DirectoryResult<OffThreadPage<R, X>> => {
+  return search.run({ resourceType, query: posted, withRelations }, abandoned?.()).then((reply): DirectoryResult<OffThreadPage<R, X>> => {
     if (reply.ok) return ok({ page: reply.page as Page<R>, relations: reply.relations as X | undefined });
     // A failure of the thread itself is a bug, answered as any unexpected error is.
     if ('crash' in reply) throw new Error(`search thread: ${reply.crash}`);

@@ -128,7 +128,7 @@ export function createUserStore(deps: ResolvedDeps, events: EventLog, membership
     delete: (id: string, ifMatch?: string): DirectoryResult<void> => writes.write(() => deleteChange(id, ifMatch)),
     list: (query: SearchQuery) => listPage(query),
     /** The same search on the search thread (with the page's relationships), when it may be slow; else undefined. */
-    listOffThread: (query: SearchQuery, withRelations: boolean, abandoned?: AbortSignal) =>
+    listOffThread: (query: SearchQuery, withRelations: boolean, abandoned?: () => AbortSignal | undefined) =>
       listOffThread<UserRecord, Map<string, UserGroupRecord[]>>(deps.offThread, 'User', query, withRelations, abandoned),
   };
 }
