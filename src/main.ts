@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createSubscriberEnrolment, createWebhookSource, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
+import { createHookEvents, createSubscriberEnrolment, createWebhookSource, sourcesMayAccept, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -136,18 +136,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onSwept: (ended, deleted) => logger.info({ ended, deleted }, 'idle sessions ended and expired rows deleted'),
       onFailure: (error) => logger.warn({ err: error }, 'the session sweep could not run now; it tries again in a minute'),
     }).stop;
-    // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
-    const directory = createDirectory({ store, listeners: [hooks.directory, createRevocationListener(sessions)], offThread });
-    const generation = createDirectoryGeneration(directory.version);
-    // The delivery worker (src/hooks/delivery-worker.ts): webhooks from the config, SSF streams, and any other source.
+    // Hook subscribers: webhooks from the config, SSF streams (they join once the transmitter is
+    // built, below, when ssf.enabled), and any other source.
     let ssfSource: SubscriberSource | undefined;
     const webhooks = createWebhookSource(config.hooks.webhooks);
+    const hookSources: SubscriberSource[] = [
+      webhooks,
+      { subscribers: () => ssfSource?.subscribers() ?? [], mayAccept: (type) => ssfSource?.mayAccept?.(type) ?? false },
+      ...(options.hookSources ?? []),
+    ];
+    // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
+    // Group writes work out user.groups_changed only while a subscriber may take it.
+    const directory = createDirectory({
+      store,
+      listeners: [hooks.directory, createRevocationListener(sessions)],
+      offThread,
+      effectiveGroupChanges: () => sourcesMayAccept(hookSources, 'user.groups_changed'),
+    });
+    const generation = createDirectoryGeneration(directory.version);
     let { pollIntervalMs, retentionMs } = config.hooks;
+    // The delivery worker (src/hooks/delivery-worker.ts).
     worker = startDeliveryWorker({
       store,
       outbox: hooks.outbox,
-      // SSF streams join once the transmitter is built (below), when ssf.enabled.
-      sources: [webhooks, { subscribers: () => ssfSource?.subscribers() ?? [] }, ...(options.hookSources ?? [])],
+      sources: hookSources,
       pollIntervalMs: () => pollIntervalMs,
       retentionMs: () => retentionMs,
       log: logger,

@@ -8,6 +8,8 @@
  *     INSERTs into a copy of the membership table in the same run;
  *   - one SCIM PATCH adding a 10,000-member group under the deepest group of a 10-deep chain,
  *     and the PATCH removing it again;
+ *   - the 10k PATCH and the nesting again with a user.groups_changed subscriber (events worked out
+ *     and appended inside each write);
  *   - RSS after opening the seeded tenant and running the above; database size.
  * The tenant is seeded once (in-process through the directory API; `scimgate seed` is the HTTP
  * path) into a cached file; measurements run on a private copy so the cache is never changed.
@@ -228,6 +230,11 @@ async function measureInProcess(dbPath) {
     }
     if (!inheritedOk) throw new Error('a member of the nested 10k group did not inherit the chain top');
 
+    // The same two writes with a hook subscriber taking user.groups_changed, as the server wires it
+    // then (src/main.ts): every affected user's gained and lost groups worked out inside the write,
+    // and one outbox row per user. Without such a subscriber (above) none of that runs.
+    const subscribed = await measureSubscribed({ store, tokens, createApp, createDirectory, patchMembers, addBody, deepest });
+
     return {
       effectiveLookupP50Ms: quantile(times, 0.5),
       effectiveLookupP99Ms: quantile(times, 0.99),
@@ -238,6 +245,7 @@ async function measureInProcess(dbPath) {
       patch10kMs: median(patchTimes),
       add10kGroupUnderChainMs: median(addTimes),
       removeItMs: median(removeTimes),
+      ...subscribed,
       hugeGroupGetMs: hugeGetMs,
       emptyGroupGetMs: emptyGetMs,
       rssMb: process.memoryUsage().rss / 1024 / 1024,
@@ -248,6 +256,47 @@ async function measureInProcess(dbPath) {
     store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
   }
+}
+
+/** The 10,000-member PATCH and the nesting under the chain again, with user.groups_changed worked out and appended (three of each, medians). */
+async function measureSubscribed({ store, tokens, createApp, createDirectory, patchMembers, addBody, deepest }) {
+  const { createHookEvents } = await dist('hooks/index.js');
+  const hooks = createHookEvents(store);
+  const directory = createDirectory({ store, listeners: [hooks.directory], effectiveGroupChanges: () => true });
+  const { token } = tokens.create(`bench-subscribed-${process.pid}`);
+  const app = createApp({ directory, tokens });
+  const scim = async (method, path, body) => {
+    const res = await app.request(`http://bench.local/scim/v2${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+  const head = hooks.outbox.head();
+  const patchTimes = [];
+  const addTimes = [];
+  const removeTimes = [];
+  for (let n = 0; n < 3; n++) {
+    const created = await scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `Bench 10k subscribed ${n}` });
+    let start = process.hrtime.bigint();
+    await scim('PATCH', `/Groups/${created.id}`, addBody(patchMembers));
+    patchTimes.push(ms(start));
+    start = process.hrtime.bigint();
+    await scim('PATCH', `/Groups/${deepest}`, addBody([created.id]));
+    addTimes.push(ms(start));
+    start = process.hrtime.bigint();
+    await scim('PATCH', `/Groups/${deepest}`, {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Remove', path: `members[value eq "${created.id}"]` }],
+    });
+    removeTimes.push(ms(start));
+  }
+  // Each 10,000-member PATCH gave each member a group (the nesting, most of them several).
+  const events = hooks.outbox.head() - head;
+  if (events < 3 * patchMembers.length) throw new Error(`expected user.groups_changed for every affected user, got ${events} events`);
+  return { subscribedPatch10kMs: median(patchTimes), subscribedAddUnderChainMs: median(addTimes), subscribedRemoveItMs: median(removeTimes), subscribedEvents: events };
 }
 
 function child(args, log) {
@@ -310,6 +359,9 @@ export async function run(ctx) {
     metricRow({ issue, scenario: '… baseline: the same 10,000 rows by bare INSERTs (same run)', value: f.bareInsert10kMs, unit: 'ms' }),
     metricRow({ issue, scenario: '10k-member group under a 10-deep chain', value: f.add10kGroupUnderChainMs, unit: 'ms', max: TARGETS.add10kGroupUnderChainMs }),
     metricRow({ issue, scenario: '… and removing it again', value: f.removeItMs, unit: 'ms' }),
+    metricRow({ issue, scenario: 'with a user.groups_changed subscriber: PATCH adding 10,000 members (10,000 events)', value: f.subscribedPatch10kMs, unit: 'ms' }),
+    metricRow({ issue, scenario: '… the 10k-member group under the chain (10,000 events)', value: f.subscribedAddUnderChainMs, unit: 'ms' }),
+    metricRow({ issue, scenario: '… and removing it again (10,000 events)', value: f.subscribedRemoveItMs, unit: 'ms' }),
     metricRow({ issue, scenario: 'GET 100k-member group, excludedAttributes=members ÷ empty group', value: f.hugeGroupGetMs / f.emptyGroupGetMs, unit: '×', max: 1.2 }),
     metricRow({ issue, scenario: 'RSS after seeding (directory process)', value: f.rssMb, unit: 'MB', max: TARGETS.rssMb }),
     metricRow({ issue, scenario: 'database size (100k/10k/1M)', value: f.dbSizeMb, unit: 'MB' }),

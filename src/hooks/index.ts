@@ -36,6 +36,7 @@ export function createHookEvents(store: Pick<Store, 'sqlite' | 'writes'>, option
 }
 export { startDeliveryWorker, DEFAULT_DELIVERY, type DeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from './delivery-worker.js';
 export type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
+export { sourcesMayAccept } from './subscriber.js';
 export { createWebhookSource, type WebhookSource } from './webhooks/webhook-source.js';
 export { createWebhookSubscriber, webhookSubscriberId } from './webhooks/webhook-subscriber.js';
 export { signWebhook } from './webhooks/signature.js';

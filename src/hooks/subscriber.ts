@@ -4,7 +4,7 @@
  * from the YAML config, ./webhooks/; SSF streams from the database, src/ssf/). Shapes fixed for
  * issue 14 (notes: HOOKS-SPEC); `delivery` is an optional addition for per-subscriber tuning.
  */
-import type { HookEvent } from '../persistence/outbox.js';
+import type { HookEvent, HookEventType } from '../persistence/outbox.js';
 
 export type SendOutcome = { ok: true } | { ok: false; retryable: boolean; reason: string; retryAfterMs?: number };
 
@@ -32,4 +32,23 @@ export interface HookSubscriber {
 export interface SubscriberSource {
   /** Asked on every worker cycle: sources may change (config reload, a stream created). */
   subscribers(): readonly HookSubscriber[];
+  /**
+   * Whether any subscriber this source has now could accept an event of this type; absent means
+   * it could. Asked by writes before they work out an event that is costly to compute
+   * (user.groups_changed): false lets them skip it. It must turn true no later than such a
+   * subscriber is enrolled (at the outbox head, by the worker's next cycle), so it never misses an
+   * event it would have been sent.
+   */
+  mayAccept?(type: HookEventType): boolean;
+}
+
+/** Whether a subscriber of any of these sources could accept an event of `type` (a source that cannot say counts as yes). */
+export function sourcesMayAccept(sources: readonly SubscriberSource[], type: HookEventType): boolean {
+  return sources.some((source) => {
+    try {
+      return source.mayAccept ? source.mayAccept(type) : true;
+    } catch {
+      return true;
+    }
+  });
 }

@@ -303,7 +303,8 @@ export interface ChangeEvent {
   /**
    * Group writes (create, members changed, delete): every user whose effective groups the write
    * changed, with the groups gained and lost, computed set-wise from the closure inside the
-   * write. Absent when none changed. For listeners only, not logged.
+   * write. Absent when none changed, and when the directory was told nobody wants them
+   * (src/directory/sqlite/deps.ts, effectiveGroupChanges). For listeners only, not logged.
    */
   effectiveGroups?: readonly EffectiveGroupsChange[];
 }

@@ -31,7 +31,11 @@ export interface SsfSourceDeps {
 }
 
 export function createSsfSubscriberSource(deps: SsfSourceDeps): SubscriberSource {
-  return { subscribers: () => deps.streams.all().map((stream) => streamSubscriber(stream, deps)) };
+  return {
+    subscribers: () => deps.streams.all().map((stream) => streamSubscriber(stream, deps)),
+    // Any stream may be created or changed to deliver any SET type, so only the mapping decides.
+    mayAccept: (type) => possibleTypes(type).length > 0,
+  };
 }
 
 function streamSubscriber(stream: Stream, deps: SsfSourceDeps): HookSubscriber {

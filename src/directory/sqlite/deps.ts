@@ -12,6 +12,13 @@ export interface DirectoryDeps {
   listeners?: readonly ChangeListener[];
   /** Where searches that may be slow run (directory/sqlite/off-thread-search.ts); without one, every search runs inline. */
   offThread?: OffThreadSearch | undefined;
+  /**
+   * Asked at each group write: whether to work out, for the listeners, who gained or lost which
+   * effective groups (ChangeEvent.effectiveGroups). That costs reads over every user the write
+   * reaches — 10,000 for a 10,000-member group nested somewhere — so the server asks for it only
+   * while a hook subscriber takes user.groups_changed. Default: whenever there are listeners.
+   */
+  effectiveGroupChanges?: () => boolean;
 }
 
 export interface ResolvedDeps {
@@ -20,6 +27,7 @@ export interface ResolvedDeps {
   newId: () => string;
   listeners: readonly ChangeListener[];
   offThread: OffThreadSearch | undefined;
+  effectiveGroupChanges: () => boolean;
 }
 
 export function resolveDeps(deps: DirectoryDeps): ResolvedDeps {
@@ -29,5 +37,6 @@ export function resolveDeps(deps: DirectoryDeps): ResolvedDeps {
     newId: deps.newId ?? (() => newResourceId()),
     listeners: deps.listeners ?? [],
     offThread: deps.offThread,
+    effectiveGroupChanges: deps.effectiveGroupChanges ?? (deps.listeners && deps.listeners.length > 0 ? () => true : () => false),
   };
 }

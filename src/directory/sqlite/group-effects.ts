@@ -10,6 +10,9 @@
  *   changes, so each candidate's state is read before anything could have moved it.
  * - finish() reads the candidates' memberships of the candidate groups again and diffs.
  *
+ * Only while someone wants them (DirectoryDeps.effectiveGroupChanges: the server asks whether a
+ * hook subscriber takes user.groups_changed); otherwise a group write reads nothing extra.
+ *
  * A 10,000-member add costs two indexed reads over those 10,000 users (json_each of their keys,
  * keeping in SQL only their memberships of groups under a candidate), plus one read of the users
  * that changed; a one-member add into a huge group costs reads of one user (bench/README.md has
@@ -35,7 +38,8 @@ interface Pair {
   g: number;
 }
 
-export function createGroupEffects(sqlite: Database.Database) {
+/** `wanted` is asked at each write (DirectoryDeps.effectiveGroupChanges): when it says no, nothing is watched or read. */
+export function createGroupEffects(sqlite: Database.Database, wanted: () => boolean = () => true) {
   const candidateGroups = sqlite.prepare<{ g: number }, GroupRef & { key: number }>(
     `SELECT key, id, display_name AS displayName FROM groups
       WHERE key = @g OR key IN (SELECT ancestor_key FROM group_closure WHERE descendant_key = @g)`,
@@ -83,8 +87,9 @@ export function createGroupEffects(sqlite: Database.Database) {
     return found;
   };
 
-  /** Starts watching writes to the edges of group `groupKey` (which must exist now). */
-  function watch(groupKey: number): EdgeWatch {
+  /** Starts watching writes to the edges of group `groupKey` (which must exist now); undefined when nobody wants the effects. */
+  function watch(groupKey: number): EdgeWatch | undefined {
+    if (!wanted()) return undefined;
     const groupRows = candidateGroups.all({ g: groupKey });
     const names = new Map(groupRows.map((row) => [row.key, { id: row.id, displayName: row.displayName }]));
     const groups = new Set(groupRows.map((row) => row.key));

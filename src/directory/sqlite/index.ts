@@ -34,7 +34,7 @@ export function createDirectory(input: DirectoryDeps): Directory {
     /** Moves whenever the directory may have changed, in this process or another (see version.ts). */
     version: (): number => version.current(),
     users: createUserStore(deps, events, memberships),
-    groups: createGroupStore(deps, events, memberships, createGroupEffects(deps.store.sqlite)),
+    groups: createGroupStore(deps, events, memberships, createGroupEffects(deps.store.sqlite, deps.effectiveGroupChanges)),
     reads: createMemberReads(deps.store.sqlite),
     /** Effective (nested) membership for the access layer: `effective.effectiveGroups(userId)`. */
     effective: createEffectiveGroups(deps.store.sqlite),

@@ -13,9 +13,16 @@ export interface WebhookSource extends SubscriberSource {
 
 export function createWebhookSource(initial: readonly WebhookConfig[], deps: WebhookDeps = {}): WebhookSource {
   let current: readonly HookSubscriber[] = [];
+  let configs: readonly WebhookConfig[] = [];
   const replace = (webhooks: readonly WebhookConfig[]) => {
     current = webhooks.map((config) => createWebhookSubscriber(config, deps));
+    configs = webhooks;
   };
   replace(initial);
-  return { subscribers: () => current, replace };
+  return {
+    subscribers: () => current,
+    // From the config, so a reload changes the answer at once (before the worker enrols the new webhook).
+    mayAccept: (type) => configs.some((config) => config.events === undefined || config.events.includes(type)),
+    replace,
+  };
 }
