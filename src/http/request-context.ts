@@ -14,13 +14,13 @@
  * proxied request — that alone cost more than the decision (see bench/README.md). The context
  * travels on the Request object itself (under a symbol): one per request, whoever calls `fetch`.
  */
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import { silentLogger } from './logger.js';
 import { nodeRequestOf } from './node-request.js';
 import { rawHeader } from './request-header.js';
 import { createRequestLog, type RequestLog } from './request-log.js';
+import { randomIdPool } from '../shared/random-ids.js';
 
 export interface RequestContext {
   requestId: string;
@@ -33,18 +33,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 type Carrier = Request & { [CONTEXT]?: RequestContext };
 
-const ID_BYTES = 12;
-const IDS_PER_POOL = 256;
-let pool = Buffer.alloc(0);
-let offset = 0;
-function freshRequestId(): string {
-  if (offset >= pool.length) {
-    pool = randomBytes(ID_BYTES * IDS_PER_POOL);
-    offset = 0;
-  }
-  offset += ID_BYTES;
-  return pool.toString('base64url', offset - ID_BYTES, offset);
-}
+const freshRequestId = randomIdPool(12);
 type Fetch = (request: Request, env?: unknown, ...rest: never[]) => Response | Promise<Response>;
 
 /** A request's context as it starts: its id (the caller's, when well-formed), its logger, its start time. */

@@ -8,7 +8,9 @@
  * - Only users the changed edges reach can gain or lose them: a user edge's user, and the users
  *   directly in a child group's subtree. memberships.ts names them (`touch`) just before each edge
  *   changes, so each candidate's state is read before anything could have moved it.
- * - finish() reads the candidates' memberships of the candidate groups again and diffs.
+ * - finish() reads the candidates' memberships of the candidate groups again and diffs. When the
+ *   write only added edges, it need not read: every user an added edge reaches is now in G, hence
+ *   in every candidate group.
  *
  * Only while someone wants them (DirectoryDeps.effectiveGroupChanges: the server asks whether a
  * hook subscriber takes user.groups_changed); otherwise a group write reads nothing extra.
@@ -22,11 +24,14 @@ import type Database from 'better-sqlite3';
 import type { EffectiveGroupsChange, GroupRef } from '../../persistence/directory.js';
 import { PRIMARY_EMAIL_SQL } from './changed-user.js';
 
+/** Whether the edges about to change are being added or removed. */
+export type EdgeChange = 'add' | 'remove';
+
 export interface EdgeWatch {
   /** Before edges of these users to the watched group change. */
-  users(userKeys: readonly number[]): void;
+  users(userKeys: readonly number[], change: EdgeChange): void;
   /** Before edges to these child groups change: their subtrees' users are candidates. */
-  childGroups(groupKeys: readonly number[]): void;
+  childGroups(groupKeys: readonly number[], change: EdgeChange): void;
   /** Before every edge of the watched group changes (removeAll, delete): its whole subtree. */
   wholeGroup(): void;
   /** After the write's edge changes: who gained or lost which groups. */
@@ -95,8 +100,10 @@ export function createGroupEffects(sqlite: Database.Database, wanted: () => bool
     const groups = new Set(groupRows.map((row) => row.key));
     const before = new Map<number, Set<number>>();
     const seen = new Set<number>();
+    let onlyAdded = true;
 
-    const users = (userKeys: readonly number[]) => {
+    const users = (userKeys: readonly number[], change: EdgeChange) => {
+      if (change === 'remove') onlyAdded = false;
       const fresh = userKeys.filter((key) => !seen.has(key));
       if (fresh.length === 0) return;
       for (const key of fresh) seen.add(key);
@@ -105,20 +112,20 @@ export function createGroupEffects(sqlite: Database.Database, wanted: () => bool
 
     return {
       users,
-      childGroups(groupKeys) {
-        if (groupKeys.length > 0) users(subtreeUsers.all({ groups: JSON.stringify(groupKeys) }));
+      childGroups(groupKeys, change) {
+        if (groupKeys.length > 0) users(subtreeUsers.all({ groups: JSON.stringify(groupKeys) }), change);
       },
       wholeGroup() {
-        users(subtreeUsers.all({ groups: JSON.stringify([groupKey]) }));
+        users(subtreeUsers.all({ groups: JSON.stringify([groupKey]) }), 'remove');
       },
       finish() {
         if (seen.size === 0) return [];
-        const after = pairsOf([...seen], groups);
+        const after = onlyAdded ? undefined : pairsOf([...seen], groups);
         const deltas = new Map<number, { added: number[]; removed: number[] }>();
         const none = new Set<number>();
         for (const u of seen) {
           const was = before.get(u) ?? none;
-          const now = after.get(u) ?? none;
+          const now = after ? (after.get(u) ?? none) : groups;
           const added = [...now].filter((g) => !was.has(g));
           const removed = [...was].filter((g) => !now.has(g));
           if (added.length > 0 || removed.length > 0) deltas.set(u, { added, removed });

@@ -72,8 +72,8 @@ export function createMemberships(sqlite: Database.Database) {
     // User edges never touch the closure (it is over groups only), so they go in as one batch.
     const userKeys = members.filter((member) => member.type === 'User').map((member) => member.key);
     if (watch) {
-      watch.users(userKeys);
-      watch.childGroups(members.filter((member) => member.type === 'Group').map((member) => member.key));
+      watch.users(userKeys, 'add');
+      watch.childGroups(members.filter((member) => member.type === 'Group').map((member) => member.key), 'add');
     }
     let added = userKeys.length > 0 ? insertUserEdges.run(groupKey, JSON.stringify(userKeys)).changes : 0;
     for (const member of members) {
@@ -95,8 +95,8 @@ export function createMemberships(sqlite: Database.Database) {
       row.user_key == null && row.group_key != null && isGroupEdge.get(groupKey, row.group_key) !== undefined ? [row.group_key] : [],
     );
     if (watch) {
-      watch.users(rows.flatMap((row) => (row.user_key != null ? [row.user_key] : [])));
-      watch.childGroups(childKeys);
+      watch.users(rows.flatMap((row) => (row.user_key != null ? [row.user_key] : [])), 'remove');
+      watch.childGroups(childKeys, 'remove');
     }
     const prune = closure.unlinking([groupKey], childKeys);
     let removed = 0;

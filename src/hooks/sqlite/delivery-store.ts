@@ -22,7 +22,7 @@
  *   neither an attempt nor lost; if its process died first, it stays as an attempt without an
  *   outcome and the next holder makes the next attempt.
  */
-import { randomBytes } from 'node:crypto';
+import { randomIdPool } from '../../shared/random-ids.js';
 import type { HookEvent, Outbox } from '../../persistence/outbox.js';
 import type { Store } from '../../store/index.js';
 import { nextRetry, type RetryPlan } from '../backoff.js';
@@ -99,7 +99,8 @@ interface DeliveryRow {
 /** Outbox events read at a time while looking for the ones the subscriber accepts. */
 const PAGE = 64;
 
-export const newDeliveryId = (): string => `dlv_${randomBytes(12).toString('base64url')}`;
+const deliveryIdBytes = randomIdPool(12);
+export const newDeliveryId = (): string => `dlv_${deliveryIdBytes()}`;
 
 export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, outbox: Outbox) {
   const { sqlite } = store;

@@ -4,7 +4,7 @@
  * commits or rolls back with the change that caused it; its seq is the table's AUTOINCREMENT key,
  * hence commit order across every process on the database.
  */
-import { randomBytes } from 'node:crypto';
+import { randomIdPool } from '../../shared/random-ids.js';
 import type { HookEvent, HookEventType, NewHookEvent, Outbox } from '../../persistence/outbox.js';
 import type { Store } from '../../store/index.js';
 
@@ -31,7 +31,8 @@ interface OutboxRow {
   body: string;
 }
 
-export const newEventId = (): string => `evt_${randomBytes(16).toString('base64url')}`;
+const eventIdBytes = randomIdPool(16);
+export const newEventId = (): string => `evt_${eventIdBytes()}`;
 
 export function createSqliteOutbox(store: Pick<Store, 'sqlite' | 'writes'>, options: SqliteOutboxOptions = {}): Outbox {
   const { sqlite, writes } = store;
