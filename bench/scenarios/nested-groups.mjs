@@ -37,6 +37,19 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const fileMb = (path) => (existsSync(path) ? statSync(path).size : 0) / 1024 / 1024;
 
+/** SCIM calls into the app in process; a refusal throws with its answer. */
+function scimClient(app, token) {
+  return async (method, path, body) => {
+    const res = await app.request(`http://bench.local/scim/v2${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return res.status === 204 ? undefined : res.json();
+  };
+}
+
 function unwrap(result) {
   if (!result.ok) throw new Error(`seeding failed: ${result.error.detail}`);
   return result.value;
@@ -115,15 +128,7 @@ async function measureInProcess(dbPath) {
     const tokens = createTokenService(store);
     const { token } = tokens.create(`bench-${process.pid}`);
     const app = createApp({ directory, tokens });
-    const scim = async (method, path, body) => {
-      const res = await app.request(`http://bench.local/scim/v2${path}`, {
-        method,
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-      return res.status === 204 ? undefined : res.json();
-    };
+    const scim = scimClient(app, token);
 
     // Effective-groups lookups over random users (a sample large enough to leave the hot cache).
     const sample = store.sqlite.prepare('SELECT id FROM users ORDER BY random() LIMIT 20000').pluck().all();
@@ -265,15 +270,7 @@ async function measureSubscribed({ store, tokens, createApp, createDirectory, pa
   const directory = createDirectory({ store, listeners: [hooks.directory], effectiveGroupChanges: () => true });
   const { token } = tokens.create(`bench-subscribed-${process.pid}`);
   const app = createApp({ directory, tokens });
-  const scim = async (method, path, body) => {
-    const res = await app.request(`http://bench.local/scim/v2${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/scim+json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return res.status === 204 ? undefined : res.json();
-  };
+  const scim = scimClient(app, token);
   const head = hooks.outbox.head();
   const patchTimes = [];
   const addTimes = [];
