@@ -36,8 +36,9 @@ async function latency(ctx) {
   const secret = newWebhookSecret();
   const receiver = await startReceiver({ secret });
   const config = hooksConfigFile([{ name: 'latency', url: receiver.url, secret, events: ['user.deactivated'] }]);
-  const server = await ctx.scimgate(database, 'hooks-latency', { SCIMGATE_CONFIG: config });
+  let server;
   try {
+    server = await ctx.scimgate(database, 'hooks-latency', { SCIMGATE_CONFIG: config });
     const latencies = [];
     for (const user of users) {
       const res = await fetch(`${server.scimBase}/Users/${user.id}`, { method: 'PATCH', headers: server.headers, body: setActive(false) });
@@ -56,7 +57,7 @@ async function latency(ctx) {
       metricRow({ issue, scenario: `deactivation → webhook received, p99 (${latencies.length} one at a time)`, value: pick(99), unit: 'ms', max: 250 }),
     ];
   } finally {
-    await server.stop();
+    await server?.stop();
     await receiver.close();
   }
 }
@@ -69,9 +70,14 @@ async function throughput(ctx, mode) {
   const requests = users.flatMap((u) => [false, true].map((active) => ({ method: 'PATCH', path: `/scim/v2/Users/${u.id}`, body: setActive(active) })));
   const receivers = await Promise.all([0, 1].map(() => newWebhookSecret()).map(async (secret) => ({ secret, receiver: await startReceiver({ secret, mode }) })));
   const config = hooksConfigFile(receivers.map(({ secret, receiver }, i) => ({ name: `bench-${mode}-${i}`, url: receiver.url, secret })));
-  const none = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-none-${mode}`, { SCIMGATE_CONFIG: hooksConfigFile([]) });
-  const two = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-two-${mode}`, { SCIMGATE_CONFIG: config });
+  const servers = [];
   try {
+    // Inside the try: a server that fails to start must not leave the receivers listening (the
+    // bench process would then never exit, holding the heavy lock).
+    const none = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-none-${mode}`, { SCIMGATE_CONFIG: hooksConfigFile([]) });
+    servers.push(none);
+    const two = await ctx.scimgate(await ctx.tenant(ctx.config.smallUsers), `hooks-two-${mode}`, { SCIMGATE_CONFIG: config });
+    servers.push(two);
     const shape = (server) => ({ url: server.url, headers: server.headers, requests, cpuSeconds: server.cpuSeconds });
     await ctx.load({ ...shape(none), duration: ctx.config.warmup, warmup: 0 });
     await ctx.load({ ...shape(two), duration: ctx.config.warmup, warmup: 0 });
@@ -101,7 +107,7 @@ async function throughput(ctx, mode) {
     row.note = `${row.note ? `${row.note}; ` : ''}receivers: ${JSON.stringify(stats)} (${mode === 'up' ? 'delivered so far' : 'requests left hanging'})`;
     return [row];
   } finally {
-    await Promise.all([none.stop(), two.stop()]);
+    await Promise.all(servers.map((server) => server.stop()));
     await Promise.all(receivers.map(({ receiver }) => receiver.close()));
   }
 }
