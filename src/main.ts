@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createSubscriberEnrolment, createWebhookSource, sourcesMayAccept, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
+import { createHookEvents, createPostThread, createSubscriberEnrolment, createWebhookSource, sourcesMayAccept, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -88,12 +88,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let provider: ProviderConnection | undefined;
   let stopSsf: (() => void) | undefined;
   let worker: DeliveryWorker | undefined;
+  // Webhook POSTs leave from a thread of their own (src/hooks/webhooks/post-thread.ts), started at the first one.
+  const webhookPosts = createPostThread({
+    onFailure: (reason) => logger.warn({ reason }, 'the webhook sender thread stopped; its sends are retried and the next one starts a new thread'),
+  });
   let stopSessionSweep: (() => void) | undefined;
   const closeStore = async () => {
     provider?.stop();
     stopSessionSweep?.();
     // Before the store closes: in-flight sends are aborted and this process's leases given up.
     await worker?.stop();
+    await webhookPosts.stop();
     retention.stop();
     try {
       sampledAudit.stop();
@@ -139,7 +144,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Hook subscribers: webhooks from the config, SSF streams (they join once the transmitter is
     // built, below, when ssf.enabled), and any other source.
     let ssfSource: SubscriberSource | undefined;
-    const webhooks = createWebhookSource(config.hooks.webhooks);
+    const webhooks = createWebhookSource(config.hooks.webhooks, { post: webhookPosts.post });
     const hookSources: SubscriberSource[] = [
       webhooks,
       { subscribers: () => ssfSource?.subscribers() ?? [], mayAccept: (type) => ssfSource?.mayAccept?.(type) ?? false },

@@ -5,12 +5,22 @@
  * lease, deliveries, attempts) is in the database (./sqlite/delivery-store.ts), so it survives
  * restarts and kill -9, and several processes on one database share the work by lease.
  *
+ * Where it runs: on the server's request thread, which owns the database connection — the
+ * scheduling, the claims and the outcomes stay there (a second writer on another thread could
+ * hold the write lock while descheduled, and SCIM writes would wait for it). What a send costs
+ * that thread is kept small: webhook POSTs go out from a thread of their own
+ * (./webhooks/post-thread.ts), each outcome is committed with the next group of SCIM writes
+ * rather than in a COMMIT of its own (`writeWithNextGroup`, src/store/unit-of-work.ts), and while
+ * the request thread is saturated each subscriber's next send waits a moment
+ * (./request-thread-pressure.ts): deliveries are background work, and a backlog built under a
+ * flood of writes drains once it eases (figures: bench/README.md, issue 14).
+ *
  * Why a slow or dead receiver never slows SCIM writes or forward auth: sends are asynchronous with
- * a timeout, one in flight per subscriber; the worker's writes are small steps of their own
- * (`writeIfFree`: never waiting for the write lock — when it is taken, the step is tried again
- * shortly), and no write is held across a network call. A subscriber that is behind has up to
- * MAX_BATCH attempts claimed in one write, then sent one at a time, each outcome recorded in a
- * small write before the next send (./sqlite/delivery-store.ts says why).
+ * a timeout, one in flight per subscriber; the worker's writes are small steps (`writeIfFree`:
+ * never waiting for the write lock — when it is taken, the step is tried again shortly), and no
+ * write is held across a network call. A subscriber that is behind has up to MAX_BATCH attempts
+ * claimed in one write, then sent one at a time, each outcome committed before the next send
+ * (./sqlite/delivery-store.ts says why).
  *
  * It wakes when a write in this process appended events (`wake`, after the write has committed),
  * when a retry falls due, and every `pollIntervalMs` (another process's events, leases to take
@@ -21,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 import type { Outbox } from '../persistence/outbox.js';
 import type { Store } from '../store/index.js';
 import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, type Step } from './sqlite/delivery-store.js';
+import { watchRequestThread, type RequestThreadPressure } from './request-thread-pressure.js';
 import { createHookRetention } from './sqlite/retention.js';
 import { timedSend } from './timed-send.js';
 import type { DeliveryPolicy, HookSubscriber, SubscriberSource } from './subscriber.js';
@@ -46,6 +57,8 @@ export interface DeliveryWorkerOptions {
   now?: () => number;
   random?: () => number;
   log?: WorkerLog;
+  /** Whether the request thread has no slack now (default: its event-loop utilization, ./request-thread-pressure.ts). */
+  requestThread?: RequestThreadPressure;
 }
 
 export interface DeliveryWorker {
@@ -70,6 +83,8 @@ const LEASE_MARGIN_MS = 5_000;
  * the claim and the outcomes each cost one write per batch instead of one per event.
  */
 const MAX_BATCH = 50;
+/** While the request thread is saturated, each subscriber's next send waits this long (./request-thread-pressure.ts). */
+const GIVE_WAY_MS = 20;
 /** When the write lock was taken, a step is tried again this soon. */
 const BUSY_RETRY_MS = 25;
 /** Retention runs at start and this often; each run prunes in small writes, one per turn of the event loop. */
@@ -93,6 +108,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const idleLeaseMs = options.idleLeaseMs ?? 30_000;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const defaults = { ...DEFAULT_DELIVERY, ...options.defaults };
+  const requestThread = options.requestThread ?? watchRequestThread();
   const lanes = new Map<string, Lane>();
   const running = new Set<Promise<void>>();
   const inFlight = new Set<AbortController>();
@@ -231,8 +247,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }
 
   /**
-   * Sends a step's claims one at a time, in order. Each outcome is recorded in a small write of
-   * its own before the next send, so that after a crash only the send in flight is repeated and a
+   * Sends a step's claims one at a time, in order. Each outcome is committed before the next
+   * send (with the next group of SCIM writes, or alone when none comes), so that after a crash only the send in flight is repeated and a
    * receiver never sees the sequence go back. Stops at the first failure (what follows must not
    * overtake it), before any send that could outlast the lease, at shutdown, or when an outcome
    * could not be recorded (the lock was taken); what is left is returned for the next step to
@@ -243,6 +259,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const claims = step.claimed;
     for (let i = 0; i < claims.length; i++) {
       const claim = claims[i] as Claimed;
+      // Deliveries are background work: with no slack on the request thread, they give way to requests.
+      if (requestThread.saturated()) await new Promise((resolve) => setTimeout(resolve, GIVE_WAY_MS));
       // The first send starts right after its claim; a later one only while the lease still outlives it.
       if (stopped || (i > 0 && now() > step.sendBy)) return { sent: [], unsent: claims.slice(i).map(unsentOf) };
       let outcome = await timedSend(subscriber, claim.event, timeoutMs, inFlight);
@@ -254,7 +272,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
         unsent: outcome.ok && !stopped ? [] : claims.slice(i + 1).map(unsentOf),
       };
       const input = inputOf(lane);
-      if (store.writes.writeIfFree(() => deliveries.record(input, settled)) === undefined) {
+      // Committed before the next send, in the next group of SCIM writes when one comes (it shares their COMMIT).
+      if ((await store.writes.writeWithNextGroup(() => deliveries.record(input, settled))) === undefined) {
         return { sent: settled.sent, unsent: claims.slice(i + 1).map(unsentOf) };
       }
       if (settled.unsent.length > 0 || !outcome.ok) return undefined;

@@ -39,6 +39,7 @@ export type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } fr
 export { sourcesMayAccept } from './subscriber.js';
 export { createWebhookSource, type WebhookSource } from './webhooks/webhook-source.js';
 export { createWebhookSubscriber, webhookSubscriberId } from './webhooks/webhook-subscriber.js';
+export { createPostThread, type PostThread } from './webhooks/post-thread.js';
 export { signWebhook } from './webhooks/signature.js';
 export { webhookPayload, type WebhookPayload } from './webhooks/payload.js';
 export { createHookAdmin, type AttemptStatus, type DeliveryQuery, type DeliveryState, type DeliveryStatus, type HookAdmin, type SubscriberStatus } from './sqlite/delivery-admin.js';

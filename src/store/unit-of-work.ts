@@ -17,6 +17,8 @@
  * Nested calls (a revocation listener ending sessions inside a user's deactivation) become
  * savepoints of the outer one. `writeIfFree` is for bookkeeping that may be skipped (a session's
  * idle clock, a token's last use): it never waits for the lock and never throws for a busy database.
+ * `writeWithNextGroup` is bookkeeping that must be durable before its caller goes on, but need not
+ * be at once (a hook delivery's outcome): it shares the next group's COMMIT, or goes alone soon.
  *
  * Outside src/store/, raw transactions and write statements are refused by `npm run lint`
  * (scripts/lint-writes.mjs): a writer that does not come through here cannot land.
@@ -35,6 +37,15 @@ export interface UnitOfWork {
    * without counting as one of the group's writes (the request's answer does not depend on it).
    */
   writeIfFree<T>(change: () => T): T | undefined;
+  /**
+   * Bookkeeping that would rather share a COMMIT than pay for its own (the hooks' delivery
+   * outcomes, one per webhook sent): `change` runs inside the next group's transaction, as a
+   * savepoint just before its COMMIT — or, when no group commits before the next turn of the
+   * event loop's timers, in one transaction of its own with whatever else waits (as writeIfFree:
+   * never waiting for the lock). Resolves once what it wrote is committed, with what it returned;
+   * undefined when it was not stored (the lock was taken, the group failed, `change` threw).
+   */
+  writeWithNextGroup<T>(change: () => T): Promise<T | undefined>;
   /** Runs `run` (a batch of requests) with the writes made during it committed together when it returns. */
   during(run: () => void): void;
   /** Whether a group of writes is open now (reads are held back until it commits). */
@@ -49,6 +60,11 @@ export interface UnitOfWork {
   onBegin(listener: () => void): void;
   /** Runs after a group rolled back. */
   onRollback(listener: () => void): void;
+}
+
+interface Rider {
+  change: () => unknown;
+  resolve: (value: unknown) => void;
 }
 
 export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, busyTimeoutMs: number): UnitOfWork {
@@ -66,6 +82,62 @@ export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, b
   };
   const run = <T>(change: () => T): T => (sqlite.inTransaction ? transaction(inside(change)) : transaction.immediate(inside(change))) as T;
 
+  const writeIfFree = <T>(change: () => T): T | undefined => {
+    try {
+      // The group holds the lock already: the bookkeeping commits with it.
+      if (group.isOpen()) return run(change);
+      // Inside a transaction that is not an open group (a failed one not yet rolled back): skip.
+      if (sqlite.inTransaction) return undefined;
+    } catch {
+      return undefined;
+    }
+    // Not a prepared statement kept for reuse: SQLite applies busy_timeout when the PRAGMA is prepared, not when it runs.
+    sqlite.pragma('busy_timeout = 0');
+    try {
+      return transaction.immediate(inside(change)) as T;
+    } catch {
+      return undefined;
+    } finally {
+      sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  };
+
+  /** Bookkeeping waiting for the next group (writeWithNextGroup), and the timer that writes it alone if none comes. */
+  let riders: Rider[] = [];
+  let alone: NodeJS.Timeout | undefined;
+  /** Each rider in a savepoint of the transaction open now: one that throws is undone alone. */
+  const runRiders = (taken: Rider[]): unknown[] =>
+    taken.map((rider) => {
+      try {
+        return transaction(inside(rider.change));
+      } catch {
+        return undefined;
+      }
+    });
+  const takeRiders = (): Rider[] => {
+    const taken = riders;
+    riders = [];
+    if (alone) clearTimeout(alone);
+    alone = undefined;
+    return taken;
+  };
+  group.beforeCommit((committed) => {
+    if (riders.length === 0) return;
+    const taken = takeRiders();
+    const results = runRiders(taken);
+    committed.then(
+      () => taken.forEach((rider, i) => rider.resolve(results[i])),
+      () => taken.forEach((rider) => rider.resolve(undefined)),
+    );
+  });
+  const writeAlone = () => {
+    alone = undefined;
+    const taken = takeRiders();
+    if (taken.length === 0) return;
+    const results = writeIfFree(() => runRiders(taken));
+    taken.forEach((rider, i) => rider.resolve(results?.[i]));
+  };
+
   return {
     write(change) {
       group.join();
@@ -75,23 +147,14 @@ export function createUnitOfWork(sqlite: Database.Database, group: WriteGroup, b
         throw asDatabaseBusy(error);
       }
     },
-    writeIfFree(change) {
-      try {
-        // The group holds the lock already: the bookkeeping commits with it.
-        if (group.isOpen()) return run(change);
-        // Inside a transaction that is not an open group (a failed one not yet rolled back): skip.
-        if (sqlite.inTransaction) return undefined;
-      } catch {
-        return undefined;
-      }
-      sqlite.pragma('busy_timeout = 0');
-      try {
-        return transaction.immediate(inside(change)) as ReturnType<typeof change>;
-      } catch {
-        return undefined;
-      } finally {
-        sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      }
+    writeIfFree,
+    writeWithNextGroup<T>(change: () => T) {
+      return new Promise<T | undefined>((resolve) => {
+        riders.push({ change, resolve: resolve as (value: unknown) => void });
+        // A batch of requests read in this poll phase runs its group in this turn's check phase;
+        // a timer fires only in the next turn, after it. With no group by then, it goes alone.
+        alone ??= setTimeout(writeAlone, 1);
+      });
     },
     during: (batch) => group.during(batch),
     isOpen: () => group.isOpen(),

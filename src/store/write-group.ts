@@ -60,6 +60,12 @@ export interface WriteGroup {
   onBegin(listener: () => void): void;
   /** Runs after a group rolled back, so that anything derived from its rows is dropped. */
   onRollback(listener: () => void): void;
+  /**
+   * Runs inside each group's transaction just before its COMMIT, given the promise of that commit:
+   * bookkeeping that would rather share the group's COMMIT than pay for one of its own
+   * (src/store/unit-of-work.ts, `writeWithNextGroup`). What it writes must not throw out of it.
+   */
+  beforeCommit(listener: (committed: Promise<void>) => void): void;
 }
 
 export class WriteGroupFailed extends Error {
@@ -80,6 +86,7 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
   const rollback = sqlite.prepare('ROLLBACK');
   const beginListeners: (() => void)[] = [];
   const rollbackListeners: (() => void)[] = [];
+  const commitListeners: ((committed: Promise<void>) => void)[] = [];
   let current: OpenGroup | undefined;
   let running = false;
   /** Why a BEGIN failed during this run, if one did: every later write of the run is refused with it. */
@@ -171,6 +178,13 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
     noticeLoss();
     const group = current;
     if (group === undefined) return;
+    for (const listener of commitListeners) {
+      try {
+        listener(group.promise);
+      } catch {
+        // Riders keep their failures to themselves (each in a savepoint); the group's writes commit regardless.
+      }
+    }
     try {
       commit.run();
     } catch (error) {
@@ -219,5 +233,6 @@ export function createWriteGroup(sqlite: Database.Database): WriteGroup {
     joined: () => joins,
     onBegin: (listener) => void beginListeners.push(listener),
     onRollback: (listener) => void rollbackListeners.push(listener),
+    beforeCommit: (listener) => void commitListeners.push(listener),
   };
 }

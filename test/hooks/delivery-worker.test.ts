@@ -74,6 +74,18 @@ describe('delivery worker', () => {
     expect(a.got.map((e) => e.id)).toEqual(hooks.outbox.readAfter(0, 100).filter((e) => e.type !== 'scim_token.revoked').map((e) => e.id));
   });
 
+  it('gives way while the request thread is saturated: asked before every send, and still everything arrives, in order', async () => {
+    const store = open(database());
+    const a = recorder('test:a');
+    let asked = 0;
+    const { append } = start(store, [a.subscriber], { requestThread: { saturated: () => (asked++, true) } });
+    await seen(store, 1);
+    for (let i = 0; i < 12; i++) append(`t${i}`);
+    await a.until((got) => got.length >= 12);
+    expect(names(a.got)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i}`));
+    expect(asked).toBeGreaterThanOrEqual(12);
+  });
+
   it('retries a failing receiver with the same event id, holding later events back, then goes on in order', async () => {
     const store = open(database());
     const a = recorder('test:a', (_event, n) => (n <= 3 ? { ok: false, retryable: true, reason: `down ${n}` } : { ok: true }));

@@ -149,7 +149,8 @@ describe('Standard Webhooks delivery', () => {
   it('dead-letters an event the receiver refuses past its max age, then delivers the next one', async () => {
     const secret = newSecret();
     const r = await receiver({ secrets: [secret], mode: { kind: 'unavailable' } });
-    const { server, database } = await serve([{ name: 'strict', url: r.url, secrets: [{ value: secret }], events: ['user.deactivated'], maxAge: '300ms', backoff: { initial: '20ms', max: '50ms' } }]);
+    // Max age 1 s: the first POST starts the sender thread, which from source (tsx) takes ~0.3 s.
+    const { server, database } = await serve([{ name: 'strict', url: r.url, secrets: [{ value: secret }], events: ['user.deactivated'], maxAge: '1s', backoff: { initial: '20ms', max: '50ms' } }]);
     const reader = openStore(database, { migrate: false });
     cleanups.push(() => reader.close());
     const states = () => reader.sqlite.prepare("SELECT state, last_error AS error FROM hook_deliveries WHERE subscriber_id = 'webhook:strict' ORDER BY event_seq").all() as { state: string; error: string | null }[];

@@ -226,4 +226,67 @@ describe('write groups', () => {
     });
     expect(seenByOther()).toEqual([1]);
   });
+
+  describe('bookkeeping that rides the next group (writeWithNextGroup)', () => {
+    it('runs inside the next group, just before its COMMIT, and resolves only once that group has committed', async () => {
+      const recorded = store.writes.writeWithNextGroup(() => {
+        note(100);
+        // Inside the group's transaction (a savepoint of it), not one of its own.
+        return store.writes.isOpen() ? 'in the group' : 'alone';
+      });
+      let settled = false;
+      void recorded.then(() => (settled = true));
+      // Nothing yet: it waits for a group (not for the lock).
+      expect(seenByOther()).toEqual([]);
+      store.writes.during(() => {
+        writer()(1);
+        // Not yet run: it goes last, so the group's own writes are not held up by it.
+        expect(seenInside()).toEqual([1]);
+      });
+      // The group's COMMIT carried both: the request's write and the bookkeeping.
+      expect(seenByOther()).toEqual([1, 100]);
+      expect(settled).toBe(false); // resolved after the commit, in a later microtask
+      await expect(recorded).resolves.toBe('in the group');
+    });
+
+    it('with no group coming, is written alone — several waiting riders in one transaction', async () => {
+      const first = store.writes.writeWithNextGroup(() => note(7).changes);
+      const second = store.writes.writeWithNextGroup(() => note(8).changes);
+      await expect(Promise.all([first, second])).resolves.toEqual([1, 1]);
+      expect(seenByOther()).toEqual([7, 8]);
+    });
+
+    it('a rider that throws is undone alone: the group and the other riders commit', async () => {
+      const bad = store.writes.writeWithNextGroup(() => {
+        note(50);
+        throw new Error('broken bookkeeping');
+      });
+      const good = store.writes.writeWithNextGroup(() => note(51).changes);
+      store.writes.during(() => writer()(2));
+      await expect(bad).resolves.toBeUndefined();
+      await expect(good).resolves.toBe(1);
+      expect(seenByOther()).toEqual([2, 51]);
+    });
+
+    it('a group that fails to commit takes its riders with it: they resolve undefined, nothing stored', async () => {
+      const rider = store.writes.writeWithNextGroup(() => note(60).changes);
+      store.writes.during(() => {
+        store.writes.write(() => store.sqlite.prepare('INSERT INTO trap VALUES (999)').run());
+      });
+      await expect(rider).resolves.toBeUndefined();
+      expect(seenByOther()).toEqual([]);
+    });
+
+    it('written alone while another process holds the write lock: not written, resolves undefined without waiting for the lock', async () => {
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        await expect(store.writes.writeWithNextGroup(() => note(70).changes)).resolves.toBeUndefined();
+      } finally {
+        other.exec('ROLLBACK');
+      }
+      expect(seenByOther()).toEqual([]);
+    });
+  });
 });
+
+const seenInside = () => store.sqlite.prepare('SELECT n FROM notes ORDER BY n').pluck().all();

@@ -27,6 +27,7 @@ import type { DirectoryError, DirectoryResult, MemberRecord, OffThreadPage, Page
 import type { Filter } from '../../scim/protocol/filter/ast.js';
 import type { AttrPath, ResourceTypeName } from '../../scim/protocol/schemas/index.js';
 import { fail, ok } from '../../shared/result.js';
+import { threadEntryScript } from '../../shared/thread-entry.js';
 import { runsInline } from './search-cost.js';
 
 /** A list's relationships, read in the page's snapshot: a user's groups, or a group's members, by resource id. */
@@ -78,15 +79,6 @@ export interface OffThreadSearchOptions {
 
 export const DEFAULT_MAX_QUEUED_SEARCHES = 8;
 
-/** The thread's code: the compiled entry, or from a source checkout (tests) the TypeScript one through tsx. */
-function entryScript(url: URL): string {
-  const entry = url.href;
-  const fromSource = entry.endsWith('.ts');
-  return fromSource
-    ? `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`
-    : `import(${JSON.stringify(entry)})`;
-}
-
 interface Search {
   request: SearchRequest;
   resolve: (reply: SearchReply) => void;
@@ -130,7 +122,7 @@ export function startOffThreadSearch(file: string, options: OffThreadSearchOptio
   };
 
   const start = (): Worker => {
-    const w = new Worker(entryScript(options.entry), { eval: true, workerData: { file } });
+    const w = new Worker(threadEntryScript(options.entry), { eval: true, workerData: { file } });
     w.unref();
     w.on('message', (reply: SearchReply) => {
       const search = running;

@@ -6,8 +6,10 @@
  * - `advance`, one per step: takes the lease and claims, in commit order, up to `maxBatch` due
  *   attempts at once (a subscriber that is behind costs one claim per batch, not one per event);
  * - `record`, one per send: that send's outcome (and, after a failure, the undoing of the claims
- *   behind it), before the next send goes out — so after a crash only the send in flight is
- *   repeated, and a receiver never sees the sequence go back.
+ *   behind it), committed before the next send goes out — so after a crash only the send in
+ *   flight is repeated, and a receiver never sees the sequence go back. (The worker has it ride
+ *   the next group of SCIM writes; recording several sends' outcomes in one write after they all
+ *   went out re-sent answered events after a kill -9.)
  *
  * Why it is safe with several processes on one database:
  * - A subscriber is delivered to by the holder of its lease only; the lease is taken or renewed in

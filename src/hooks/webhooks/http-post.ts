@@ -4,10 +4,10 @@
  * other: a signed body must not land somewhere else); the answer's body is read and dropped, which
  * frees the connection.
  *
- * Why not `fetch`: the worker runs on the server's main thread, and undici's fetch (Request,
- * Headers, web streams, AbortSignal plumbing) cost ~460 µs of CPU per POST on loopback against
- * ~200 µs for this (bench/README.md, issue 14) — with two webhooks, more than the SCIM PATCH that
- * caused the event.
+ * Where it runs: on the webhook sender thread (./post-thread-entry.ts, started by
+ * ./post-thread.ts), not on the request thread, which only hands it URL, headers and body.
+ * Why not `fetch`: undici's fetch (Request, Headers, web streams, AbortSignal plumbing) cost ~460
+ * µs of CPU per POST on loopback against ~200 µs for this (bench/README.md, issue 14).
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';

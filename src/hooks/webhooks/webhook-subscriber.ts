@@ -3,7 +3,8 @@
  * (Standard Webhooks headers). Any 2xx is delivered; anything else — another status, a refused
  * connection, a timeout — is retried by the worker until the webhook's max age. Redirects are not
  * followed (a signed body must not land somewhere else). A 429 or 503's Retry-After is honoured.
- * Sent over ./http-post.ts (keep-alive connections, cheaper than fetch on the main thread).
+ * Sent over ./http-post.ts (keep-alive connections), from the sender thread when the server passes
+ * its `post` (./post-thread.ts), else from the calling thread.
  */
 import type { WebhookConfig } from '../../config/types.js';
 import type { HookEvent } from '../../persistence/outbox.js';
@@ -13,7 +14,7 @@ import { webhookPayload } from './payload.js';
 import { signWebhook, webhookKeys } from './signature.js';
 
 export interface WebhookDeps {
-  /** How the signed POST goes out (default: ./http-post.ts). */
+  /** How the signed POST goes out (default: ./http-post.ts on the calling thread; the server passes ./post-thread.ts's). */
   post?: (url: URL, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal) => Promise<PostAnswer>;
   /** Seconds since the epoch, for webhook-timestamp (default: the clock). */
   nowSeconds?: () => number;
