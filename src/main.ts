@@ -17,7 +17,7 @@ import { createAuditedWrites, createSqliteAuditLog, startAuditRetention, startSa
 import { createConfigReloader, type Config, type ConfigError, type ReloadOutcome } from './config/index.js';
 import { ok, type Result } from './shared/result.js';
 import { changedUserOf, createDirectory, startOffThreadSearch } from './directory/index.js';
-import { createHookEvents, createPostThread, createSubscriberEnrolment, createWebhookSource, sourcesMayAccept, startDeliveryWorker, webhookChanges, type DeliveryWorker, type SubscriberSource } from './hooks/index.js';
+import { createSubscriberEnrolment, startServerHooks, webhookChanges, type SubscriberSource } from './hooks/index.js';
 import { parseLinkAttribute } from './directory/sqlite/user-lookup.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { serverTimeoutOptions } from './http/server-timeouts.js';
@@ -87,18 +87,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   let provider: ProviderConnection | undefined;
   let stopSsf: (() => void) | undefined;
-  let worker: DeliveryWorker | undefined;
-  // Webhook POSTs leave from a thread of their own (src/hooks/webhooks/post-thread.ts), started at the first one.
-  const webhookPosts = createPostThread({
-    onFailure: (reason) => logger.warn({ reason }, 'the webhook sender thread stopped; its sends are retried and the next one starts a new thread'),
-  });
+  let stopHooks: (() => Promise<void>) | undefined;
   let stopSessionSweep: (() => void) | undefined;
   const closeStore = async () => {
     provider?.stop();
     stopSessionSweep?.();
     // Before the store closes: in-flight sends are aborted and this process's leases given up.
-    await worker?.stop();
-    await webhookPosts.stop();
+    await stopHooks?.();
     retention.stop();
     try {
       sampledAudit.stop();
@@ -111,15 +106,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     store.close();
   };
   try {
-    // Hook events (src/hooks/): appended to the outbox inside the write that causes them; the
-    // delivery worker wakes once such a write has committed.
-    const hooks = createHookEvents(store, {
-      onAppend: () => worker?.wake(),
+    // Hook events, their subscribers and delivery (src/hooks/server-hooks.ts).
+    const hooks = startServerHooks({
+      store,
+      config: config.hooks,
+      log: logger,
       userById: (id) => {
         const user = directory.users.get(id);
         return user ? changedUserOf(user) : undefined;
       },
+      ...(options.hookSources ? { sources: options.hookSources } : {}),
     });
+    stopHooks = hooks.stop;
     const tokens = createTokenService({ ...store, audit: auditLog, events: hooks.tokens });
     if (config.scim.token) {
       const { outcome, record } = tokens.ensureBootstrapToken(config.scim.token);
@@ -141,34 +139,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       onSwept: (ended, deleted) => logger.info({ ended, deleted }, 'idle sessions ended and expired rows deleted'),
       onFailure: (error) => logger.warn({ err: error }, 'the session sweep could not run now; it tries again in a minute'),
     }).stop;
-    // Hook subscribers: webhooks from the config, SSF streams (they join once the transmitter is
-    // built, below, when ssf.enabled), and any other source.
-    let ssfSource: SubscriberSource | undefined;
-    const webhooks = createWebhookSource(config.hooks.webhooks, { post: webhookPosts.post });
-    const hookSources: SubscriberSource[] = [
-      webhooks,
-      { subscribers: () => ssfSource?.subscribers() ?? [], mayAccept: (type) => ssfSource?.mayAccept?.(type) ?? false },
-      ...(options.hookSources ?? []),
-    ];
     // The hooks' listener first: a deprovisioning's user event precedes the revocations it causes.
     // Group writes work out user.groups_changed only while a subscriber may take it.
     const directory = createDirectory({
       store,
       listeners: [hooks.directory, createRevocationListener(sessions)],
       offThread,
-      effectiveGroupChanges: () => sourcesMayAccept(hookSources, 'user.groups_changed'),
+      effectiveGroupChanges: () => hooks.mayAccept('user.groups_changed'),
     });
     const generation = createDirectoryGeneration(directory.version);
-    let { pollIntervalMs, retentionMs } = config.hooks;
-    // The delivery worker (src/hooks/delivery-worker.ts).
-    worker = startDeliveryWorker({
-      store,
-      outbox: hooks.outbox,
-      sources: hookSources,
-      pollIntervalMs: () => pollIntervalMs,
-      retentionMs: () => retentionMs,
-      log: logger,
-    });
 
     const auditedWrites = createAuditedWrites(store.writes, auditLog);
     let access;
@@ -211,7 +190,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const ssf = config.ssf.enabled ? startSsf(store, config, logger, { audit: auditLog, enrol: createSubscriberEnrolment(store, hooks.outbox) }) : undefined;
     if (ssf) {
       stopSsf = ssf.stop;
-      ssfSource = ssf.transmitter.source;
+      hooks.joinSsf(ssf.transmitter.source);
     }
     const appDeps = {
       directory,
@@ -241,9 +220,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       load: options.reload?.load ?? (() => ok(config)),
       apply: (next) => {
         policies.replace(next.routes);
-        webhooks.replace(next.hooks.webhooks);
-        ({ pollIntervalMs, retentionMs } = next.hooks);
-        worker?.wake();
+        hooks.reconfigure(next.hooks);
       },
       initial: config,
       log: logger,
