@@ -281,8 +281,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     return undefined;
   }
 
-
-
   schedule(now());
   setImmediate(() => prune());
   pruner = setInterval(() => prune(), PRUNE_EVERY_MS);
@@ -306,7 +304,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 }
 
 const unsentOf = ({ deliveryId, attempt }: Claimed) => ({ deliveryId, attempt });
-
 
 function definedOnly(policy: DeliveryPolicy | undefined): DeliveryPolicy {
   const out: DeliveryPolicy = {};

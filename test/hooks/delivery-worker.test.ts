@@ -127,6 +127,30 @@ describe('delivery worker', () => {
     expect(names(a.got).filter((n) => n === 'refused')).toHaveLength(1);
   });
 
+  it('a pending delivery whose event left the outbox is dead-lettered, never sent as the event after it', async () => {
+    const store = open(database());
+    let failFirst = true;
+    const a = recorder('test:a', (event) => {
+      if (event.token?.name !== 'gone' || !failFirst) return { ok: true };
+      failFirst = false;
+      return { ok: false, retryable: true, reason: 'HTTP 503' };
+    });
+    const { append, hooks } = start(store, [a.subscriber], { defaults: { initialBackoffMs: 200, maxBackoffMs: 200 } });
+    await seen(store);
+    append('gone');
+    await a.until((got) => got.length === 1);
+    const states = () => store.sqlite.prepare('SELECT state, last_error AS error FROM hook_deliveries ORDER BY event_seq').all() as { state: string; error: string | null }[];
+    await eventually(() => states()[0]?.error === 'HTTP 503');
+    // Taken out of the outbox while its retry waits (as if pruned), then another event follows it.
+    const gone = hooks.outbox.readAfter(0, 10).find((e) => e.token?.name === 'gone');
+    store.writes.write(() => store.sqlite.prepare('DELETE FROM hook_outbox WHERE seq = ?').run(gone?.seq));
+    append('after');
+    await a.until((got) => names(got).includes('after'));
+    await eventually(() => states().length === 2 && states()[1]?.state === 'delivered');
+    expect(states()[0]).toEqual({ state: 'dead', error: 'the event is no longer in the outbox (pruned)' });
+    expect(names(a.got)).toEqual(['gone', 'after']);
+  });
+
   it('a hung receiver is cut off at its timeout and retried; a restart resumes what is pending', async () => {
     const path = database();
     const first = openStore(path);

@@ -157,7 +157,6 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   const deadLetter = sqlite.prepare<[number, string, string, number]>(
     "UPDATE hook_deliveries SET state = 'dead', updated_at = ?, last_error = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
   );
-  const eventAt = sqlite.prepare<[number], number>('SELECT seq FROM hook_outbox WHERE seq = ?').pluck();
 
   /** One sent attempt's outcome. A delivery that moved on meanwhile (an operator's retry, a replay's superseding) is left as it is. */
   type RecordInput = Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>;
@@ -191,7 +190,11 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
     for (const claim of settled.unsent) undo(input, claim);
   };
 
-  const readEvent = (seq: number): HookEvent | undefined => (eventAt.get(seq) === undefined ? undefined : outbox.readAfter(seq - 1, 1)[0]);
+  /** The event at `seq`, or undefined when retention has pruned it (the next one read is then another event). */
+  const readEvent = (seq: number): HookEvent | undefined => {
+    const [event] = outbox.readAfter(seq - 1, 1);
+    return event?.seq === seq ? event : undefined;
+  };
 
   /** Claims the next attempt of a pending delivery; undefined when its event is gone (dead-lettered instead). */
   const claimPending = (input: AdvanceInput, row: DeliveryRow): Claimed | undefined => {

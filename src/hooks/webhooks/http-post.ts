@@ -59,7 +59,8 @@ export function postWebhook(url: URL, headers: Readonly<Record<string, string>>,
   });
 }
 
-function reasonOf(signal: AbortSignal): Error {
+/** Why `signal` aborted, as an Error (what a POST rejects with, here and on the sender thread's seam). */
+export function reasonOf(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }

@@ -18,7 +18,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { besideModule, threadEntryScript } from '../../shared/thread-entry.js';
-import type { PostAnswer } from './http-post.js';
+import { reasonOf, type PostAnswer } from './http-post.js';
 
 /** To the thread: one POST, or the abort of one. */
 export type ToPostThread =
@@ -120,9 +120,4 @@ export function createPostThread(options: PostThreadOptions = {}): PostThread {
       if (w) await w.terminate();
     },
   };
-}
-
-function reasonOf(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(String(reason ?? 'aborted'));
 }
