@@ -9,16 +9,17 @@
  * scheduling, the claims and the outcomes stay there (a second writer on another thread could
  * hold the write lock while descheduled, and SCIM writes would wait for it). What a send costs
  * that thread is kept small: webhook POSTs go out from a thread of their own
- * (./webhooks/post-thread.ts), each outcome is committed with the next group of SCIM writes
- * rather than in a COMMIT of its own (`writeWithNextGroup`, src/store/unit-of-work.ts), and while
+ * (./webhooks/post-thread.ts), each claim and each outcome is committed with the next group of
+ * SCIM writes rather than in a COMMIT of its own (`writeWithNextGroup`, src/store/unit-of-work.ts), and while
  * the request thread is saturated each subscriber's next send waits a moment
  * (./request-thread-pressure.ts): deliveries are background work, and a backlog built under a
  * flood of writes drains once it eases (figures: bench/README.md, issue 14).
  *
  * Why a slow or dead receiver never slows SCIM writes or forward auth: sends are asynchronous with
- * a timeout, one in flight per subscriber; the worker's writes are small steps (`writeIfFree`:
- * never waiting for the write lock — when it is taken, the step is tried again shortly), and no
- * write is held across a network call. A subscriber that is behind has up to MAX_BATCH attempts
+ * a timeout, one in flight per subscriber; the worker's writes are small steps that never wait for
+ * the write lock (when it is taken, the step is tried again shortly), and no
+ * write is held across a network call (a claim or an outcome waiting for its group holds nothing:
+ * it runs when the group commits). A subscriber that is behind has up to MAX_BATCH attempts
  * claimed in one write, then sent one at a time, each outcome committed before the next send
  * (./sqlite/delivery-store.ts says why).
  *
@@ -226,7 +227,10 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     while (!stopped) {
       const subscriber = lane.subscriber;
       const input = inputOf(lane);
-      const step: Step | undefined = store.writes.writeIfFree(() => deliveries.advance(input));
+      // The claim (and the outcome of the step before, when it is the last one sent) shares the
+      // COMMIT of the next group of SCIM writes: a subscriber that keeps up claims one event per
+      // step, and a COMMIT of its own each time cost the request thread more than the send did.
+      const step: Step | undefined = await store.writes.writeWithNextGroup(() => deliveries.advance(input));
       if (step === undefined) {
         // The write lock is taken (another process's commit): the step, and any outcome to record, wait a moment.
         schedule(now() + BUSY_RETRY_MS);
@@ -248,11 +252,12 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 
   /**
    * Sends a step's claims one at a time, in order. Each outcome is committed before the next
-   * send (with the next group of SCIM writes, or alone when none comes), so that after a crash only the send in flight is repeated and a
-   * receiver never sees the sequence go back. Stops at the first failure (what follows must not
-   * overtake it), before any send that could outlast the lease, at shutdown, or when an outcome
-   * could not be recorded (the lock was taken); what is left is returned for the next step to
-   * record and undo.
+   * send (with the next group of SCIM writes, or alone when none comes), so that after a crash
+   * only the send in flight is repeated and a receiver never sees the sequence go back; the last
+   * one sent is returned instead, and the next step's claim records it in the same write. Stops at
+   * the first failure (what follows must not overtake it), before any send that could outlast the
+   * lease, at shutdown, or when an outcome could not be recorded (the lock was taken); what is
+   * left is returned for the next step to record and undo.
    */
   async function sendInOrder(lane: Lane, step: Extract<Step, { kind: 'send' }>, timeoutMs: number): Promise<Settled | undefined> {
     const subscriber = lane.subscriber;
@@ -271,12 +276,13 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
         sent: [{ deliveryId: claim.deliveryId, attempt: claim.attempt, outcome }],
         unsent: outcome.ok && !stopped ? [] : claims.slice(i + 1).map(unsentOf),
       };
+      // No send follows in this step: the next step's claim records it, in the same write.
+      if (i === claims.length - 1 || settled.unsent.length > 0) return settled;
       const input = inputOf(lane);
       // Committed before the next send, in the next group of SCIM writes when one comes (it shares their COMMIT).
       if ((await store.writes.writeWithNextGroup(() => deliveries.record(input, settled))) === undefined) {
         return { sent: settled.sent, unsent: claims.slice(i + 1).map(unsentOf) };
       }
-      if (settled.unsent.length > 0 || !outcome.ok) return undefined;
     }
     return undefined;
   }

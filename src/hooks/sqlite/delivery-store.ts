@@ -2,14 +2,14 @@
  * The delivery worker's state over SQLite (hook_subscribers, hook_deliveries, hook_attempts):
  * each subscriber's cursor in the outbox and its lease, its line of pending deliveries, and every
  * attempt claimed before it is sent. Two writes, both run inside the store's unit of work (the
- * worker uses `writeIfFree`, so it never waits for the lock):
- * - `advance`, one per step: takes the lease and claims, in commit order, up to `maxBatch` due
- *   attempts at once (a subscriber that is behind costs one claim per batch, not one per event);
- * - `record`, one per send: that send's outcome (and, after a failure, the undoing of the claims
- *   behind it), committed before the next send goes out — so after a crash only the send in
- *   flight is repeated, and a receiver never sees the sequence go back. (The worker has it ride
- *   the next group of SCIM writes; recording several sends' outcomes in one write after they all
- *   went out re-sent answered events after a kill -9.)
+ * worker has them ride the next group of SCIM writes, never waiting for the lock):
+ * - `advance`, one per step: takes the lease, records the previous step's last outcome, and
+ *   claims, in commit order, up to `maxBatch` due attempts at once (a subscriber that is behind
+ *   costs one claim per batch, not one per event);
+ * - `record`, one per send that another send of the same step follows: that send's outcome,
+ *   committed before the next send goes out — so after a crash only the send in flight is
+ *   repeated, and a receiver never sees the sequence go back. (Recording several sends' outcomes
+ *   in one write after they all went out re-sent answered events after a kill -9.)
  *
  * Why it is safe with several processes on one database:
  * - A subscriber is delivered to by the holder of its lease only; the lease is taken or renewed in
@@ -297,11 +297,11 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
     },
 
     /**
-     * Records what became of claims without claiming more: after each send (so that a crash
-     * repeats at most the send in flight, never ones already answered), and at shutdown. Needs no
-     * lease: every statement is conditioned on the delivery still being at that attempt, so an
-     * outcome a newer claim has overtaken changes nothing. Inside a write; true, so that `writeIfFree` tells a
-     * recorded outcome from a busy lock.
+     * Records what became of claims without claiming more: after each send another send of the
+     * step follows (so that a crash repeats at most the send in flight, never ones already
+     * answered), and at shutdown. Needs no lease: every statement is conditioned on the delivery
+     * still being at that attempt, so an outcome a newer claim has overtaken changes nothing.
+     * Inside a write; true, so that the worker tells a recorded outcome from one not stored.
      */
     record(input: Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>, settled: Settled): true {
       settle(input, settled);
