@@ -20,3 +20,15 @@ export function randomIdPool(bytes: number, perPool = 256): () => string {
     return pool.toString('base64url', offset - bytes, offset);
   };
 }
+
+/**
+ * Ids that sort by when they were made: the time in milliseconds (12 hex digits, so that SQLite's
+ * byte-wise order is time order), then `randomBytes` random bytes. For primary keys of rows
+ * inserted by the thousand: a random key lands on a random page of its index, so inserting many
+ * dirties (and commits, and checkpoints) a page each, and evicts the cache pages the requests
+ * use; a time-ordered one lands on the index's right edge, a few rows per page.
+ */
+export function timeOrderedIdPool(randomBytesPerId: number, now: () => number = Date.now): () => string {
+  const random = randomIdPool(randomBytesPerId);
+  return () => now().toString(16).padStart(12, '0') + random();
+}

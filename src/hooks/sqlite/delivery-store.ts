@@ -24,7 +24,7 @@
  *   neither an attempt nor lost; if its process died first, it stays as an attempt without an
  *   outcome and the next holder makes the next attempt.
  */
-import { randomIdPool } from '../../shared/random-ids.js';
+import { timeOrderedIdPool } from '../../shared/random-ids.js';
 import type { HookEvent, Outbox } from '../../persistence/outbox.js';
 import type { Store } from '../../store/index.js';
 import { nextRetry, type RetryPlan } from '../backoff.js';
@@ -101,8 +101,9 @@ interface DeliveryRow {
 /** Outbox events read at a time while looking for the ones the subscriber accepts. */
 const PAGE = 64;
 
-const deliveryIdBytes = randomIdPool(12);
-export const newDeliveryId = (): string => `dlv_${deliveryIdBytes()}`;
+// Time-ordered: one row per event per subscriber, and the attempts' key starts with it.
+const deliveryIdBody = timeOrderedIdPool(9);
+export const newDeliveryId = (): string => `dlv_${deliveryIdBody()}`;
 
 export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, outbox: Outbox) {
   const { sqlite } = store;
