@@ -33,6 +33,12 @@ export function combine(rounds) {
   };
 }
 
+/** Each side's rounds combined, and the per-round ratios a / b. */
+const paired = (as, bs) => {
+  const ratio = (key) => as.map((r, i) => r[key] / bs[i][key]);
+  return { a: combine(as), b: combine(bs), ratios: { rps: ratio('rps'), p99: ratio('p99'), cpu: ratio('cpuUsPerRequest') } };
+};
+
 /**
  * `rounds` alternating measurements of `a` and `b` (functions returning a LoadResult).
  * @returns {Promise<{ a: object, b: object, ratios: { rps: number[], p99: number[], cpu: number[] } }>} ratios are a / b per round
@@ -49,6 +55,24 @@ export async function alternate(rounds, a, b) {
       bs.push(await b());
     }
   }
-  const ratio = (key) => as.map((r, i) => r[key] / bs[i][key]);
-  return { a: combine(as), b: combine(bs), ratios: { rps: ratio('rps'), p99: ratio('p99'), cpu: ratio('cpuUsPerRequest') } };
+  return paired(as, bs);
+}
+
+/**
+ * `rounds` measurements of `a` and `b` when `a` leaves work behind it (the hooks' delivery
+ * backlog) that `b` must not share the machine with: each round waits for `settle`, then runs `b`
+ * and `a` back to back. `alternate` would put the wait between a pair's two halves every other
+ * round, and the machine's speed drifts over such a wait (tens of seconds) by more than the
+ * difference being measured; here each pair runs seconds apart, always in the same order.
+ * @returns {Promise<{ a: object, b: object, ratios: { rps: number[], p99: number[], cpu: number[] } }>} ratios are a / b per round
+ */
+export async function afterSettling(rounds, settle, a, b) {
+  const as = [];
+  const bs = [];
+  for (let round = 0; round < rounds; round++) {
+    await settle();
+    bs.push(await b());
+    as.push(await a());
+  }
+  return paired(as, bs);
 }
