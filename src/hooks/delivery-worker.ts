@@ -19,7 +19,7 @@
  * a timeout, one in flight per subscriber; the worker's writes are small steps that never wait for
  * the write lock (when it is taken, the step is tried again shortly), and no
  * write is held across a network call (a claim or an outcome waiting for its group holds nothing:
- * it runs when the group commits). A subscriber that is behind has up to MAX_BATCH attempts
+ * it runs when the group commits). A subscriber that is behind has up to MAX_BATCH (./delivery-policy.ts) attempts
  * claimed in one write, then sent one at a time, each outcome committed before the next send
  * (./sqlite/delivery-store.ts says why).
  *
@@ -35,6 +35,7 @@ import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, typ
 import { watchRequestThread, type RequestThreadPressure } from './request-thread-pressure.js';
 import { createHookRetention } from './sqlite/retention.js';
 import { timedSend } from './timed-send.js';
+import { DEFAULT_DELIVERY, stepLimits } from './delivery-policy.js';
 import type { DeliveryPolicy, HookSubscriber, SubscriberSource } from './subscriber.js';
 
 export interface WorkerLog {
@@ -70,20 +71,6 @@ export interface DeliveryWorker {
   readonly owner: string;
 }
 
-export const DEFAULT_DELIVERY: Required<DeliveryPolicy> = {
-  timeoutMs: 10_000,
-  maxAgeMs: 24 * 60 * 60 * 1000,
-  initialBackoffMs: 1_000,
-  maxBackoffMs: 10 * 60 * 1000,
-};
-
-/** The lease outlives an attempt's send timeout by this much, so it never expires mid-send. */
-const LEASE_MARGIN_MS = 5_000;
-/**
- * At most this many attempts claimed for one subscriber in one write, when it is that far behind:
- * the claim and the outcomes each cost one write per batch instead of one per event.
- */
-const MAX_BATCH = 50;
 /** While the request thread is saturated, each subscriber's next send waits this long (./request-thread-pressure.ts). */
 const GIVE_WAY_MS = 20;
 /** When the write lock was taken, a step is tried again this soon. */
@@ -128,8 +115,6 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     const removed = store.writes.writeIfFree(() => retention.prune(now(), retentionMs()));
     if (removed !== undefined && removed > 0) setImmediate(() => prune(writesLeft - 1));
   };
-
-  const policyOf = (subscriber: HookSubscriber): Required<DeliveryPolicy> => ({ ...defaults, ...definedOnly(subscriber.delivery) });
 
   const schedule = (at: number) => {
     if (stopped || at >= timerAt) return;
@@ -206,21 +191,8 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   }
 
   const inputOf = (lane: Lane): AdvanceInput => {
-    const policy = policyOf(lane.subscriber);
-    const sendLeaseMs = policy.timeoutMs + LEASE_MARGIN_MS;
-    const leaseMs = Math.max(idleLeaseMs, sendLeaseMs);
-    return {
-      subscriber: lane.subscriber,
-      owner,
-      now: now(),
-      plan: { initialBackoffMs: policy.initialBackoffMs, maxBackoffMs: policy.maxBackoffMs, maxAgeMs: policy.maxAgeMs },
-      sendLeaseMs,
-      leaseMs,
-      // With no room in the lease for a second send, claim one at a time.
-      maxBatch: leaseMs > sendLeaseMs ? MAX_BATCH : 1,
-      finished: lane.finished,
-      random,
-    };
+    const { plan, sendLeaseMs, leaseMs, maxBatch } = stepLimits(defaults, lane.subscriber.delivery, idleLeaseMs);
+    return { subscriber: lane.subscriber, owner, now: now(), plan, sendLeaseMs, leaseMs, maxBatch, finished: lane.finished, random };
   };
 
   async function drive(lane: Lane): Promise<void> {
@@ -238,7 +210,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       }
       lane.finished = undefined;
       if (step.kind === 'send') {
-        lane.finished = await sendInOrder(lane, step, policyOf(subscriber).timeoutMs);
+        lane.finished = await sendInOrder(lane, step, stepLimits(defaults, subscriber.delivery, idleLeaseMs).timeoutMs);
         continue;
       }
       if (step.kind === 'wait' || step.kind === 'elsewhere') schedule(step.until);
@@ -310,13 +282,3 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
 }
 
 const unsentOf = ({ deliveryId, attempt }: Claimed) => ({ deliveryId, attempt });
-
-function definedOnly(policy: DeliveryPolicy | undefined): DeliveryPolicy {
-  const out: DeliveryPolicy = {};
-  if (!policy) return out;
-  for (const key of ['timeoutMs', 'maxAgeMs', 'initialBackoffMs', 'maxBackoffMs'] as const) {
-    const value = policy[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}

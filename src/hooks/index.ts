@@ -7,7 +7,8 @@ export { createEventRecorder, hookRevokeReason, hookUser, type EventRecorder } f
 export { createSqliteOutbox, newEventId, OutboxOutsideWrite } from './sqlite/outbox.js';
 export { createSubscriberEnrolment, type EnrolSubscriber } from './sqlite/subscriber-enrolment.js';
 export { createHookEvents, type HookEvents, type HookEventsOptions } from './hook-events.js';
-export { startDeliveryWorker, DEFAULT_DELIVERY, type DeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from './delivery-worker.js';
+export { DEFAULT_DELIVERY } from './delivery-policy.js';
+export { startDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions, type WorkerLog } from './delivery-worker.js';
 export type { DeliveryPolicy, HookSubscriber, SendOutcome, SubscriberSource } from './subscriber.js';
 export { sourcesMayAccept } from './subscriber.js';
 export { createWebhookSource, type WebhookSource } from './webhooks/webhook-source.js';
