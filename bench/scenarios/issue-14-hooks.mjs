@@ -92,6 +92,12 @@ async function throughput(ctx, mode) {
     // thread (src/hooks/request-thread-pressure.ts), so most of each round's events go out after it.
     const delivered = () => receivers.reduce((sum, { receiver }) => sum + receiver.stats().delivered, 0);
     const duringRounds = [];
+    // Each wait is the previous round's backlog draining with no requests coming: its rate.
+    const drains = [];
+    const settle = async () => {
+      const drain = await deliveriesSettled(receivers.map(({ receiver }) => receiver));
+      if (drain.deliveries > 1000) drains.push(drain);
+    };
     const measureTwo = async () => {
       const before = delivered();
       const result = await ctx.load({ ...shape(two), warmup: 0 });
@@ -105,7 +111,7 @@ async function throughput(ctx, mode) {
     ctx.log(`${rounds} rounds: two subscribers (${mode}) vs none`);
     const { a, b, ratios } =
       mode === 'up'
-        ? await afterSettling(rounds, () => deliveriesSettled(receivers.map(({ receiver }) => receiver)), measureTwo, measureNone)
+        ? await afterSettling(rounds, () => settle(), measureTwo, measureNone)
         : await alternate(rounds, measureTwo, measureNone);
     const stats = receivers.map(({ receiver }) => receiver.stats());
     const row = loadRow({
@@ -118,7 +124,8 @@ async function throughput(ctx, mode) {
       minRpsRatio: 0.9,
     });
     const heard = duringRounds.map((r) => `${r.delivered} of ${2 * r.patches}`).join(', ');
-    row.note = `${row.note ? `${row.note}; ` : ''}receivers: ${JSON.stringify(stats)} (${mode === 'up' ? 'delivered so far' : 'requests left hanging'}); webhooks delivered during each round: ${heard}`;
+    const rates = drains.map((d) => Math.round((d.deliveries / d.ms) * 1000)).join(', ');
+    row.note = `${row.note ? `${row.note}; ` : ''}receivers: ${JSON.stringify(stats)} (${mode === 'up' ? 'delivered so far' : 'requests left hanging'}); webhooks delivered during each round: ${heard}${rates ? `; backlog drained after the rounds at ${rates} deliveries/s` : ''}`;
     return [row];
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -126,16 +133,26 @@ async function throughput(ctx, mode) {
   }
 }
 
-/** Resolves once no receiver has had a delivery for a whole second (at most two minutes: a worker that never drains is reported, not waited for). */
+/**
+ * Resolves once no receiver has had a delivery for a whole second (at most two minutes: a worker
+ * that never drains is reported, not waited for), with how many deliveries arrived meanwhile and
+ * over how long (to the last one).
+ */
 async function deliveriesSettled(receivers) {
   const count = () => receivers.reduce((sum, r) => sum + r.stats().delivered, 0);
-  const started = Date.now();
+  const started = performance.now();
+  const from = count();
+  const drained = () => {
+    const lastAt = Math.max(started, ...receivers.map((r) => r.deliveries.at(-1)?.at ?? started));
+    return { deliveries: count() - from, ms: lastAt - started };
+  };
   let last = -1;
-  while (Date.now() - started < 120_000) {
+  while (performance.now() - started < 120_000) {
     const now = count();
-    if (now === last) return;
+    if (now === last) return drained();
     last = now;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   console.warn('[bench] the hooks worker was still delivering after 2 min; the next `none` round shares the machine with it');
+  return drained();
 }
