@@ -9,19 +9,20 @@
  * scheduling, the claims and the outcomes stay there (a second writer on another thread could
  * hold the write lock while descheduled, and SCIM writes would wait for it). What a send costs
  * that thread is kept small: webhook POSTs go out from a thread of their own
- * (./webhooks/post-thread.ts), each claim and each outcome is committed with the next group of
- * SCIM writes rather than in a COMMIT of its own (`writeWithNextGroup`, src/store/unit-of-work.ts), and while
- * the request thread is saturated each subscriber's next send waits a moment
- * (./request-thread-pressure.ts): deliveries are background work, and a backlog built under a
- * flood of writes drains once it eases (figures: bench/README.md, issue 14).
+ * (./webhooks/post-thread.ts); each claim and each outcome is committed with the next group of
+ * SCIM writes rather than in a COMMIT of its own (`writeWithNextGroup`,
+ * src/store/unit-of-work.ts); and while the request thread is saturated, sends are paced a
+ * moment apart across all subscribers (./request-thread-pressure.ts): deliveries are background
+ * work, and a backlog built under a flood of writes drains once it eases (figures:
+ * bench/README.md, issue 14).
  *
  * Why a slow or dead receiver never slows SCIM writes or forward auth: sends are asynchronous with
  * a timeout, one in flight per subscriber; the worker's writes are small steps that never wait for
- * the write lock (when it is taken, the step is tried again shortly), and no
- * write is held across a network call (a claim or an outcome waiting for its group holds nothing:
- * it runs when the group commits). A subscriber that is behind has up to MAX_BATCH (./delivery-policy.ts) attempts
- * claimed in one write, then sent one at a time, each outcome committed before the next send
- * (./sqlite/delivery-store.ts says why).
+ * the write lock (when it is taken, the step is tried again shortly); and no write is held across
+ * a network call (a claim or an outcome waiting for its group holds nothing: it runs when the
+ * group commits). A subscriber that is behind has up to MAX_BATCH (./delivery-policy.ts)
+ * attempts claimed in one write, then sent one at a time, each outcome committed before the next
+ * send (./sqlite/delivery-store.ts says why).
  *
  * It wakes when a write in this process appended events (`wake`, after the write has committed),
  * when a retry falls due, and every `pollIntervalMs` (another process's events, leases to take
@@ -32,7 +33,7 @@ import { randomBytes } from 'node:crypto';
 import type { Outbox } from '../persistence/outbox.js';
 import type { Store } from '../store/index.js';
 import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, type Step } from './sqlite/delivery-store.js';
-import { watchRequestThread, type RequestThreadPressure } from './request-thread-pressure.js';
+import { paceWhileSaturated, watchRequestThread, type RequestThreadPressure } from './request-thread-pressure.js';
 import { createHookRetention } from './sqlite/retention.js';
 import { timedSend } from './timed-send.js';
 import { DEFAULT_DELIVERY, stepLimits } from './delivery-policy.js';
@@ -71,8 +72,6 @@ export interface DeliveryWorker {
   readonly owner: string;
 }
 
-/** While the request thread is saturated, each subscriber's next send waits this long (./request-thread-pressure.ts). */
-const GIVE_WAY_MS = 20;
 /** When the write lock was taken, a step is tried again this soon. */
 const BUSY_RETRY_MS = 25;
 /** Retention runs at start and this often; each run prunes in small writes, one per turn of the event loop. */
@@ -96,7 +95,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
   const idleLeaseMs = options.idleLeaseMs ?? 30_000;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const defaults = { ...DEFAULT_DELIVERY, ...options.defaults };
-  const requestThread = options.requestThread ?? watchRequestThread();
+  const giveWay = paceWhileSaturated(options.requestThread ?? watchRequestThread());
   const lanes = new Map<string, Lane>();
   const running = new Set<Promise<void>>();
   const inFlight = new Set<AbortController>();
@@ -237,7 +236,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     for (let i = 0; i < claims.length; i++) {
       const claim = claims[i] as Claimed;
       // Deliveries are background work: with no slack on the request thread, they give way to requests.
-      if (requestThread.saturated()) await new Promise((resolve) => setTimeout(resolve, GIVE_WAY_MS));
+      await giveWay();
       // The first send starts right after its claim; a later one only while the lease still outlives it.
       if (stopped || (i > 0 && now() > step.sendBy)) return { sent: [], unsent: claims.slice(i).map(unsentOf) };
       let outcome = await timedSend(subscriber, claim.event, timeoutMs, inFlight);
