@@ -10,6 +10,7 @@
  *   committed before the next send goes out — so after a crash only the send in flight is
  *   repeated, and a receiver never sees the sequence go back. (Recording several sends' outcomes
  *   in one write after they all went out re-sent answered events after a kill -9.)
+ * What an outcome or an undone claim writes is ./delivery-outcomes.ts.
  *
  * Why it is safe with several processes on one database:
  * - A subscriber is delivered to by the holder of its lease only; the lease is taken or renewed in
@@ -27,8 +28,10 @@
 import { timeOrderedIdPool } from '../../shared/random-ids.js';
 import type { HookEvent, Outbox } from '../../persistence/outbox.js';
 import type { Store } from '../../store/index.js';
-import { nextRetry, type RetryPlan } from '../backoff.js';
-import type { SendOutcome } from '../subscriber.js';
+import type { RetryPlan } from '../backoff.js';
+import { createDeliveryOutcomes, type Settled } from './delivery-outcomes.js';
+
+export type { Finished, Settled } from './delivery-outcomes.js';
 
 /** An attempt claimed for sending (its row is in hook_attempts before the request goes out). */
 export interface Claimed {
@@ -48,19 +51,6 @@ export type Step =
   | { kind: 'idle' }
   /** Another process holds the lease until `until`. */
   | { kind: 'elsewhere'; until: number };
-
-/** A sent attempt whose outcome is to be recorded (by the next `advance`). */
-export interface Finished {
-  deliveryId: string;
-  attempt: number;
-  outcome: SendOutcome;
-}
-
-/** What became of a `send` step's claims: the ones sent, with their outcomes, and the ones never sent (after a failure, past `sendBy`, or at shutdown). */
-export interface Settled {
-  sent: Finished[];
-  unsent: { deliveryId: string; attempt: number }[];
-}
 
 export interface LaneSubscriber {
   id: string;
@@ -130,66 +120,15 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   const dueAt = sqlite.prepare<[string], number | null>(
     "SELECT min(next_attempt_at) FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending'",
   ).pluck();
-  const deliveryById = sqlite.prepare<[string], DeliveryRow>(
-    'SELECT id, event_seq AS eventSeq, attempts, age_from AS ageFrom, next_attempt_at AS nextAttemptAt, state FROM hook_deliveries WHERE id = ?',
-  );
   // A new delivery is inserted with its first attempt claimed (attempts = 1).
   const insertDelivery = sqlite.prepare<{ id: string; sub: string; seq: number; eventId: string; type: string; now: number; ageFrom: number }>(
     `INSERT INTO hook_deliveries (id, subscriber_id, event_seq, event_id, event_type, state, attempts, created_at, age_from, next_attempt_at, updated_at)
      VALUES (@id, @sub, @seq, @eventId, @type, 'pending', 1, @now, @ageFrom, @now, @now)`,
   );
   const claim = sqlite.prepare<[number, number, string, number]>('UPDATE hook_deliveries SET attempts = ?, updated_at = ? WHERE id = ? AND attempts = ?');
-  const unclaim = sqlite.prepare<[number, string, number]>(
-    "UPDATE hook_deliveries SET attempts = attempts - 1, updated_at = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
-  );
   const insertAttempt = sqlite.prepare<[string, number, string, number]>('INSERT INTO hook_attempts (delivery_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)');
-  const dropAttempt = sqlite.prepare<[string, number, string]>(
-    'DELETE FROM hook_attempts WHERE delivery_id = ? AND attempt = ? AND owner = ? AND finished_at IS NULL',
-  );
-  const finishAttempt = sqlite.prepare<[number, string, string | null, string, number, string]>(
-    'UPDATE hook_attempts SET finished_at = ?, outcome = ?, error = ? WHERE delivery_id = ? AND attempt = ? AND owner = ?',
-  );
-  const delivered = sqlite.prepare<[number, string, number]>(
-    "UPDATE hook_deliveries SET state = 'delivered', updated_at = ?, last_error = NULL WHERE id = ? AND attempts = ? AND state = 'pending'",
-  );
-  const retryLater = sqlite.prepare<[number, number, string, string, number]>(
-    "UPDATE hook_deliveries SET next_attempt_at = ?, updated_at = ?, last_error = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
-  );
-  const deadLetter = sqlite.prepare<[number, string, string, number]>(
-    "UPDATE hook_deliveries SET state = 'dead', updated_at = ?, last_error = ? WHERE id = ? AND attempts = ? AND state = 'pending'",
-  );
 
-  /** One sent attempt's outcome. A delivery that moved on meanwhile (an operator's retry, a replay's superseding) is left as it is. */
-  type RecordInput = Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>;
-
-  const record = (input: RecordInput, finished: Finished) => {
-    const { now } = input;
-    const { outcome } = finished;
-    finishAttempt.run(now, outcome.ok ? 'ok' : 'failed', outcome.ok ? null : outcome.reason, finished.deliveryId, finished.attempt, input.owner);
-    if (outcome.ok) {
-      delivered.run(now, finished.deliveryId, finished.attempt);
-      return;
-    }
-    const row = deliveryById.get(finished.deliveryId);
-    if (!row || row.state !== 'pending' || row.attempts !== finished.attempt) return;
-    const decision = outcome.retryable ? nextRetry(input.plan, finished.attempt, now, row.ageFrom, input.random, outcome.retryAfterMs) : { dead: true as const };
-    if ('dead' in decision) deadLetter.run(now, outcome.retryable ? `max age passed; last: ${outcome.reason}` : outcome.reason, finished.deliveryId, finished.attempt);
-    else retryLater.run(decision.retryAt, now, outcome.reason, finished.deliveryId, finished.attempt);
-  };
-
-  /**
-   * A claim that was never sent is undone: the delivery stays pending, due at once, with its
-   * attempt count as before, and its attempt row goes (no request carried it). Only when the
-   * delivery is still at that attempt: if another process has gone on meanwhile, its attempts stay.
-   */
-  const undo = (input: RecordInput, claim: { deliveryId: string; attempt: number }) => {
-    if (unclaim.run(input.now, claim.deliveryId, claim.attempt).changes === 1) dropAttempt.run(claim.deliveryId, claim.attempt, input.owner);
-  };
-
-  const settle = (input: RecordInput, settled: Settled) => {
-    for (const finished of settled.sent) record(input, finished);
-    for (const claim of settled.unsent) undo(input, claim);
-  };
+  const outcomes = createDeliveryOutcomes(sqlite);
 
   /** The event at `seq`, or undefined when retention has pruned it (the next one read is then another event). */
   const readEvent = (seq: number): HookEvent | undefined => {
@@ -201,7 +140,7 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
   const claimPending = (input: AdvanceInput, row: DeliveryRow): Claimed | undefined => {
     const event = readEvent(row.eventSeq);
     if (!event) {
-      deadLetter.run(input.now, 'the event is no longer in the outbox (pruned)', row.id, row.attempts);
+      outcomes.deadLetter(input.now, 'the event is no longer in the outbox (pruned)', row.id, row.attempts);
       return undefined;
     }
     const attempt = row.attempts + 1;
@@ -290,7 +229,7 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
     advance(input: AdvanceInput): Step {
       const { now } = input;
       if (!takeLease(input)) return { kind: 'elsewhere', until: subscriber.get(input.subscriber.id)?.leaseUntil ?? now };
-      if (input.finished) settle(input, input.finished);
+      if (input.finished) outcomes.settle(input, input.finished);
       const claimed = claimLine(input, Math.max(1, Math.floor(input.maxBatch)));
       if (!Array.isArray(claimed)) return { kind: 'wait', until: claimed.waitUntil };
       if (claimed.length === 0) return { kind: 'idle' };
@@ -305,7 +244,7 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
      * Inside a write; true, so that the worker tells a recorded outcome from one not stored.
      */
     record(input: Pick<AdvanceInput, 'owner' | 'now' | 'plan' | 'random'>, settled: Settled): true {
-      settle(input, settled);
+      outcomes.settle(input, settled);
       return true;
     },
 
