@@ -38,12 +38,13 @@ export interface UnitOfWork {
    */
   writeIfFree<T>(change: () => T): T | undefined;
   /**
-   * Bookkeeping that would rather share a COMMIT than pay for its own (the hooks' delivery
-   * outcomes, one per webhook sent): `change` runs inside the next group's transaction, as a
-   * savepoint just before its COMMIT — or, when no group has committed by the end of this turn of
-   * the event loop (its check phase, where batches of requests run), in one transaction of its
-   * own with whatever else waits (as writeIfFree: never waiting for the lock). Resolves once what it wrote is committed, with what it returned;
-   * undefined when it was not stored (the lock was taken, the group failed, `change` threw).
+   * Bookkeeping that would rather share a COMMIT than pay for its own (the hooks' delivery claims
+   * and outcomes, about one per webhook sent): `change` runs inside the next group's transaction,
+   * as a savepoint just before its COMMIT — or, when no group has committed by the end of this
+   * turn of the event loop (its check phase, where batches of requests run), in one transaction
+   * of its own with whatever else waits (as writeIfFree: never waiting for the lock). Resolves
+   * once what it wrote is committed, with what it returned; undefined when it was not stored (the
+   * lock was taken, the group failed, `change` threw).
    */
   writeWithNextGroup<T>(change: () => T): Promise<T | undefined>;
   /** Runs `run` (a batch of requests) with the writes made during it committed together when it returns. */
