@@ -3,8 +3,9 @@
  * claimed together in one write, then sent one at a time over loopback HTTP to a receiver that
  * verifies each with `standardwebhooks`, each outcome recorded before the next send. What must
  * hold: a failure stops the batch and loses nothing (the claims never sent are undone, not
- * counted as attempts), order is kept, a second process delivers none of a batch's claims while
- * the first holds them, and no send starts that its lease could not outlive.
+ * counted as attempts), a retry goes out alone and nothing is claimed until it is due, order is
+ * kept, a second process delivers none of a batch's claims while the first holds them, and no
+ * send starts that its lease could not outlive.
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -114,6 +115,51 @@ describe('delivery worker batches', () => {
       [ids[4], 2, 'ok'],
       ...ids.slice(5).map((id) => [id, 1, 'ok']),
     ]);
+  });
+
+  it('a retry goes out alone, and the batch resumes behind it once it is delivered', async () => {
+    const store = open(database());
+    let ids: string[] = [];
+    const unfinished = () => store.sqlite.prepare('SELECT count(*) FROM hook_attempts WHERE finished_at IS NULL').pluck().get() as number;
+    const claimedWhenSent = new Map<string | undefined, number[]>();
+    const r = await receiver({
+      decide: (id) => {
+        claimedWhenSent.set(id, [...(claimedWhenSent.get(id) ?? []), unfinished()]);
+        return id === ids[4] && claimedWhenSent.get(id)?.length === 1 ? { kind: 'unavailable' } : undefined;
+      },
+    });
+    const { hooks } = start(store, webhook(r.url));
+    await subscriberSeen(store);
+    ids = backlog(store, hooks, 20);
+    await allDelivered(store, 20);
+
+    // The whole backlog claimed at first; the failed fifth retried in a claim of its own (a
+    // receiver that stays down costs one claim per retry, not a batch claimed and undone each
+    // time); then the fifteen behind it claimed together again.
+    expect(claimedWhenSent.get(ids[0])).toEqual([20]);
+    expect(claimedWhenSent.get(ids[4])).toEqual([16, 1]);
+    expect(claimedWhenSent.get(ids[5])).toEqual([15]);
+    expect(r.deliveries.map((d) => d.id)).toEqual(ids);
+  });
+
+  it('a subscriber waiting for a retry takes no step until it is due: the claims undone behind it do not make it look due', async () => {
+    const store = open(database());
+    let ids: string[] = [];
+    const r = await receiver({ decide: (id) => (id === ids[0] ? { kind: 'unavailable' } : undefined) });
+    const { hooks } = start(store, { ...webhook(r.url), initialBackoffMs: 60_000, maxBackoffMs: 60_000, maxAgeMs: 3_600_000 });
+    await subscriberSeen(store);
+    ids = backlog(store, hooks, 20);
+    // The first send failed, its retry is a minute away, and the nineteen claims behind it are undone.
+    await eventually(() => attemptRows(store).length === 1 && attemptRows(store)[0]?.outcome === 'failed');
+
+    // Every row this connection changes from now on: five appended events, each waking the worker,
+    // and its polls every 20 ms. A step taken for this subscriber would renew its lease (a change).
+    const changes = () => store.sqlite.prepare('SELECT total_changes()').pluck().get() as number;
+    const before = changes();
+    backlog(store, hooks, 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(changes() - before).toBe(5);
+    expect(r.attempts.map((a) => a.id)).toEqual([ids[0]]);
   });
 
   it("a second process delivers none of a batch's claims while the first holds them, and takes the rest over once it stops", async () => {

@@ -5,7 +5,7 @@
  * worker has them ride the next group of SCIM writes, never waiting for the lock):
  * - `advance`, one per step: takes the lease, records the previous step's last outcome, and
  *   claims, in commit order, up to `maxBatch` due attempts at once (a subscriber that is behind
- *   costs one claim per batch, not one per event);
+ *   costs one claim per batch, not one per event; a retry goes out alone);
  * - `record`, one per send that another send of the same step follows: that send's outcome,
  *   committed before the next send goes out — so after a crash only the send in flight is
  *   repeated, and a receiver never sees the sequence go back. (Recording several sends' outcomes
@@ -117,8 +117,11 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
     `SELECT id, event_seq AS eventSeq, attempts, age_from AS ageFrom, next_attempt_at AS nextAttemptAt, state
        FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending' AND event_seq > ? ORDER BY event_seq LIMIT ?`,
   );
-  const dueAt = sqlite.prepare<[string], number | null>(
-    "SELECT min(next_attempt_at) FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending'",
+  // When the line's head is due: a delivery waiting for its retry holds everything after it back,
+  // so the claims undone behind it (due at once) must not make the subscriber look due — each
+  // write would otherwise cost it a step that only finds the head still waiting.
+  const dueAt = sqlite.prepare<[string], number>(
+    "SELECT next_attempt_at FROM hook_deliveries WHERE subscriber_id = ? AND state = 'pending' ORDER BY event_seq LIMIT 1",
   ).pluck();
   // A new delivery is inserted with its first attempt claimed (attempts = 1).
   const insertDelivery = sqlite.prepare<{ id: string; sub: string; seq: number; eventId: string; type: string; now: number; ageFrom: number }>(
@@ -179,9 +182,14 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
       for (const row of rows) {
         // A delivery waiting for its retry holds everything after it back.
         if (row.nextAttemptAt > input.now) return claimed.length > 0 ? claimed : { waitUntil: row.nextAttemptAt };
+        // One tried before (it failed, or its process died mid-send) goes out alone: while its
+        // receiver is down, a batch claimed behind it would only be undone again at every retry.
+        const retry = row.attempts > 0;
+        if (retry && claimed.length > 0) return claimed;
         after = row.eventSeq;
         const claim = claimPending(input, row);
         if (claim) claimed.push(claim);
+        if (claim && retry) return claimed;
       }
       if (claimed.length >= limit) return claimed;
       if (rows.length < wanted) break;
@@ -216,7 +224,7 @@ export function createDeliveryStore(store: Pick<Store, 'sqlite' | 'writes'>, out
       if (!row) return { now: true };
       if (row.leaseOwner !== null && row.leaseOwner !== owner && row.leaseUntil > now) return { now: false, at: row.leaseUntil };
       const at = dueAt.get(subscriberId);
-      if (at !== null && at !== undefined) return at <= now ? { now: true } : { now: false, at };
+      if (at !== undefined) return at <= now ? { now: true } : { now: false, at };
       return { now: head > row.cursor };
     },
 
