@@ -36,7 +36,7 @@ import { createDeliveryStore, type AdvanceInput, type Claimed, type Settled, typ
 import { paceWhileSaturated, watchRequestThread, type RequestThreadPressure } from './request-thread-pressure.js';
 import { createHookRetention } from './sqlite/retention.js';
 import { timedSend } from './timed-send.js';
-import { DEFAULT_DELIVERY, stepLimits } from './delivery-policy.js';
+import { DEFAULT_DELIVERY, stepLimits, type StepLimits } from './delivery-policy.js';
 import type { DeliveryPolicy, HookSubscriber, SubscriberSource } from './subscriber.js';
 
 export interface WorkerLog {
@@ -189,15 +189,16 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
     running.add(done);
   }
 
-  const inputOf = (lane: Lane): AdvanceInput => {
-    const { plan, sendLeaseMs, leaseMs, maxBatch } = stepLimits(defaults, lane.subscriber.delivery, idleLeaseMs);
+  const limitsOf = (lane: Lane): StepLimits => stepLimits(defaults, lane.subscriber.delivery, idleLeaseMs);
+  const inputOf = (lane: Lane, limits = limitsOf(lane)): AdvanceInput => {
+    const { plan, sendLeaseMs, leaseMs, maxBatch } = limits;
     return { subscriber: lane.subscriber, owner, now: now(), plan, sendLeaseMs, leaseMs, maxBatch, finished: lane.finished, random };
   };
 
   async function drive(lane: Lane): Promise<void> {
     while (!stopped) {
-      const subscriber = lane.subscriber;
-      const input = inputOf(lane);
+      const limits = limitsOf(lane);
+      const input = inputOf(lane, limits);
       // The claim (and the outcome of the step before, when it is the last one sent) shares the
       // COMMIT of the next group of SCIM writes: a subscriber that keeps up claims one event per
       // step, and a COMMIT of its own each time cost the request thread more than the send did.
@@ -209,7 +210,7 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWor
       }
       lane.finished = undefined;
       if (step.kind === 'send') {
-        lane.finished = await sendInOrder(lane, step, stepLimits(defaults, subscriber.delivery, idleLeaseMs).timeoutMs);
+        lane.finished = await sendInOrder(lane, step, limits.timeoutMs);
         continue;
       }
       if (step.kind === 'wait' || step.kind === 'elsewhere') schedule(step.until);
