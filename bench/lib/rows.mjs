@@ -47,6 +47,9 @@ export function loadRow({ issue, scenario, measure, baseline, ratios, versus, mi
     status,
     ...(note ? { note } : {}),
     measure,
+    // Kept in last-run.json beside the measure: each round of both sides, for reading a MISS.
+    baseline,
+    ...(ratios ? { ratios } : {}),
   };
 }
 
