@@ -30,7 +30,10 @@ export interface HookSubscriber {
 }
 
 export interface SubscriberSource {
-  /** Asked on every worker cycle: sources may change (config reload, a stream created). */
+  /**
+   * Asked on every worker cycle (one per group of SCIM writes), so it must be cheap: sources may
+   * change (config reload, a stream created), and keep what they built while nothing did.
+   */
   subscribers(): readonly HookSubscriber[];
   /**
    * Whether any subscriber this source has now could accept an event of this type; absent means

@@ -55,4 +55,10 @@ export interface StreamStore {
   delete(id: string, receiver: string, inWrite?: () => void): boolean;
   subjects(streamId: string): StreamSubject[];
   setSubject(streamId: string, subject: string, wanted: boolean, at: string): void;
+  /**
+   * Moves whenever a stream or a subject may have changed, through this store or any other
+   * connection to the database (another server, the CLI): what is built from `all()` and
+   * `subjects()` stays good while it stays the same.
+   */
+  revision(): string;
 }

@@ -1,7 +1,9 @@
 /**
  * Every SSF stream as a subscriber of the delivery worker (src/hooks/): id `ssf:<streamId>`,
- * asked afresh on every worker cycle, so a stream created, changed or deleted is noticed without
- * a restart. A stream accepts an outbox event when it becomes SETs of a type the stream delivers,
+ * read again whenever a stream or a subject changed (the store's `revision`), so a stream
+ * created, changed or deleted — here or by another process — is noticed without a restart. Not
+ * on every worker cycle: one runs after each group of SCIM writes, and rebuilding every stream's
+ * subscriber each time cost ~19 µs with two streams, ~73 µs with ten. A stream accepts an outbox event when it becomes SETs of a type the stream delivers,
  * about a subject the stream wants (SSF 1.0 `default_subjects`, and the subjects the receiver
  * added or removed), and the stream is not disabled. While paused, its events are held: `send`
  * answers "retry later" and the worker keeps them in order (SSF 1.0 §8.1.2: SHOULD hold).
@@ -31,8 +33,13 @@ export interface SsfSourceDeps {
 }
 
 export function createSsfSubscriberSource(deps: SsfSourceDeps): SubscriberSource {
+  let built: { revision: string; subscribers: readonly HookSubscriber[] } | undefined;
   return {
-    subscribers: () => deps.streams.all().map((stream) => streamSubscriber(stream, deps)),
+    subscribers() {
+      const revision = deps.streams.revision();
+      if (built?.revision !== revision) built = { revision, subscribers: deps.streams.all().map((stream) => streamSubscriber(stream, deps)) };
+      return built.subscribers;
+    },
     // Any stream may be created or changed to deliver any SET type, so only the mapping decides.
     mayAccept: (type) => possibleTypes(type).length > 0,
   };

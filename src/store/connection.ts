@@ -30,6 +30,13 @@ export interface Store {
   path: string;
   /** Notices commits by any connection, for caches that must never serve what a commit changed. */
   commits: CommitWatch;
+  /**
+   * Moves whenever another connection (a second server, the CLI) has committed since the last
+   * call, and only then: this connection's own commits leave it as it is (SQLite's data_version),
+   * so a cache of rows this process changes only through its own code can count its own changes
+   * and stay good under this process's other writes.
+   */
+  otherCommits(): number;
   /** Runs several reads as one snapshot (src/store/read-snapshot.ts). */
   read: ReadSnapshot;
   /** The unit of work: the only way to write, with group commit for a batch of requests (src/store/unit-of-work.ts). */
@@ -127,11 +134,13 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
   // After the pragmas and migrations, so the WAL index (the -shm file) exists to be watched. The
   // file SQLite opened, not `path`: SQLite resolves symlinks, and its -shm sits by the target.
   const commits = createCommitWatch(path === ':memory:' ? path : openedFile(sqlite, path));
+  const dataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
   return {
     db,
     sqlite,
     path,
     commits,
+    otherCommits: () => dataVersion.get() ?? 0,
     read: createReadSnapshot(sqlite),
     writes: createUnitOfWork(sqlite, createWriteGroup(sqlite), busyTimeoutMs),
     close: () => {

@@ -112,3 +112,16 @@ describe('commit watch', () => {
     expect(watch.epoch()).toBe(watch.epoch());
   });
 });
+
+describe("other connections' commits (store.otherCommits)", () => {
+  it("moves for another connection's commit, and not for this connection's own or for reads", () => {
+    const v0 = store.otherCommits();
+    commitRow(store.sqlite);
+    store.sqlite.prepare('SELECT count(*) FROM users').get();
+    expect(store.otherCommits()).toBe(v0);
+    commitRow(other);
+    const v1 = store.otherCommits();
+    expect(v1).not.toBe(v0);
+    expect(store.otherCommits()).toBe(v1);
+  });
+});

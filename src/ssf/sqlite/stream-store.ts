@@ -19,7 +19,7 @@ interface StreamRow {
 
 const COLUMNS = 'id, receiver, audience, config, status, status_reason, created_at, updated_at';
 
-export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>): StreamStore {
+export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes' | 'otherCommits'>): StreamStore {
   const { sqlite, writes } = store;
   const insert = sqlite.prepare<[string, string, string, string, string, string, string | null, string, string]>(
     'INSERT INTO ssf_streams (id, receiver, audience, delivery_method, config, status, status_reason, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -37,6 +37,9 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
   const deleteQueue = sqlite.prepare<[string]>('DELETE FROM ssf_poll_queue WHERE stream_id = ?');
   const deleteStream = sqlite.prepare<[string, string]>('DELETE FROM ssf_streams WHERE id = ? AND receiver = ?');
   const selectSubjects = sqlite.prepare<[string], { subject: string; wanted: number }>('SELECT subject, wanted FROM ssf_subjects WHERE stream_id = ? ORDER BY subject');
+  // Another connection's changes move `store.otherCommits()`; this store's own are counted here
+  // (this connection's commits do not move the other).
+  let changes = 0;
   const upsertSubject = sqlite.prepare<[string, string, number, string]>(
     'INSERT INTO ssf_subjects (stream_id, subject, wanted, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (stream_id, subject) DO UPDATE SET wanted = excluded.wanted, updated_at = excluded.updated_at',
   );
@@ -44,6 +47,7 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
   return {
     create(stream, inWrite) {
       writes.write(() => {
+        changes++;
         insert.run(
           stream.id,
           stream.receiver,
@@ -70,6 +74,7 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
     },
     replaceConfig(id, receiver, config, at, inWrite) {
       return writes.write(() => {
+        changes++;
         if (updateConfig.run(JSON.stringify(config), config.delivery.method, at, id, receiver).changes === 0) return undefined;
         inWrite?.();
         const row = selectOne.get(id, receiver);
@@ -78,6 +83,7 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
     },
     setStatus(id, receiver, status, reason, at, inWrite) {
       return writes.write(() => {
+        changes++;
         if (updateStatus.run(status, reason ?? null, at, id, receiver).changes === 0) return undefined;
         inWrite?.();
         const row = selectOne.get(id, receiver);
@@ -86,6 +92,7 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
     },
     delete(id, receiver, inWrite) {
       return writes.write(() => {
+        changes++;
         if (!selectOne.get(id, receiver)) return false;
         deleteSubjects.run(id);
         deleteQueue.run(id);
@@ -98,8 +105,12 @@ export function createSqliteStreamStore(store: Pick<Store, 'sqlite' | 'writes'>)
       return selectSubjects.all(streamId).map((row) => ({ subject: row.subject, wanted: row.wanted === 1 }));
     },
     setSubject(streamId, subject, wanted, at) {
-      writes.write(() => upsertSubject.run(streamId, subject, wanted ? 1 : 0, at));
+      writes.write(() => {
+        changes++;
+        upsertSubject.run(streamId, subject, wanted ? 1 : 0, at);
+      });
     },
+    revision: () => `${store.otherCommits()}:${changes}`,
   };
 }
 
