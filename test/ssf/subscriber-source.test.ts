@@ -65,42 +65,26 @@ describe('SSF streams as delivery subscribers', () => {
     expect(source.subscribers()).toBe(first);
   });
 
-  it('builds it again after a change through this server: a new stream, a dropped subject, a disabled or deleted stream', () => {
-    const { streams, source } = twoConnections();
-    streams.create(stream('s1'));
-    expect(ids(source.subscribers())).toEqual(['ssf:s1']);
-
-    streams.create(stream('s2'));
-    expect(ids(source.subscribers())).toEqual(['ssf:s1', 'ssf:s2']);
-
-    const event = deactivated('ada@example.com');
-    expect(source.subscribers().map((s) => s.accepts(event))).toEqual([true, true]);
-    streams.setSubject('s1', canonicalSubject({ format: 'email', email: 'ada@example.com' }), false, AT);
-    expect(source.subscribers().map((s) => s.accepts(event))).toEqual([false, true]);
-
-    streams.setStatus('s2', 'receiver-s2', 'disabled', 'test', AT);
-    expect(source.subscribers().map((s) => s.accepts(event))).toEqual([false, false]);
-
-    streams.delete('s1', 'receiver-s1');
-    expect(ids(source.subscribers())).toEqual(['ssf:s2']);
-  });
-
-  it('builds it again after a change by another connection to the database: another server, the CLI', () => {
+  it.each([
+    ['this server', 'here'],
+    ['another connection to the database (another server, the CLI)', 'elsewhere'],
+  ] as const)('builds it again after a change by %s: a new stream, a dropped subject, a disabled or deleted stream', (_who, where) => {
     const { streams, other, source } = twoConnections();
+    const writer = where === 'here' ? streams : other;
     streams.create(stream('s1'));
     const event = deactivated('ada@example.com');
     expect(source.subscribers().map((s) => s.accepts(event))).toEqual([true]);
 
-    other.create(stream('s2'));
+    writer.create(stream('s2'));
     expect(ids(source.subscribers())).toEqual(['ssf:s1', 'ssf:s2']);
 
-    other.setSubject('s2', canonicalSubject({ format: 'email', email: 'ada@example.com' }), false, AT);
+    writer.setSubject('s2', canonicalSubject({ format: 'email', email: 'ada@example.com' }), false, AT);
     expect(source.subscribers().map((s) => s.accepts(event))).toEqual([true, false]);
 
-    other.setStatus('s1', 'receiver-s1', 'disabled', 'test', AT);
+    writer.setStatus('s1', 'receiver-s1', 'disabled', 'test', AT);
     expect(source.subscribers().map((s) => s.accepts(event))).toEqual([false, false]);
 
-    other.delete('s2', 'receiver-s2');
+    writer.delete('s2', 'receiver-s2');
     expect(ids(source.subscribers())).toEqual(['ssf:s1']);
   });
 });
