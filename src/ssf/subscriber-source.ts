@@ -3,10 +3,12 @@
  * read again whenever a stream or a subject changed (the store's `revision`), so a stream
  * created, changed or deleted — here or by another process — is noticed without a restart. Not
  * on every worker cycle: one runs after each group of SCIM writes, and rebuilding every stream's
- * subscriber each time cost ~19 µs with two streams, ~73 µs with ten. A stream accepts an outbox event when it becomes SETs of a type the stream delivers,
- * about a subject the stream wants (SSF 1.0 `default_subjects`, and the subjects the receiver
- * added or removed), and the stream is not disabled. While paused, its events are held: `send`
- * answers "retry later" and the worker keeps them in order (SSF 1.0 §8.1.2: SHOULD hold).
+ * subscriber each time cost ~19 µs with two streams, ~73 µs with ten.
+ *
+ * A stream accepts an outbox event when it becomes SETs of a type the stream delivers, about a
+ * subject the stream wants (SSF 1.0 `default_subjects`, and the subjects the receiver added or
+ * removed), and the stream is not disabled. While paused, its events are held: `send` answers
+ * "retry later" and the worker keeps them in order (SSF 1.0 §8.1.2: SHOULD hold).
  */
 import type { HookSubscriber, SubscriberSource } from '../hooks/subscriber.js';
 import type { HookEvent } from '../persistence/outbox.js';

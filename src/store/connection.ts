@@ -31,10 +31,10 @@ export interface Store {
   /** Notices commits by any connection, for caches that must never serve what a commit changed. */
   commits: CommitWatch;
   /**
-   * Moves whenever another connection (a second server, the CLI) has committed since the last
-   * call, and only then: this connection's own commits leave it as it is (SQLite's data_version),
-   * so a cache of rows this process changes only through its own code can count its own changes
-   * and stay good under this process's other writes.
+   * A number that changes when another connection (a second server, the CLI) has committed since
+   * it was last read, and only then: this connection's own commits leave it as it is (SQLite's
+   * data_version). So a cache of rows this process changes only through its own code can count
+   * its own changes and stay good under this process's other writes.
    */
   otherCommits(): number;
   /** Runs several reads as one snapshot (src/store/read-snapshot.ts). */
